@@ -1,0 +1,54 @@
+#pragma once
+// The conversion job: import -> lower -> passes -> write, with progress and cancellation.
+// Used by the CLI and, on a worker thread, by the studio.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "mil/program.h"
+#include "package/model_description.h"
+#include "settings/conversion_settings.h"
+
+namespace cms {
+
+enum class Stage { Import, Lower, Passes, Compress, Write, Verify };
+const char* stageName(Stage s);
+
+using ProgressFn = std::function<void(Stage stage, double fraction, const std::string& message)>;
+
+class CancelToken {
+public:
+    void cancel() { cancelled_ = true; }
+    bool cancelled() const { return cancelled_; }
+    void throwIfCancelled() const;  // throws cms::Error(Cancelled)
+
+private:
+    std::atomic<bool> cancelled_{false};
+};
+
+struct ConversionReport {
+    std::string packagePath;
+    uint64_t packageBytes = 0;
+    size_t opCount = 0;                         // non-const ops in main
+    std::map<std::string, size_t> opHistogram;  // MIL op type -> count (consts included)
+    std::vector<std::string> warnings;
+    std::map<std::string, double> stageSeconds;
+};
+
+// Imports a model file, choosing the frontend by its content/extension.
+ir::Graph importModel(const std::string& path);
+// Fills in missing input/output specs from what the model declares, and checks the rest.
+ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings settings);
+// Lowers and optimises: the program that would be written.
+mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings = nullptr,
+                          const ProgressFn& progress = {}, const CancelToken* cancel = nullptr);
+// The Core ML model description for a program converted with these settings.
+package::ModelDescription describeProgram(const mil::Program& program, const ConversionSettings& settings);
+// The whole job.
+ConversionReport convertModel(const ConversionSettings& settings, const ProgressFn& progress = {},
+                              const CancelToken* cancel = nullptr);
+
+}  // namespace cms

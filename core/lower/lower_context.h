@@ -1,0 +1,82 @@
+#pragma once
+// State shared by the translators while one IR graph is lowered to a MIL program.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "mil/builder.h"
+
+namespace cms::lower {
+
+// What an IR value became: a MIL tensor, a value known at conversion time (shape arithmetic,
+// scalars, lists of ints), or a list/tuple of such values.
+struct Lowered {
+    mil::Value* tensor = nullptr;
+    std::optional<ir::Constant> constant;
+    std::vector<Lowered> items;
+    bool isList = false;
+};
+
+class LowerContext {
+public:
+    LowerContext(mil::Program& program, mil::Builder& builder, const ir::Graph& graph);
+
+    mil::Builder& builder() { return builder_; }
+    mil::Program& program() { return program_; }
+    mil::Target target() const { return builder_.target(); }
+    const ir::Graph& graph() const { return graph_; }
+
+    // Inputs. tensor() materialises conversion-time constants as const ops (once per value).
+    mil::Value* tensor(const ir::Value* v);
+    bool isConstant(const ir::Value* v) const;  // known at conversion time (incl. folded values)
+    const ir::Constant& constant(const ir::Value* v) const;
+    bool isNone(const ir::Value* v) const;
+    int64_t intArg(const ir::Value* v) const;
+    double floatArg(const ir::Value* v) const;
+    bool boolArg(const ir::Value* v) const;
+    std::string stringArg(const ir::Value* v) const;
+    std::vector<int64_t> intsArg(const ir::Value* v) const;  // an int list, or one int as a list of one
+    const Lowered& lowered(const ir::Value* v) const;
+    bool isLowered(const ir::Value* v) const { return values_.count(v) != 0; }
+
+    // Outputs of the node being translated.
+    void bind(const ir::Value* v, mil::Value* t);
+    void bindConstant(const ir::Value* v, ir::Constant c);
+    void bindLowered(const ir::Value* v, Lowered l);
+
+    // A MIL name derived from the IR value's name.
+    std::string nameFor(const ir::Value* v) const;
+    // Fails the current node with a message and a hint for the user.
+    [[noreturn]] void fail(const std::string& message, const std::string& hint = {}) const;
+
+    void setCurrentNode(const ir::Node* n) { current_ = n; }
+    const ir::Node* currentNode() const { return current_; }
+    std::vector<std::string>& warnings() { return warnings_; }
+
+private:
+    mil::Program& program_;
+    mil::Builder& builder_;
+    const ir::Graph& graph_;
+    std::map<const ir::Value*, Lowered> values_;
+    const ir::Node* current_ = nullptr;
+    std::vector<std::string> warnings_;
+};
+
+using Translator = void (*)(LowerContext& ctx, const ir::Node& node);
+
+// Source op name -> translator. Overloads ("aten::add.Tensor") and aliases ("aten::add_") map to
+// one entry. Filled by explicit registration functions, one per op family.
+class TranslatorTable {
+public:
+    static const TranslatorTable& instance();
+    void add(std::initializer_list<const char*> names, Translator fn);
+    Translator find(const std::string& kind) const;  // null when unsupported
+    std::vector<std::string> names() const;
+
+private:
+    std::map<std::string, Translator> table_;
+};
+
+}  // namespace cms::lower
