@@ -1,0 +1,140 @@
+#include "package/description_proto.h"
+
+#include "common/error.h"
+
+namespace cms::package {
+
+namespace {
+
+using cms::coreml::ArrayFeatureType;
+using cms::coreml::ImageFeatureType;
+namespace cm = cms::coreml;
+
+struct ArrayCode {
+    DType dtype;
+    ArrayFeatureType::ArrayDataType code;
+};
+constexpr ArrayCode kArrayCodes[] = {
+    {DType::Float32, ArrayFeatureType::FLOAT32}, {DType::Float16, ArrayFeatureType::FLOAT16},
+    {DType::Float64, ArrayFeatureType::DOUBLE},  {DType::Int32, ArrayFeatureType::INT32},
+    {DType::Int8, ArrayFeatureType::INT8},
+};
+
+void featureToProto(const FeatureDescription& f, const char* role, cm::FeatureDescription& out) {
+    out.set_name(f.name);
+    out.set_shortdescription(f.shortDescription);
+    cm::FeatureType* type = out.mutable_type();
+    if (f.kind == FeatureDescription::Kind::Image) {
+        const int64_t channels = f.colorLayout == ColorLayout::Grayscale ? 1 : 3;
+        if (f.shape.size() != 4 || f.shape[0] != 1 || f.shape[1] != channels || f.shape[2] <= 0 || f.shape[3] <= 0)
+            throw Error(ErrorKind::Package,
+                        std::string("image ") + role + " " + f.name + " has shape " + shapeToString(f.shape) +
+                            "; a " + colorLayoutName(f.colorLayout) + " image needs 1x" + std::to_string(channels) +
+                            "xHxW",
+                        {}, "Give the image input a shape of 1x3xHxW (1x1xHxW for grayscale).");
+        ImageFeatureType* image = type->mutable_imagetype();
+        image->set_width(f.shape[3]);
+        image->set_height(f.shape[2]);
+        switch (f.colorLayout) {
+            case ColorLayout::RGB: image->set_colorspace(ImageFeatureType::RGB); break;
+            case ColorLayout::BGR: image->set_colorspace(ImageFeatureType::BGR); break;
+            case ColorLayout::Grayscale:
+                image->set_colorspace(f.dtype == DType::Float16 ? ImageFeatureType::GRAYSCALE_FLOAT16
+                                                                : ImageFeatureType::GRAYSCALE);
+                break;
+        }
+        return;
+    }
+    ArrayFeatureType* array = type->mutable_multiarraytype();
+    for (int64_t d : f.shape) array->add_shape(d);
+    for (const auto& c : kArrayCodes)
+        if (c.dtype == f.dtype) {
+            array->set_datatype(c.code);
+            return;
+        }
+    throw Error(ErrorKind::Package,
+                std::string(role) + " " + f.name + " has element type " + dtypeName(f.dtype) +
+                    ", which Core ML cannot pass in or out of a model",
+                {}, "Use fp32, fp16 (iOS16 or newer) or int32 for model inputs and outputs.");
+}
+
+FeatureDescription featureFromProto(const cm::FeatureDescription& in, const char* role, const std::string& file) {
+    FeatureDescription f;
+    f.name = in.name();
+    f.shortDescription = in.shortdescription();
+    const auto unsupported = [&](const std::string& what) -> Error {
+        return Error(ErrorKind::Package, "cannot read the model description in " + file + ": " + role + " " +
+                                             in.name() + " " + what,
+                     {file, {}}, "This version reads models whose inputs and outputs are multi-arrays or images.");
+    };
+    const cm::FeatureType& type = in.type();
+    if (type.has_multiarraytype()) {
+        const ArrayFeatureType& a = type.multiarraytype();
+        f.kind = FeatureDescription::Kind::MultiArray;
+        f.shape.assign(a.shape().begin(), a.shape().end());
+        bool known = false;
+        for (const auto& c : kArrayCodes)
+            if (c.code == a.datatype()) {
+                f.dtype = c.dtype;
+                known = true;
+            }
+        if (!known) throw unsupported("has multi-array data type code " + std::to_string(a.datatype()));
+        return f;
+    }
+    if (type.has_imagetype()) {
+        const ImageFeatureType& im = type.imagetype();
+        f.kind = FeatureDescription::Kind::Image;
+        f.dtype = DType::Float32;
+        int64_t channels = 3;
+        switch (im.colorspace()) {
+            case ImageFeatureType::RGB: f.colorLayout = ColorLayout::RGB; break;
+            case ImageFeatureType::BGR: f.colorLayout = ColorLayout::BGR; break;
+            case ImageFeatureType::GRAYSCALE: f.colorLayout = ColorLayout::Grayscale; channels = 1; break;
+            case ImageFeatureType::GRAYSCALE_FLOAT16:
+                f.colorLayout = ColorLayout::Grayscale;
+                f.dtype = DType::Float16;
+                channels = 1;
+                break;
+            default: throw unsupported("has image color space code " + std::to_string(im.colorspace()));
+        }
+        f.shape = {1, channels, im.height(), im.width()};
+        return f;
+    }
+    static const std::pair<cm::FeatureType::TypeCase, const char*> names[] = {
+        {cm::FeatureType::kInt64Type, "an int64"}, {cm::FeatureType::kDoubleType, "a double"},
+        {cm::FeatureType::kStringType, "a string"}, {cm::FeatureType::kStateType, "a state"}};
+    for (const auto& [c, n] : names)
+        if (type.Type_case() == c) throw unsupported(std::string("is ") + n + " feature");
+    throw unsupported("has no feature type this version knows");
+}
+
+}  // namespace
+
+void descriptionToProto(const ModelDescription& d, cm::ModelDescription& out) {
+    for (const auto& f : d.inputs) featureToProto(f, "input", *out.add_input());
+    for (const auto& f : d.outputs) featureToProto(f, "output", *out.add_output());
+    cm::Metadata* m = out.mutable_metadata();
+    m->set_author(d.metadata.author);
+    m->set_license(d.metadata.license);
+    m->set_shortdescription(d.metadata.shortDescription);
+    m->set_versionstring(d.metadata.version);
+    for (const auto& [k, v] : d.metadata.userDefined) (*m->mutable_userdefined())[k] = v;
+}
+
+ModelDescription descriptionFromProto(const cm::ModelDescription& proto, const std::string& file) {
+    ModelDescription d;
+    for (const auto& f : proto.input()) d.inputs.push_back(featureFromProto(f, "input", file));
+    for (const auto& f : proto.output()) d.outputs.push_back(featureFromProto(f, "output", file));
+    if (proto.state_size() > 0)
+        throw Error(ErrorKind::Package, "cannot read the model description in " + file + ": the model has state features",
+                    {file, {}}, "Stateful models are not supported by this version.");
+    const cm::Metadata& m = proto.metadata();
+    d.metadata.author = m.author();
+    d.metadata.license = m.license();
+    d.metadata.shortDescription = m.shortdescription();
+    d.metadata.version = m.versionstring();
+    for (const auto& [k, v] : m.userdefined()) d.metadata.userDefined[k] = v;
+    return d;
+}
+
+}  // namespace cms::package
