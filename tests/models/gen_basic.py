@@ -3,6 +3,9 @@
 demo_cnn.pt                  the bundled demo model (resources/demo/make_demo_model.py)
 scripted_control_flow.pt     torch.jit.script with if/loop (prim::If, prim::Loop survive freezing)
 training_mode.pt             scripted dropout + batch norm module saved while still in training mode
+traced_training_mode.pt      the same module traced in training mode (training=True baked into the ops)
+no_forward.pt                a scripted module with an exported method but no forward()
+corrupt_archive.pt           a well-formed zip whose TorchScript code is not valid
 cuda_tagged.pt               a CPU archive whose tensor storages claim device cuda:0
 not_torchscript.pt           torch.save(state_dict): a pickle zip, not TorchScript
 not_torchscript_legacy.pt    the same in torch's pre-1.6 (non-zip) pickle format
@@ -50,6 +53,16 @@ class TrainingMode(nn.Module):
         return self.dropout(torch.relu(self.bn(self.conv(x))))
 
 
+class NoForward(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = 2.0
+
+    @torch.jit.export
+    def helper(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale
+
+
 class TinyLinear(nn.Module):
     def __init__(self):
         super().__init__()
@@ -88,6 +101,23 @@ def retag_storages(archive_bytes, location):
     return out.getvalue()
 
 
+def corrupt_code(archive_bytes):
+    """Replaces the archive's TorchScript code files with text TorchScript cannot parse."""
+    src = zipfile.ZipFile(io.BytesIO(archive_bytes))
+    out = io.BytesIO()
+    replaced = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if "/code/" in info.filename and info.filename.endswith(".py"):
+                data = b"class TinyLinear(Module):\n  def forward(self) -> )(:\n"
+                replaced += 1
+            dst.writestr(info.filename, data)
+    if replaced == 0:
+        raise RuntimeError("no code file found to corrupt: the archive layout changed")
+    return out.getvalue()
+
+
 def generate(outdir):
     sources = [os.path.abspath(__file__), os.path.join(HERE, "fixture_io.py")]
 
@@ -109,6 +139,14 @@ def generate(outdir):
         # Scripted, not traced: tracing would bake training=True into the graph, scripting keeps
         # self.training as an attribute the importer can switch off.
         save_scripted(torch.jit.script(TrainingMode().train()), path("training_mode.pt"))
+
+    if stale("traced_training_mode.pt"):
+        torch.manual_seed(seed_for("traced_training_mode"))
+        traced = torch.jit.trace(TrainingMode().train(), torch.rand(2, 3, 8, 8), check_trace=False)
+        save_scripted(traced, path("traced_training_mode.pt"))
+
+    if stale("no_forward.pt"):
+        save_scripted(torch.jit.script(NoForward()), path("no_forward.pt"))
 
     tiny = None
 
@@ -132,6 +170,9 @@ def generate(outdir):
         write_atomically(path("not_torchscript_legacy.pt"),
                          lambda tmp: torch.save(tiny_archive()[0].state_dict(), tmp,
                                                 _use_new_zipfile_serialization=False))
+
+    if stale("corrupt_archive.pt"):
+        write_bytes(path("corrupt_archive.pt"), corrupt_code(tiny_archive()[1]))
 
     if stale("truncated.pt"):
         data = tiny_archive()[1]

@@ -1,0 +1,37 @@
+#pragma once
+// Identifies what a would-be TorchScript file really is by reading its zip directory, without
+// libtorch: cheap enough for file dialogs, and precise enough to tell users what they handed us.
+#include <string>
+#include <vector>
+
+namespace cms::frontends {
+
+enum class ArchiveKind {
+    Missing,        // no such file, or not a regular file
+    Unreadable,     // exists but cannot be opened (permissions, I/O error)
+    Empty,          // zero bytes
+    TorchScript,    // zip with code/ or constants.pkl: torch.jit.save output
+    PickleZip,      // zip with data.pkl only: torch.save output (usually a state_dict)
+    LegacyPickle,   // a bare pickle stream: torch.save with the pre-1.6 format
+    TruncatedZip,   // starts like a zip but its central directory is missing or cut off
+    OtherZip,       // a valid zip, but not one torch wrote
+    Hdf5,           // an HDF5 file (e.g. a Keras .h5 model)
+    Unknown,        // none of the above
+};
+
+struct ArchiveProbe {
+    ArchiveKind kind = ArchiveKind::Unknown;
+    std::vector<std::string> entries;  // zip entry names, when the directory could be read
+};
+
+ArchiveProbe probeArchive(const std::string& path);
+
+// The user-facing explanation and hint for a file that is not a loadable TorchScript archive;
+// empty strings for ArchiveKind::TorchScript.
+struct ArchiveDiagnosis {
+    std::string message;
+    std::string hint;
+};
+ArchiveDiagnosis diagnoseArchive(ArchiveKind kind);
+
+}  // namespace cms::frontends

@@ -1,0 +1,331 @@
+#include "frontends/torchscript/torchscript_graph.h"
+
+#include <torch/csrc/jit/ir/constants.h>
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/ir/scope.h>
+
+#include <cctype>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/error.h"
+
+namespace cms::frontends {
+
+namespace jit = torch::jit;
+
+namespace {
+
+ir::ValueKind valueKindOf(const c10::TypePtr& type) {
+    switch (type->kind()) {
+        case c10::TypeKind::TensorType: return ir::ValueKind::Tensor;
+        case c10::TypeKind::IntType: return ir::ValueKind::Int;
+        case c10::TypeKind::FloatType: return ir::ValueKind::Float;
+        case c10::TypeKind::BoolType: return ir::ValueKind::Bool;
+        case c10::TypeKind::StringType: return ir::ValueKind::String;
+        case c10::TypeKind::NoneType: return ir::ValueKind::None;
+        case c10::TypeKind::DeviceObjType: return ir::ValueKind::Device;
+        case c10::TypeKind::ListType: return ir::ValueKind::List;
+        case c10::TypeKind::TupleType: return ir::ValueKind::Tuple;
+        default: return ir::ValueKind::Other;
+    }
+}
+
+std::optional<DType> dtypeOf(c10::ScalarType t) {
+    switch (t) {
+        case c10::ScalarType::Float: return DType::Float32;
+        case c10::ScalarType::Double: return DType::Float64;
+        case c10::ScalarType::Half: return DType::Float16;
+        case c10::ScalarType::BFloat16: return DType::BFloat16;
+        case c10::ScalarType::Long: return DType::Int64;
+        case c10::ScalarType::Int: return DType::Int32;
+        case c10::ScalarType::Short: return DType::Int16;
+        case c10::ScalarType::Char: return DType::Int8;
+        case c10::ScalarType::Byte: return DType::UInt8;
+        case c10::ScalarType::Bool: return DType::Bool;
+        default: return std::nullopt;
+    }
+}
+
+// "x.3" -> "x": TorchScript appends ".N" to keep debug names unique; users never wrote it.
+std::string withoutUniqueSuffix(const std::string& name) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) return name;
+    for (size_t i = dot + 1; i < name.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
+    return name.substr(0, dot);
+}
+
+// "__torch__.torch.nn.modules.conv.___torch_mangle_3.Conv2d" -> "Conv2d".
+std::string classNameOf(const c10::ClassTypePtr& type) {
+    if (!type || !type->name()) return {};
+    return type->name()->name();
+}
+
+struct Frame {
+    std::string file;
+    int line = 0;
+};
+
+// Frames inside torch itself (nn.Module plumbing, functional, the tracer) or in TorchScript's
+// serialized code mean nothing to users; their own model code (torchvision included) does.
+bool isUserVisible(const std::string& file) {
+    if (file.empty() || file[0] == '<') return false;
+    if (file.rfind("code/__torch__", 0) == 0) return false;
+    return file.find("/torch/") == std::string::npos && file.rfind("torch/", 0) != 0;
+}
+
+// A traced node's original range holds the Python stack at trace time, innermost first, one
+// "path(line): function" per line. Returns those frames, or none when `text` is ordinary code.
+std::vector<Frame> parseTraceStack(const std::string& text) {
+    std::vector<Frame> frames;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.empty()) continue;
+        const auto close = line.find("): ");
+        const auto open = close == std::string::npos ? std::string::npos : line.rfind('(', close);
+        if (open == std::string::npos || open == 0 || open + 1 == close) return {};
+        int number = 0;
+        for (size_t i = open + 1; i < close; ++i) {
+            if (!std::isdigit(static_cast<unsigned char>(line[i]))) return {};
+            number = number * 10 + (line[i] - '0');
+        }
+        frames.push_back({line.substr(0, open), number});
+    }
+    return frames;
+}
+
+// The frames a source range stands for, innermost first, mapped back to the user's Python
+// source where the archive's debug info records it.
+std::vector<Frame> framesOf(const jit::SourceRange& range) {
+    if (!range.source()) return {};
+    const auto original = range.findSourceRangeThatGenerated();
+    const jit::SourceRange& r = original ? *original : range;
+    if (!r.source()) return {};
+    std::vector<Frame> frames = parseTraceStack(r.text().str());
+    if (!frames.empty()) return frames;
+    if (const auto flc = r.file_line_col()) {
+        const std::string& file = std::get<0>(*flc);
+        if (!file.empty()) return {{file, static_cast<int>(std::get<1>(*flc))}};
+    }
+    return {};
+}
+
+ir::Provenance provenanceOf(const jit::Node* node, const std::string& rootModuleType) {
+    ir::Provenance prov;
+    prov.sourceOp = node->kind().toQualString();
+    std::vector<jit::InlinedCallStackEntry> calls;
+    if (const auto stack = node->callstack()) calls = (*stack)->vec();  // outermost call first
+
+    std::string path;
+    for (const auto& entry : calls) {
+        const auto& module = std::get<2>(entry);
+        if (!module) continue;
+        // Inlining a module's call to its own methods records the instance as "SELF".
+        const std::string name = module->instance_name();
+        if (name != "SELF") path += (path.empty() ? "" : ".") + name;
+        prov.moduleType = classNameOf(module->class_type());
+    }
+    prov.modulePath = path;
+    if (path.empty() && prov.moduleType.empty()) prov.moduleType = rootModuleType;
+
+    // Innermost user-visible frame: the node's own range, then each call site outwards.
+    std::vector<Frame> candidates = framesOf(node->sourceRange());
+    for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
+        std::vector<Frame> more = framesOf(std::get<1>(*it));
+        candidates.insert(candidates.end(), more.begin(), more.end());
+    }
+    for (const Frame& f : candidates) {
+        if (isUserVisible(f.file)) {
+            prov.file = f.file;
+            prov.line = f.line;
+            return prov;
+        }
+    }
+    if (!candidates.empty()) {
+        prov.file = candidates.front().file;
+        prov.line = candidates.front().line;
+    }
+    return prov;
+}
+
+class GraphTranslator {
+public:
+    GraphTranslator(ir::Graph& out, std::string rootModuleType) : out_(out), rootModuleType_(std::move(rootModuleType)) {}
+
+    void run(const jit::Graph& source) {
+        for (const jit::Value* in : source.inputs()) {
+            ir::Value* v = define(in, nullptr);
+            // `self` (the module object) is not a model input; after freezing nothing reads it.
+            if (in->type()->kind() == c10::TypeKind::ClassType) continue;
+            out_.top().inputs.push_back(v);
+            const std::string name = in->hasDebugName() ? withoutUniqueSuffix(in->debugName()) : std::string();
+            out_.inputNames.push_back(uniqueUserName(name, "input_" + std::to_string(out_.inputNames.size())));
+        }
+        translateBlock(*source.block(), out_.top());
+        const size_t outputCount = source.outputs().size();
+        for (size_t i = 0; i < outputCount; ++i) {
+            const jit::Value* result = source.outputs()[i];
+            out_.top().outputs.push_back(lookup(result));
+            std::string fallback = outputCount == 1 ? "output" : "output_" + std::to_string(i);
+            const std::string name = result->hasDebugName() ? withoutUniqueSuffix(result->debugName()) : fallback;
+            out_.outputNames.push_back(uniqueUserName(name, fallback));
+        }
+    }
+
+private:
+    void translateBlock(const jit::Block& source, ir::Block& target) {
+        for (const jit::Node* n : source.nodes()) {
+            if (n->kind() == c10::prim::Constant) {
+                translateConstant(n, target);
+                continue;
+            }
+            ir::Node* node = out_.newNode(n->kind().toQualString(), provenanceOf(n, rootModuleType_));
+            for (const jit::Value* in : n->inputs()) node->inputs.push_back(lookup(in));
+            for (const jit::Block* sub : n->blocks()) {
+                ir::Block* block = out_.newBlock();
+                for (const jit::Value* param : sub->inputs()) block->inputs.push_back(define(param, nullptr));
+                translateBlock(*sub, *block);
+                for (const jit::Value* result : sub->outputs()) block->outputs.push_back(lookup(result));
+                node->blocks.push_back(block);
+            }
+            for (const jit::Value* result : n->outputs()) node->outputs.push_back(define(result, node));
+            target.nodes.push_back(node);
+        }
+    }
+
+    void translateConstant(const jit::Node* n, ir::Block& target) {
+        const jit::Value* result = n->output();
+        const auto value = jit::toIValue(result);
+        if (!value)
+            throw Error(ErrorKind::Internal, "TorchScript constant %" + result->debugName() + " has no value", {},
+                        "please report this model");
+        ir::Value* v = constantValue(*value, result->debugName(), n, target);
+        // Keep TorchScript's own typing (e.g. "int[]", "Device") for the inspector and lowering.
+        v->kind = valueKindOf(result->type());
+        v->typeName = result->type()->str();
+        values_[result] = v;
+    }
+
+    // Lists of tensors/strings and tuples have no IR constant form: they become construct
+    // nodes over constant elements, which lowering handles like any other list or tuple.
+    ir::Value* constantValue(const c10::IValue& iv, const std::string& name, const jit::Node* site,
+                             ir::Block& target) {
+        const std::string unique = uniqueValueName(name);
+        if (iv.isNone()) return out_.newConstant(unique, ir::NoneValue{});
+        if (iv.isBool()) return out_.newConstant(unique, iv.toBool());
+        if (iv.isInt()) return out_.newConstant(unique, static_cast<int64_t>(iv.toInt()));
+        if (iv.isDouble()) return out_.newConstant(unique, iv.toDouble());
+        if (iv.isString()) return out_.newConstant(unique, iv.toStringRef());
+        if (iv.isDevice()) {
+            // Everything is imported onto the CPU, whatever device the model was traced on.
+            ir::Value* v = out_.newConstant(unique, std::string("cpu"));
+            v->kind = ir::ValueKind::Device;
+            v->typeName = "Device";
+            return v;
+        }
+        if (iv.isIntList()) {
+            const auto ints = iv.toIntVector();
+            return out_.newConstant(unique, std::vector<int64_t>(ints.begin(), ints.end()));
+        }
+        if (iv.isDoubleList()) return out_.newConstant(unique, iv.toDoubleVector());
+        if (iv.isBoolList()) {
+            std::vector<bool> bools;
+            for (bool b : iv.toBoolList()) bools.push_back(b);
+            return out_.newConstant(unique, std::move(bools));
+        }
+        if (iv.isTensor()) return out_.newConstant(unique, borrowTensor(iv.toTensor(), site));
+        if (iv.isTuple() || iv.isList()) {
+            const bool tuple = iv.isTuple();
+            std::vector<c10::IValue> elements;
+            if (tuple) for (const c10::IValue& e : iv.toTupleRef().elements()) elements.push_back(e);
+            else for (const c10::IValue& e : iv.toList()) elements.push_back(e);
+            ir::Node* node = out_.newNode(tuple ? "prim::TupleConstruct" : "prim::ListConstruct",
+                                          provenanceOf(site, rootModuleType_));
+            for (size_t i = 0; i < elements.size(); ++i) {
+                ir::Value* e = constantValue(elements[i], name + "." + std::to_string(i), site, target);
+                e->kind = valueKindOf(elements[i].type());
+                e->typeName = elements[i].type()->str();
+                node->inputs.push_back(e);
+            }
+            ir::Value* v = out_.newValue(unique, tuple ? ir::ValueKind::Tuple : ir::ValueKind::List, iv.type()->str());
+            v->producer = node;
+            node->outputs.push_back(v);
+            target.nodes.push_back(node);
+            return v;
+        }
+        throw Error(ErrorKind::Unsupported,
+                    "constant %" + name + " of type " + iv.type()->str() + " cannot be imported",
+                    {out_.sourcePath, provenanceOf(site, rootModuleType_).describe()},
+                    "models with quantized packed parameters or custom class objects are not supported yet; "
+                    "export the float model");
+    }
+
+    // Wraps a weight's storage without copying; the shared at::Tensor keeps it alive.
+    Tensor borrowTensor(const at::Tensor& source, const jit::Node* site) {
+        const auto where = [&] { return ErrorLocation{out_.sourcePath, provenanceOf(site, rootModuleType_).describe()}; };
+        if (source.is_quantized() || source.is_sparse() || source.is_mkldnn())
+            throw Error(ErrorKind::Unsupported, "quantized, sparse and MKL-DNN weight tensors cannot be imported", where(),
+                        "export the model with dense float weights");
+        const auto dtype = dtypeOf(source.scalar_type());
+        if (!dtype)
+            throw Error(ErrorKind::Unsupported,
+                        std::string("weight tensors of dtype ") + c10::toString(source.scalar_type()) +
+                            " cannot be imported", where(), "convert the weight to float32 before exporting");
+        auto held = std::make_shared<at::Tensor>(source.to(at::kCPU).contiguous());
+        Shape shape(held->sizes().begin(), held->sizes().end());
+        const auto* data = static_cast<const uint8_t*>(held->data_ptr());
+        const size_t size = held->nbytes();
+        return Tensor(*dtype, std::move(shape), std::shared_ptr<const void>(held, held.get()), data, size);
+    }
+
+    ir::Value* define(const jit::Value* v, ir::Node* producer) {
+        ir::Value* value = out_.newValue(uniqueValueName(v->debugName()), valueKindOf(v->type()), v->type()->str());
+        value->producer = producer;
+        values_[v] = value;
+        return value;
+    }
+
+    ir::Value* lookup(const jit::Value* v) const {
+        const auto it = values_.find(v);
+        if (it == values_.end())
+            throw Error(ErrorKind::Internal, "TorchScript value %" + v->debugName() + " is used before it is defined",
+                        {out_.sourcePath, ""}, "please report this model");
+        return it->second;
+    }
+
+    std::string uniqueValueName(const std::string& name) {
+        std::string candidate = name;
+        for (int i = 1; !usedValueNames_.insert(candidate).second; ++i) candidate = name + "_" + std::to_string(i);
+        return candidate;
+    }
+
+    // Input and output names share one namespace: Core ML features must be distinct.
+    std::string uniqueUserName(const std::string& preferred, const std::string& fallback) {
+        if (!preferred.empty() && usedUserNames_.insert(preferred).second) return preferred;
+        if (usedUserNames_.insert(fallback).second) return fallback;
+        for (int i = 1;; ++i) {
+            const std::string candidate = fallback + "_" + std::to_string(i);
+            if (usedUserNames_.insert(candidate).second) return candidate;
+        }
+    }
+
+    ir::Graph& out_;
+    std::string rootModuleType_;
+    std::unordered_map<const jit::Value*, ir::Value*> values_;
+    std::unordered_set<std::string> usedValueNames_;
+    std::unordered_set<std::string> usedUserNames_;
+};
+
+}  // namespace
+
+void translateTorchScriptGraph(const std::shared_ptr<torch::jit::Graph>& source, const std::string& rootModuleType,
+                               ir::Graph& out) {
+    GraphTranslator(out, rootModuleType).run(*source);
+}
+
+}  // namespace cms::frontends
