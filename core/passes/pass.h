@@ -29,9 +29,13 @@ std::vector<std::string> availablePasses();
 
 class PassPipeline {
 public:
+    // Throws cms::Error(Settings) listing the available passes when a name is unknown.
     explicit PassPipeline(std::vector<std::string> names);
     // The pipeline a conversion runs for these settings.
     static PassPipeline defaultPipeline(const PassContext& ctx);
+    // The comma-separated form ("constant_folding,dead_code_elimination"), for command lines and logs.
+    static PassPipeline fromString(const std::string& text);
+    std::string toString() const;
     const std::vector<std::string>& names() const { return names_; }
     // Runs each pass in order; onPass(name, changed) is called after each.
     void run(mil::Program& program, const PassContext& ctx,
