@@ -166,6 +166,21 @@ private slots:
         }
     }
 
+    void keepsTupleOutputConstruction() {
+        const ir::Graph g = frontends::importTorchScript(test::testModel("tuple_output.pt"));
+        QCOMPARE(g.top().outputs.size(), size_t(1));
+        QCOMPARE(g.outputNames.size(), size_t(1));
+        const ir::Value* result = g.top().outputs[0];
+        QCOMPARE(result->kind, ir::ValueKind::Tuple);
+        QVERIFY(result->producer);
+        QCOMPARE(result->producer->kind, std::string("prim::TupleConstruct"));
+        QCOMPARE(result->producer->inputs.size(), size_t(2));
+        QCOMPARE(result->producer->inputs[0]->producer->kind, std::string("aten::linear"));
+        QCOMPARE(result->producer->inputs[1]->producer->kind, std::string("aten::relu"));
+        // Graph input and output names never collide.
+        QVERIFY(g.outputNames[0] != g.inputNames[0]);
+    }
+
     void switchesTrainingModelToEvalWithWarning() {
         const ir::Graph g = frontends::importTorchScript(test::testModel("training_mode.pt"));
         QCOMPARE(g.warnings.size(), size_t(1));

@@ -4,6 +4,7 @@ demo_cnn.pt                  the bundled demo model (resources/demo/make_demo_mo
 scripted_control_flow.pt     torch.jit.script with if/loop (prim::If, prim::Loop survive freezing)
 training_mode.pt             scripted dropout + batch norm module saved while still in training mode
 traced_training_mode.pt      the same module traced in training mode (training=True baked into the ops)
+tuple_output.pt              traced model returning a (logits, features) tuple
 no_forward.pt                a scripted module with an exported method but no forward()
 corrupt_archive.pt           a well-formed zip whose TorchScript code is not valid
 cuda_tagged.pt               a CPU archive whose tensor storages claim device cuda:0
@@ -51,6 +52,18 @@ class TrainingMode(nn.Module):
 
     def forward(self, x):
         return self.dropout(torch.relu(self.bn(self.conv(x))))
+
+
+class TupleOutput(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Conv2d(3, 8, 3, padding=1)
+        self.head = nn.Linear(8, 5)
+
+    def forward(self, x):
+        features = torch.relu(self.features(x))
+        logits = self.head(features.mean(dim=(2, 3)))
+        return logits, features
 
 
 class NoForward(nn.Module):
@@ -144,6 +157,12 @@ def generate(outdir):
         torch.manual_seed(seed_for("traced_training_mode"))
         traced = torch.jit.trace(TrainingMode().train(), torch.rand(2, 3, 8, 8), check_trace=False)
         save_scripted(traced, path("traced_training_mode.pt"))
+
+    if stale("tuple_output.pt"):
+        torch.manual_seed(seed_for("tuple_output"))
+        with torch.no_grad():
+            traced = torch.jit.trace(TupleOutput().eval(), torch.rand(1, 3, 16, 16))
+        save_scripted(traced, path("tuple_output.pt"))
 
     if stale("no_forward.pt"):
         save_scripted(torch.jit.script(NoForward()), path("no_forward.pt"))
