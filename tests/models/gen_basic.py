@@ -12,6 +12,7 @@ not_torchscript.pt           torch.save(state_dict): a pickle zip, not TorchScri
 not_torchscript_legacy.pt    the same in torch's pre-1.6 (non-zip) pickle format
 truncated.pt                 the first half of a valid archive
 random_bytes.pt              4 KiB of seeded random bytes
+plain_zip.pt                 a zip holding a text file (not written by torch)
 """
 import importlib.util
 import io
@@ -196,6 +197,12 @@ def generate(outdir):
     if stale("truncated.pt"):
         data = tiny_archive()[1]
         write_bytes(path("truncated.pt"), data[:len(data) // 2])
+
+    if stale("plain_zip.pt"):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("model/readme.txt", "weights are elsewhere\n")
+        write_bytes(path("plain_zip.pt"), buf.getvalue())
 
     if stale("random_bytes.pt"):
         write_bytes(path("random_bytes.pt"), random.Random(seed_for("random_bytes")).randbytes(4096))

@@ -149,8 +149,8 @@ ArchiveDiagnosis diagnoseArchive(ArchiveKind kind) {
         case ArchiveKind::Empty: return {"the file is empty", "export the model again; " + exportHint};
         case ArchiveKind::PickleZip:
         case ArchiveKind::LegacyPickle:
-            return {"this is a state_dict/pickle (torch.save output), not TorchScript: it holds weights but not "
-                    "the model's code",
+            return {"this is a state_dict/pickle, not TorchScript: torch.save stores weights but not the "
+                    "model's code",
                     "load it into the model class in Python, then " + exportHint};
         case ArchiveKind::TruncatedZip:
             return {"the archive is truncated or corrupt (its zip directory is missing or cut off)",
