@@ -54,10 +54,7 @@ public:
                 Operation* conv = block.ops[i].get();
                 if (conv->type != "conv" && conv->type != "conv_transpose") continue;
                 // A conv can absorb a chain (conv -> batch_norm -> add ...): keep going while it does.
-                while (Operation* absorbed = fuseNext(program, fn, block, *conv, ctx)) {
-                    orphans[&fn].push_back(absorbed);
-                    ++fused;
-                }
+                while (fuseNext(program, fn, block, *conv, ctx, orphans[&fn])) ++fused;
             }
         });
         for (auto& [fn, ops] : orphans) eraseIfUnused(*fn, ops);
@@ -65,27 +62,28 @@ public:
     }
 
 private:
-    // Fuses the sole consumer of `conv` into it when possible; returns that consumer, or null.
-    static Operation* fuseNext(Program& program, Function& fn, Block& block, Operation& conv, const PassContext& ctx) {
+    // Fuses the sole consumer of `conv` into it when possible; the ops it bypasses go to `orphans`.
+    static bool fuseNext(Program& program, Function& fn, Block& block, Operation& conv, const PassContext& ctx,
+                         std::vector<Operation*>& orphans) {
         Value* out = conv.output();
         const Tensor* weight = constInput(conv, "weight");
-        if (!out || !weight || !isFloat(weight->dtype()) || weight->rank() < 3) return nullptr;
+        if (!out || !weight || !isFloat(weight->dtype()) || weight->rank() < 3) return false;
         const Tensor* bias = constInput(conv, "bias");
-        if (conv.hasInput("bias") && !bias) return nullptr;
+        if (conv.hasInput("bias") && !bias) return false;
         const Tensor* groupsT = constInput(conv, "groups");
-        if (conv.hasInput("groups") && !groupsT) return nullptr;
+        if (conv.hasInput("groups") && !groupsT) return false;
         const int64_t groups = groupsT ? groupsT->scalarAsInt() : 1;
         const bool transposed = conv.type == "conv_transpose";
         const int64_t channels = transposed ? weight->shape()[1] * groups : weight->shape()[0];
-        if (groups < 1 || out->type.rank() < 3 || out->type.shape[1] != channels) return nullptr;
+        if (groups < 1 || out->type.rank() < 3 || out->type.shape[1] != channels) return false;
 
         Operation* next = soleUser(block, countUses(fn.body), out);
-        if (!next || next->outputs.size() != 1 || next->output()->type != out->type) return nullptr;
+        if (!next || next->outputs.size() != 1 || next->output()->type != out->type) return false;
         std::optional<Affine> affine = affineOf(*next, out, channels);
-        if (!affine) return nullptr;
+        if (!affine) return false;
         for (size_t c = 0; c < affine->scale.size(); ++c)
-            if (!std::isfinite(affine->scale[c]) || !std::isfinite(affine->shift[c])) return nullptr;
-        if (!canReplace(block, next->output(), out)) return nullptr;
+            if (!std::isfinite(affine->scale[c]) || !std::isfinite(affine->shift[c])) return false;
+        if (!canReplace(block, next->output(), out)) return false;
 
         // New weight: scale every element by its output channel's factor.
         std::vector<double> w = weight->toDoubles();
@@ -104,7 +102,7 @@ private:
             w[i] *= affine->scale[oc];
         }
         std::vector<double> b = bias ? bias->toDoubles() : std::vector<double>(static_cast<size_t>(channels), 0.0);
-        if (static_cast<int64_t>(b.size()) != channels) return nullptr;
+        if (static_cast<int64_t>(b.size()) != channels) return false;
         for (int64_t c = 0; c < channels; ++c) b[c] = b[c] * affine->scale[c] + affine->shift[c];
 
         const DType dt = weight->dtype();
@@ -113,8 +111,9 @@ private:
         Value* newBias = insertConst(program, block, fn.opset, &conv, fromDoubles(b, {channels}, dt),
                                      conv.name + "_bias", conv.prov);
         for (auto& in : conv.inputs) {
-            if (in.name == "weight") in.values = {newWeight};
-            if (in.name == "bias") in.values = {newBias};
+            if (in.name != "weight" && in.name != "bias") continue;
+            if (in.values.front()->producer) orphans.push_back(in.values.front()->producer);
+            in.values = {in.name == "weight" ? newWeight : newBias};
         }
         if (!conv.hasInput("bias")) {
             // Declaration order: bias follows weight.
@@ -124,7 +123,12 @@ private:
         }
         replaceAllUses(fn.body, next->output(), out);
         note(ctx, "fuse_conv_batchnorm: folded " + describe(*next) + " into " + describe(conv));
-        return next;
+        // `next` goes now, so the conv's next reader is its sole reader; its constants may follow.
+        for (const auto& in : next->inputs)
+            for (Value* v : in.values)
+                if (v->producer && v != out) orphans.push_back(v->producer);
+        eraseOp(block, next);
+        return true;
     }
 
     static std::string describe(const Operation& op) {
