@@ -41,8 +41,10 @@ private slots:
                                        << int(ArchiveKind::LegacyPickle);
         QTest::newRow("truncated") << QString::fromStdString(test::testModel("truncated.pt"))
                                    << int(ArchiveKind::TruncatedZip);
-        QTest::newRow("plain zip") << QString::fromStdString(test::testModel("plain_zip.pt")) << int(ArchiveKind::OtherZip);
-        QTest::newRow("random") << QString::fromStdString(test::testModel("random_bytes.pt")) << int(ArchiveKind::Unknown);
+        QTest::newRow("plain zip") << QString::fromStdString(test::testModel("plain_zip.pt"))
+                                   << int(ArchiveKind::OtherZip);
+        QTest::newRow("random") << QString::fromStdString(test::testModel("random_bytes.pt"))
+                                << int(ArchiveKind::Unknown);
         QTest::newRow("cuda tagged") << QString::fromStdString(test::testModel("cuda_tagged.pt"))
                                      << int(ArchiveKind::TorchScript);
     }

@@ -52,10 +52,12 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
     // Archives over 4 GiB (large models) keep the real figures in the zip64 record.
     if (eocdOffset >= kZip64LocatorSize) {
         std::vector<uint8_t> loc;
-        if (readAt(in, eocdOffset - kZip64LocatorSize, kZip64LocatorSize, loc) && readLE(loc.data(), 4) == kZip64LocatorSig) {
+        if (readAt(in, eocdOffset - kZip64LocatorSize, kZip64LocatorSize, loc) &&
+            readLE(loc.data(), 4) == kZip64LocatorSig) {
             const uint64_t z64Offset = readLE(&loc[8], 8);
             std::vector<uint8_t> z64;
-            if (z64Offset + 56 > fileSize || !readAt(in, z64Offset, 56, z64) || readLE(z64.data(), 4) != kZip64EndOfDirSig)
+            if (z64Offset + 56 > fileSize || !readAt(in, z64Offset, 56, z64) ||
+                readLE(z64.data(), 4) != kZip64EndOfDirSig)
                 return false;
             entryCount = readLE(&z64[32], 8);
             dirSize = readLE(&z64[40], 8);

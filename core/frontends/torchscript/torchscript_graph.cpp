@@ -155,7 +155,8 @@ ir::Provenance provenanceOf(const jit::Node* node, const std::string& rootModule
 
 class GraphTranslator {
 public:
-    GraphTranslator(ir::Graph& out, std::string rootModuleType) : out_(out), rootModuleType_(std::move(rootModuleType)) {}
+    GraphTranslator(ir::Graph& out, std::string rootModuleType)
+        : out_(out), rootModuleType_(std::move(rootModuleType)) {}
 
     void run(const jit::Graph& source) {
         for (const jit::Value* in : source.inputs()) {
@@ -267,10 +268,12 @@ private:
 
     // Wraps a weight's storage without copying; the shared at::Tensor keeps it alive.
     Tensor borrowTensor(const at::Tensor& source, const jit::Node* site) {
-        const auto where = [&] { return ErrorLocation{out_.sourcePath, provenanceOf(site, rootModuleType_).describe()}; };
+        const auto where = [&] {
+            return ErrorLocation{out_.sourcePath, provenanceOf(site, rootModuleType_).describe()};
+        };
         if (source.is_quantized() || source.is_sparse() || source.is_mkldnn())
-            throw Error(ErrorKind::Unsupported, "quantized, sparse and MKL-DNN weight tensors cannot be imported", where(),
-                        "export the model with dense float weights");
+            throw Error(ErrorKind::Unsupported, "quantized, sparse and MKL-DNN weight tensors cannot be imported",
+                        where(), "export the model with dense float weights");
         const auto dtype = dtypeOf(source.scalar_type());
         if (!dtype)
             throw Error(ErrorKind::Unsupported,

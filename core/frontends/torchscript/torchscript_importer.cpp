@@ -24,7 +24,8 @@ std::string firstLine(const std::string& s) {
 }
 
 std::string libtorchMessage(const std::exception& e) {
-    if (const auto* c10Error = dynamic_cast<const c10::Error*>(&e)) return firstLine(c10Error->what_without_backtrace());
+    if (const auto* c10Error = dynamic_cast<const c10::Error*>(&e))
+        return firstLine(c10Error->what_without_backtrace());
     return firstLine(e.what());
 }
 
