@@ -280,6 +280,7 @@ std::optional<Tensor> evalGather(const Operation& op, const TensorType& out) {
     const Tensor* indices = in(op, "indices");
     const Tensor* axisT = in(op, "axis");
     if (!x || !indices || !byteAddressable(x->dtype()) || (op.hasInput("axis") && !axisT)) return std::nullopt;
+    if (const Tensor* batchDims = in(op, "batch_dims"); batchDims && batchDims->scalarAsInt() != 0) return std::nullopt;
     int64_t axis = axisT ? axisT->scalarAsInt() : 0;
     if (axis < 0) axis += x->rank();
     if (axis < 0 || axis >= x->rank()) return std::nullopt;

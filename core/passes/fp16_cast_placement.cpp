@@ -81,10 +81,13 @@ public:
         for (size_t i = 0; i < b.outputs.size(); ++i) {
             Value* out = b.outputs[i];
             if (!lowered_.count(out)) continue;
-            Value* back = fp32Of(b, nullptr, out);
+            Value* back = cached(out, DType::Float32);
+            if (!back) back = castBefore(b, nullptr, out, DType::Float32, out->name + "_fp16");
             for (Value*& o : b.outputs)
                 if (o == out) o = back;
+            // The cast takes over the output's name; the fp16 value and its op become "<name>_fp16".
             std::swap(back->name, out->name);
+            if (out->producer->name == back->name) std::swap(out->producer->name, back->producer->name);
         }
         caches_.pop_back();
     }
@@ -221,13 +224,13 @@ private:
         return nullptr;
     }
 
-    Value* castBefore(Block& b, const Operation* before, Value* x, DType dtype) {
+    Value* castBefore(Block& b, const Operation* before, Value* x, DType dtype, std::string name = {}) {
         Builder builder(program_, b, fn_.opset);
         builder.setInsertBefore(before);
         builder.setProvenance(x->producer ? x->producer->prov : ir::Provenance{});
-        const std::string suffix = "_to_" + castDtypeName(dtype);
-        Value* dt = builder.constString(castDtypeName(dtype), x->name + suffix + "_dtype");
-        Value* out = builder.add1("cast", {{"x", {x}}, {"dtype", {dt}}}, x->name + suffix);
+        if (name.empty()) name = x->name + "_to_" + castDtypeName(dtype);
+        Value* dt = builder.constString(castDtypeName(dtype), x->name + "_to_" + castDtypeName(dtype) + "_dtype");
+        Value* out = builder.add1("cast", {{"x", {x}}, {"dtype", {dt}}}, name);
         caches_.back()[{x, dtype}] = out;
         changed_ = true;
         return out;
