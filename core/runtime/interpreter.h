@@ -1,0 +1,66 @@
+#pragma once
+// Runs an ML Program read from an .mlpackage on the CPU, so converted models can be checked
+// against their source without a Mac. Op semantics follow Core ML's op definitions and are
+// implemented here independently of the converter's lowering: a lowering mistake shows up as a
+// mismatch instead of being reproduced. fp16 values are rounded to half precision after every op
+// (overflow becomes +-inf, as on device). libtorch stays behind the pimpl.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/tensor.h"
+#include "ir/provenance.h"
+#include "package/package.h"
+
+namespace cms::runtime {
+
+// What an observer sees after each executed op: its outputs (in the op's declared dtype) and
+// where it came from. The tensors borrow the interpreter's buffers; copy what must outlive the call.
+struct OpEvent {
+    size_t index = 0;  // position in execution order, const ops excluded
+    const std::string& opType;
+    const std::string& opName;
+    const ir::Provenance& provenance;  // empty when the package has no provenance for the op
+    const std::vector<std::string>& outputNames;
+    const std::vector<Tensor>& outputs;
+};
+using OpObserver = std::function<void(const OpEvent&)>;
+
+struct RunOptions {
+    OpObserver observer;  // called after every non-const op of the main function
+};
+
+class Interpreter {
+public:
+    // Prepares the package's main function once: every constant and constexpr op is decoded to a
+    // runtime tensor here, not per run. Throws cms::Error (Unsupported) naming the first op it
+    // cannot run, with its type, name and source node.
+    explicit Interpreter(package::PackageContents contents);
+    static Interpreter fromPackage(const std::string& mlpackagePath);  // readPackage() + prepare
+    ~Interpreter();
+    Interpreter(Interpreter&&) noexcept;
+    Interpreter& operator=(Interpreter&&) noexcept;
+
+    // Inputs by name; their shapes and dtypes must match the program's main function. Image inputs
+    // take pixel values in [0, 255] as fp32 [1, C, H, W] in the package's colour layout: the program
+    // itself applies the preprocessing. Returns the main function's outputs by name.
+    std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs, const RunOptions& options = {}) const;
+
+    const package::ModelDescription& description() const;
+    const mil::Program& program() const;
+    int specificationVersion() const;
+    // The main function's inputs and outputs with their MIL types, in order.
+    std::vector<std::pair<std::string, mil::TensorType>> inputTypes() const;
+    std::vector<std::pair<std::string, mil::TensorType>> outputTypes() const;
+
+    // Op types the interpreter can execute (for documentation and coverage tests).
+    static std::vector<std::string> supportedOps();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cms::runtime
