@@ -141,7 +141,8 @@ std::optional<Tensor> evalTranspose(const Operation& op, const TensorType& out) 
 }
 
 // Python's slice.indices(): the first index and the element count along one axis.
-std::pair<int64_t, int64_t> sliceRange(int64_t dim, std::optional<int64_t> begin, std::optional<int64_t> end, int64_t step) {
+std::pair<int64_t, int64_t> sliceRange(int64_t dim, std::optional<int64_t> begin, std::optional<int64_t> end,
+                                       int64_t step) {
     auto clampIndex = [&](int64_t i, int64_t lo, int64_t hi) {
         if (i < 0) i += dim;
         return std::min(std::max(i, lo), hi);
@@ -170,7 +171,8 @@ std::optional<Tensor> evalSliceByIndex(const Operation& op, const TensorType& ou
         return t->toInts();
     };
     const auto begin = listOr("begin", 0), end = listOr("end", 0), stride = listOr("stride", 1),
-               beginMask = listOr("begin_mask", 0), endMask = listOr("end_mask", 0), squeezeMask = listOr("squeeze_mask", 0);
+               beginMask = listOr("begin_mask", 0), endMask = listOr("end_mask", 0),
+               squeezeMask = listOr("squeeze_mask", 0);
     if (!begin || !end || !stride || !beginMask || !endMask || !squeezeMask) return std::nullopt;
     const std::vector<int64_t> src = contiguousStrides(x->shape());
     Shape shape(static_cast<size_t>(rank));

@@ -49,7 +49,8 @@ public:
                         Value* origin = inner->input("x");
                         if (origin->type.dtype != to || canReplace(block, out, origin)) {
                             // A new cast lands just before `op`, so the loop visits it next.
-                            Value* direct = origin->type.dtype == to ? origin : castBefore(program, fn, block, *op, origin, to);
+                            Value* direct =
+                                origin->type.dtype == to ? origin : castBefore(program, fn, block, *op, origin, to);
                             replaceAllUses(fn.body, out, direct);
                             bypassed.push_back(op);
                             ++shortened;
@@ -74,7 +75,8 @@ public:
     }
 
 private:
-    static Value* castBefore(Program& program, Function& fn, Block& block, const Operation& before, Value* x, DType to) {
+    static Value* castBefore(Program& program, Function& fn, Block& block, const Operation& before, Value* x,
+                             DType to) {
         Builder b(program, block, fn.opset);
         b.setInsertBefore(&before);
         b.setProvenance(before.prov);

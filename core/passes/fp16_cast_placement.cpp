@@ -25,8 +25,9 @@ using namespace mil;
 namespace {
 
 // Ops whose semantics depend on their element types or that hold state/control flow.
-const std::set<std::string> kNeverFp16 = {"cast", "while_loop", "cond", "make_list", "list_gather", "list_scatter",
-                                          "list_read", "list_write", "list_length", "read_state", "coreml_update_state"};
+const std::set<std::string> kNeverFp16 = {
+    "cast",      "while_loop", "cond",        "make_list",  "list_gather",        "list_scatter",
+    "list_read", "list_write", "list_length", "read_state", "coreml_update_state"};
 
 // From iOS17 these parameters may stay fp32 next to fp16 data, which keeps them exact.
 bool keepsFp32ParamFromIOS17(const std::string& opType, const std::string& param) {
@@ -44,22 +45,27 @@ bool keepsFp32ParamFromIOS17(const std::string& opType, const std::string& param
 // (masks built from -FLT_MAX stay finite), and in small tensors (epsilons, scales) a non-zero value
 // never becomes zero.
 Tensor toFp16(const Tensor& t) {
-    const std::vector<float> v = t.toFloats();
-    std::vector<uint8_t> bytes(v.size() * 2);
+    const int64_t n = t.numel();
+    std::vector<float> decoded;
+    const float* v = t.dtype() == DType::Float32 ? t.data<float>() : (decoded = t.toFloats()).data();
+    std::vector<uint8_t> bytes(static_cast<size_t>(n) * 2);
     auto* h = reinterpret_cast<uint16_t*>(bytes.data());
-    const bool small = v.size() < 400;
-    for (size_t i = 0; i < v.size(); ++i) {
+    const bool small = n < 400;
+    for (int64_t i = 0; i < n; ++i) {
         h[i] = floatToHalf(v[i]);
         const float back = halfToFloat(h[i]);
-        if (std::isfinite(v[i]) && std::isinf(back)) h[i] = v[i] > 0 ? 0x7BFF : 0xFBFF;  // +-65504
-        else if (small && v[i] != 0.0f && back == 0.0f) h[i] = v[i] > 0 ? 0x0001 : 0x8001;  // smallest subnormal
+        if (std::isfinite(v[i]) && std::isinf(back))
+            h[i] = v[i] > 0 ? 0x7BFF : 0xFBFF;  // +-65504
+        else if (small && v[i] != 0.0f && back == 0.0f)
+            h[i] = v[i] > 0 ? 0x0001 : 0x8001;  // smallest subnormal
     }
     return Tensor(DType::Float16, t.shape(), std::move(bytes));
 }
 
 bool overflowsFp16(const Tensor& t) {
-    for (float f : t.toFloats()) {
-        const float a = std::fabs(f);
+    const float* v = t.data<float>();  // callers pass fp32 tensors only
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        const float a = std::fabs(v[i]);
         if (a > 65504.0f && a < 1e38f) return true;  // huge values are sentinels for -inf; they saturate
     }
     return false;
@@ -107,7 +113,7 @@ private:
             }
         for (const auto& in : op.inputs)
             for (const Value* v : in.values)
-                if (v->constValue && v->type.dtype == DType::Float32 && overflowsFp16(*v->constValue)) {
+                if (v->constValue && v->constValue->dtype() == DType::Float32 && overflowsFp16(*v->constValue)) {
                     note(ctx_, "fp16_cast_placement: kept " + describe(op) + " in fp32: constant '" + v->name +
                                    "' exceeds the fp16 range");
                     return false;
@@ -133,9 +139,11 @@ private:
         const OpDecl* decl = OpRegistry::instance().find(op.type, fn_.opset);
         if (!decl) return false;
         auto allowsFp16 = [&](const std::string& param) {
-            auto it = std::find_if(decl->inputs.begin(), decl->inputs.end(), [&](const InputDecl& d) { return d.name == param; });
+            auto it = std::find_if(decl->inputs.begin(), decl->inputs.end(),
+                                   [&](const InputDecl& d) { return d.name == param; });
             if (it == decl->inputs.end()) return false;
-            return it->dtypes.empty() || std::find(it->dtypes.begin(), it->dtypes.end(), DType::Float16) != it->dtypes.end();
+            return it->dtypes.empty() ||
+                   std::find(it->dtypes.begin(), it->dtypes.end(), DType::Float16) != it->dtypes.end();
         };
         Trial trial;
         std::vector<TensorType> types;
@@ -160,8 +168,10 @@ private:
         for (auto& in : op.inputs) {
             const bool half = toHalf.count(in.name) != 0;
             for (Value*& v : in.values) {
-                if (half && isFp32Data(v)) v = fp16Of(b, &op, v, trial);
-                else if (!half && lowered_.count(v)) v = fp32Of(b, &op, v);
+                if (half && isFp32Data(v))
+                    v = fp16Of(b, &op, v, trial);
+                else if (!half && lowered_.count(v))
+                    v = fp32Of(b, &op, v);
             }
         }
         for (size_t i = 0; i < op.outputs.size(); ++i) {
@@ -175,7 +185,8 @@ private:
     }
 
     // Type-checks `op` with the inputs named in `toHalf` read as fp16.
-    bool tryTypes(const Operation& op, const std::set<std::string>& toHalf, Trial& trial, std::vector<TensorType>& types) {
+    bool tryTypes(const Operation& op, const std::set<std::string>& toHalf, Trial& trial,
+                  std::vector<TensorType>& types) {
         Operation probe;
         probe.type = op.type;
         probe.name = op.name;
@@ -184,9 +195,12 @@ private:
             OpInput copy{in.name, {}};
             const bool half = toHalf.count(in.name) != 0;
             for (Value* v : in.values) {
-                if (half && isFp32Data(v)) copy.values.push_back(placeholder(v, trial));
-                else if (!half && lowered_.count(v)) copy.values.push_back(placeholder(v, trial, DType::Float32));
-                else copy.values.push_back(v);
+                if (half && isFp32Data(v))
+                    copy.values.push_back(placeholder(v, trial));
+                else if (!half && lowered_.count(v))
+                    copy.values.push_back(placeholder(v, trial, DType::Float32));
+                else
+                    copy.values.push_back(v);
             }
             probe.inputs.push_back(std::move(copy));
         }
@@ -246,13 +260,17 @@ private:
             result = insertConst(program_, b, fn_.opset, before, half, v->name + "_to_fp16", prov);
             if (v->producer) replacedConsts_.push_back(v->producer);
             changed_ = true;
-        } else if (Operation* p = v->producer; p && p->type == "cast" && p->input("x") &&
-                                                castChainFoldable(p->input("x")->type.dtype, DType::Float32, DType::Float16)) {
+        } else if (Operation* p = v->producer;
+                   p && p->type == "cast" && p->input("x") &&
+                   castChainFoldable(p->input("x")->type.dtype, DType::Float32, DType::Float16)) {
             // v = cast(s, fp32): read s (or one cast of s) rather than casting the cast.
             Value* s = p->input("x");
-            if (s->type.dtype == DType::Float16) result = s;
-            else if (Value* c = cached(s, DType::Float16)) result = c;
-            else result = castBefore(b, before, s, DType::Float16);
+            if (s->type.dtype == DType::Float16)
+                result = s;
+            else if (Value* c = cached(s, DType::Float16))
+                result = c;
+            else
+                result = castBefore(b, before, s, DType::Float16);
         } else {
             result = castBefore(b, before, v, DType::Float16);
         }
@@ -299,7 +317,8 @@ public:
                 note(ctx, "fp16_cast_placement: " + std::to_string(placement.fp16Ops()) + " ops of '" + fname +
                               "' compute in fp16");
             for (const auto& [entry, n] : placement.requested())
-                note(ctx, "fp16_cast_placement: kept " + std::to_string(n) + " ops in fp32 as requested by '" + entry + "'");
+                note(ctx,
+                     "fp16_cast_placement: kept " + std::to_string(n) + " ops in fp32 as requested by '" + entry + "'");
         }
         return changed;
     }

@@ -53,8 +53,8 @@ size_t eraseIfUnused(Function& f, const std::vector<Operation*>& candidates) {
         Operation* op = work.back();
         work.pop_back();
         if (dead.count(op)) continue;
-        const bool unused = std::all_of(op->outputs.begin(), op->outputs.end(),
-                                        [&](const Value* v) { return uses[v] == 0; });
+        const bool unused =
+            std::all_of(op->outputs.begin(), op->outputs.end(), [&](const Value* v) { return uses[v] == 0; });
         if (!unused) continue;
         dead.insert(op);
         adjustUses(uses, *op, -1);
@@ -68,8 +68,9 @@ size_t eraseIfUnused(Function& f, const std::vector<Operation*>& candidates) {
         for (auto& op : b.ops)
             for (auto& sub : op->blocks) sweep(*sub);
         const size_t before = b.ops.size();
-        b.ops.erase(std::remove_if(b.ops.begin(), b.ops.end(), [&](const auto& op) { return dead.count(op.get()) != 0; }),
-                    b.ops.end());
+        b.ops.erase(
+            std::remove_if(b.ops.begin(), b.ops.end(), [&](const auto& op) { return dead.count(op.get()) != 0; }),
+            b.ops.end());
         removed += before - b.ops.size();
     };
     sweep(f.body);

@@ -72,7 +72,9 @@ public:
             // Only ops we bypassed (and the chains above them) go; dead_code_elimination handles the rest.
             eraseIfUnused(fn, orphans);
         }
-        if (removed) note(ctx, "remove_identity_ops: removed " + std::to_string(removed) + " ops that do not change their input");
+        if (removed)
+            note(ctx,
+                 "remove_identity_ops: removed " + std::to_string(removed) + " ops that do not change their input");
         if (merged) note(ctx, "remove_identity_ops: merged " + std::to_string(merged) + " pairs of transposes");
         return removed + merged > 0;
     }
