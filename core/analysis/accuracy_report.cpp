@@ -1,0 +1,396 @@
+#include "analysis/accuracy_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "analysis/npy_io.h"
+#include "common/error.h"
+#include "runtime/interpreter.h"
+#include "runtime/torch/torchscript_runner.h"
+
+namespace cms::analysis {
+
+namespace {
+
+constexpr double kDefaultFp16SnrDb = 40.0;
+constexpr double kDefaultFp32SnrDb = 60.0;
+
+bool endsWith(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool computesInFp16(const mil::Program& p) {
+    for (const auto& op : p.main().body.ops)
+        for (const mil::Value* v : op->outputs)
+            if (v->type.dtype == DType::Float16) return true;
+    return false;
+}
+
+std::string key(const ir::Provenance& p) { return p.sourceOp.empty() ? std::string() : p.modulePath + "|" + p.sourceOp; }
+
+int64_t countNonFinite(const Tensor& t) {
+    if (!isFloat(t.dtype())) return 0;
+    int64_t n = 0;
+    for (float v : t.toFloats()) n += std::isfinite(v) ? 0 : 1;
+    return n;
+}
+
+Tensor randomInput(const mil::TensorType& type, bool image, std::mt19937_64& rng, std::string& source, uint64_t seed) {
+    const int64_t n = shapeNumel(type.shape);
+    if (isFloat(type.dtype)) {
+        std::vector<float> v(static_cast<size_t>(n));
+        if (image) {
+            std::uniform_real_distribution<float> d(0.0f, 255.0f);
+            for (float& x : v) x = d(rng);
+            source = "random (seed " + std::to_string(seed) + ", pixels uniform in [0, 255])";
+        } else {
+            std::normal_distribution<float> d(0.0f, 1.0f);
+            for (float& x : v) x = d(rng);
+            source = "random (seed " + std::to_string(seed) + ", standard normal)";
+        }
+        return Tensor::fromFloats(v, type.shape, type.dtype);
+    }
+    if (type.dtype == DType::Bool) {
+        std::vector<bool> v(static_cast<size_t>(n));
+        std::bernoulli_distribution d(0.5);
+        for (size_t i = 0; i < v.size(); ++i) v[i] = d(rng);
+        source = "random (seed " + std::to_string(seed) + ", bools)";
+        return Tensor::fromBools(v, type.shape);
+    }
+    std::vector<int64_t> v(static_cast<size_t>(n));
+    std::uniform_int_distribution<int64_t> d(0, 9);
+    for (int64_t& x : v) x = d(rng);
+    source = "random (seed " + std::to_string(seed) + ", integers 0-9)";
+    return Tensor::fromInts(v, type.shape, type.dtype);
+}
+
+std::map<std::string, Tensor> loadInputs(const VerifyOptions& o, const runtime::Interpreter& interp,
+                                          std::vector<InputInfo>& info) {
+    const auto types = interp.inputTypes();
+    std::map<std::string, Tensor> given;
+    if (!o.inputsPath.empty()) {
+        if (endsWith(o.inputsPath, ".npz")) {
+            given = readNpz(o.inputsPath);
+        } else if (endsWith(o.inputsPath, ".npy")) {
+            if (types.size() != 1)
+                throw Error(ErrorKind::Input, "a .npy file holds one array but the model has " +
+                                                  std::to_string(types.size()) + " inputs",
+                            {o.inputsPath, ""}, "save the inputs by name with numpy.savez(path, name=array, ...)");
+            given[types.front().first] = readNpy(o.inputsPath);
+        } else {
+            throw Error(ErrorKind::Input, "unsupported input data file", {o.inputsPath, ""}, "give a .npy or .npz file");
+        }
+    }
+    std::mt19937_64 rng(o.seed);
+    std::map<std::string, Tensor> inputs;
+    for (const auto& [name, type] : types) {
+        bool image = false;
+        for (const auto& f : interp.description().inputs)
+            if (f.name == name) image = f.kind == package::FeatureDescription::Kind::Image;
+        InputInfo in{name, type.shape, {}};
+        if (!o.inputsPath.empty()) {
+            const auto it = given.find(name);
+            if (it == given.end()) {
+                std::string names;
+                for (const auto& [k, v] : given) names += (names.empty() ? "" : ", ") + k;
+                throw Error(ErrorKind::Input, "no array named " + name + " (the file holds: " + names + ")",
+                            {o.inputsPath, ""}, "name each array after the model input it feeds");
+            }
+            if (it->second.shape() != type.shape)
+                throw Error(ErrorKind::Input,
+                            "array " + name + " has shape " + shapeToString(it->second.shape()) + ", the model expects " +
+                                type.toString(),
+                            {o.inputsPath, ""}, "give arrays of the converted input shapes");
+            inputs[name] = it->second.castTo(type.dtype);
+            in.source = o.inputsPath;
+        } else {
+            inputs[name] = randomInput(type, image, rng, in.source, o.seed);
+        }
+        info.push_back(in);
+    }
+    return inputs;
+}
+
+struct OpRecord {
+    std::string name, type;
+    ir::Provenance prov;
+    Tensor value;  // first output
+};
+
+// Pairs MIL ops with TorchScript nodes through provenance: consecutive ops lowered from one node
+// form a group, and the i-th group of a (module path, op) key meets the i-th node with that key.
+// Nodes the converter absorbed (a batch norm fused into the convolution before it) have no ops;
+// a group is then compared with the end of that chain of absorbed nodes.
+std::vector<LayerReport> compareLayers(const std::vector<OpRecord>& ops,
+                                       const std::vector<runtime::CapturedValue>& captured) {
+    std::set<std::string> milKeys;
+    for (const OpRecord& r : ops)
+        if (!key(r.prov).empty()) milKeys.insert(key(r.prov));
+    std::map<std::string, std::vector<size_t>> torchByKey;  // key -> positions in `captured`
+    std::map<size_t, size_t> positionOfNode;                // node index -> position (first output)
+    for (size_t i = 0; i < captured.size(); ++i) {
+        if (captured[i].outputIndex != 0) continue;
+        torchByKey[key(captured[i].provenance)].push_back(i);
+        positionOfNode[captured[i].nodeIndex] = i;
+    }
+    std::map<std::string, size_t> seen;
+    std::vector<LayerReport> layers;
+    for (size_t i = 0; i < ops.size();) {
+        const std::string k = key(ops[i].prov);
+        size_t end = i + 1;
+        while (end < ops.size() && !k.empty() && key(ops[end].prov) == k) ++end;
+        const OpRecord& last = ops[end - 1];
+        i = end;
+        if (k.empty() || !isFloat(last.value.dtype())) continue;
+        const size_t occurrence = seen[k]++;
+        const auto nodes = torchByKey.find(k);
+        if (nodes == torchByKey.end() || occurrence >= nodes->second.size()) continue;
+        size_t tail = nodes->second[occurrence];
+        for (bool extended = true; extended;) {
+            extended = false;
+            for (size_t j = tail + 1; j < captured.size(); ++j) {
+                const runtime::CapturedValue& c = captured[j];
+                if (c.outputIndex != 0 || milKeys.count(key(c.provenance))) continue;
+                if (std::find(c.inputNodes.begin(), c.inputNodes.end(), captured[tail].nodeIndex) == c.inputNodes.end())
+                    continue;
+                if (c.value.numel() != captured[tail].value.numel()) continue;
+                tail = j;
+                extended = true;
+                break;
+            }
+        }
+        const Tensor& ref = captured[tail].value;
+        if (ref.numel() != last.value.numel() || !isFloat(ref.dtype())) continue;
+        const std::vector<double> a = last.value.toDoubles(), d = ref.toDoubles();
+        LayerReport l;
+        l.order = layers.size();
+        l.opName = last.name;
+        l.opType = last.type;
+        l.provenance = last.prov;
+        l.referenceOp = captured[tail].provenance.describe();
+        l.count = last.value.numel();
+        l.snrDb = snrDb(a, d);
+        for (size_t e = 0; e < a.size(); ++e) {
+            l.nonFinite = l.nonFinite || !std::isfinite(a[e]);
+            l.maxAbsError = std::max(l.maxAbsError, std::fabs(a[e] - d[e]));
+        }
+        layers.push_back(l);
+    }
+    return layers;
+}
+
+std::optional<size_t> firstJump(const std::vector<LayerReport>& layers, double jumpDb, double concernDb) {
+    double best = -std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const double snr = layers[i].snrDb;
+        if (snr < concernDb && (i == 0 || snr < best - jumpDb)) return i;
+        best = std::max(best, std::min(snr, 200.0));
+    }
+    return std::nullopt;
+}
+
+nlohmann::json number(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+
+nlohmann::json provenanceJson(const ir::Provenance& p) {
+    return {{"module_path", p.modulePath}, {"module_type", p.moduleType}, {"source_op", p.sourceOp},
+            {"file", p.file}, {"line", p.line}};
+}
+
+std::string fmt(double v, const char* format = "%.3g") {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+}  // namespace
+
+AccuracyReport verifyPackage(const VerifyOptions& o) {
+    AccuracyReport report;
+    report.modelPath = o.modelPath;
+    report.packagePath = o.packagePath;
+    report.perLayer = o.perLayer;
+    const runtime::Interpreter interp = runtime::Interpreter::fromPackage(o.packagePath);
+    const bool fp16 = computesInFp16(interp.program());
+    report.precision = fp16 ? "fp16" : "fp32";
+    report.criteria = o.criteria;
+    if (!report.criteria.usesAllclose() && !report.criteria.minSnrDb)
+        report.criteria.minSnrDb = fp16 ? kDefaultFp16SnrDb : kDefaultFp32SnrDb;
+
+    const std::map<std::string, Tensor> inputs = loadInputs(o, interp, report.inputs);
+
+    // Run the package, keeping what the per-layer comparison, the inf/NaN search and the image
+    // preprocessing need.
+    std::vector<OpRecord> ops;
+    std::map<std::string, Tensor> preprocessed;  // image input -> value after the package's preprocessing
+    runtime::RunOptions run;
+    run.observer = [&](const runtime::OpEvent& e) {
+        const Tensor& out = e.outputs.front();
+        for (const auto& [name, t] : inputs)
+            if (e.provenance.sourceOp == "image preprocessing of input " + name && out.dtype() == DType::Float32)
+                preprocessed[name] = out;
+        if (!report.firstNonFinite) {
+            int64_t bad = 0;
+            for (const Tensor& t : e.outputs) bad += countNonFinite(t);
+            if (bad > 0) report.firstNonFinite = NonFiniteOp{e.opName, e.opType, e.provenance, bad};
+        }
+        if (o.perLayer) ops.push_back({e.opName, e.opType, e.provenance, out});
+    };
+    const std::map<std::string, Tensor> converted = interp.run(inputs, run);
+
+    const runtime::TorchScriptRunner reference(o.modelPath);
+    const auto inputTypes = interp.inputTypes();
+    if (reference.inputNames().size() != inputTypes.size())
+        throw Error(ErrorKind::Input,
+                    "the model takes " + std::to_string(reference.inputNames().size()) + " inputs but the package " +
+                        std::to_string(inputTypes.size()),
+                    {o.packagePath, ""}, "give the model the package was converted from");
+    std::vector<Tensor> torchInputs;
+    for (const auto& [name, type] : inputTypes) {
+        const auto pre = preprocessed.find(name);
+        const Tensor& t = pre != preprocessed.end() ? pre->second : inputs.at(name);
+        torchInputs.push_back(isFloat(t.dtype()) ? t.castTo(DType::Float32) : t);
+    }
+    std::vector<runtime::CapturedValue> captured;
+    const std::vector<Tensor> expected = reference.run(torchInputs, o.perLayer ? &captured : nullptr);
+
+    const auto outputTypes = interp.outputTypes();
+    if (expected.size() != outputTypes.size())
+        throw Error(ErrorKind::Input,
+                    "the model returns " + std::to_string(expected.size()) + " tensors but the package has " +
+                        std::to_string(outputTypes.size()) + " outputs",
+                    {o.packagePath, ""}, "give the model the package was converted from");
+    report.passed = true;
+    for (size_t i = 0; i < outputTypes.size(); ++i) {
+        OutputReport out;
+        out.name = outputTypes[i].first;
+        const Tensor& actual = converted.at(out.name);
+        out.shape = actual.shape();
+        if (actual.numel() != expected[i].numel())
+            throw Error(ErrorKind::Input,
+                        "output " + out.name + " has shape " + shapeToString(actual.shape()) + " but the model's output " +
+                            std::to_string(i) + " has shape " + shapeToString(expected[i].shape()),
+                        {o.packagePath, ""}, "give the model the package was converted from");
+        out.metrics = compareValues(actual.toDoubles(), expected[i].toDoubles(), out.shape, report.criteria);
+        out.passed = passes(out.metrics, report.criteria);
+        report.passed = report.passed && out.passed;
+        report.outputs.push_back(out);
+    }
+    if (o.perLayer) {
+        report.layers = compareLayers(ops, captured);
+        const double concern = report.criteria.minSnrDb.value_or(fp16 ? kDefaultFp16SnrDb : kDefaultFp32SnrDb);
+        report.firstJump = firstJump(report.layers, o.jumpDb, concern);
+    }
+    return report;
+}
+
+std::string reportToJson(const AccuracyReport& r) {
+    nlohmann::json j;
+    j["model"] = r.modelPath;
+    j["package"] = r.packagePath;
+    j["precision"] = r.precision;
+    j["criterion"] = r.criteria.describe();
+    if (r.criteria.usesAllclose()) {
+        j["rtol"] = r.criteria.rtol.value_or(0.0);
+        j["atol"] = r.criteria.atol.value_or(0.0);
+    } else if (r.criteria.minSnrDb) {
+        j["min_snr_db"] = *r.criteria.minSnrDb;
+    }
+    j["passed"] = r.passed;
+    j["inputs"] = nlohmann::json::array();
+    for (const InputInfo& in : r.inputs) j["inputs"].push_back({{"name", in.name}, {"shape", in.shape}, {"source", in.source}});
+    j["outputs"] = nlohmann::json::array();
+    for (const OutputReport& o : r.outputs) {
+        const TensorMetrics& m = o.metrics;
+        nlohmann::json e = {{"name", o.name},
+                            {"shape", o.shape},
+                            {"passed", o.passed},
+                            {"max_abs_error", number(m.maxAbsError)},
+                            {"mean_abs_error", number(m.meanAbsError)},
+                            {"max_rel_error", number(m.maxRelError)},
+                            {"snr_db", number(m.snrDb)},
+                            {"psnr_db", number(m.psnrDb)},
+                            {"cosine_similarity", number(m.cosine)},
+                            {"non_finite", m.nonFiniteActual},
+                            {"non_finite_reference", m.nonFiniteExpected}};
+        if (r.criteria.usesAllclose()) e["allclose_violations"] = m.allcloseViolations;
+        if (m.top1Agrees) e["top1_agrees"] = *m.top1Agrees;
+        if (m.top5Overlap) e["top5_overlap"] = *m.top5Overlap;
+        j["outputs"].push_back(e);
+    }
+    if (r.perLayer) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const LayerReport& l : r.layers)
+            layers.push_back({{"order", l.order},
+                              {"op", l.opName},
+                              {"op_type", l.opType},
+                              {"source", provenanceJson(l.provenance)},
+                              {"reference_node", l.referenceOp},
+                              {"elements", l.count},
+                              {"snr_db", number(l.snrDb)},
+                              {"max_abs_error", number(l.maxAbsError)},
+                              {"non_finite", l.nonFinite}});
+        j["layers"] = layers;
+        j["first_jump"] = r.firstJump ? nlohmann::json(*r.firstJump) : nlohmann::json();
+    }
+    if (r.firstNonFinite)
+        j["first_non_finite"] = {{"op", r.firstNonFinite->opName},
+                                 {"op_type", r.firstNonFinite->opType},
+                                 {"source", provenanceJson(r.firstNonFinite->provenance)},
+                                 {"elements", r.firstNonFinite->count}};
+    return j.dump(2);
+}
+
+std::string reportToText(const AccuracyReport& r) {
+    std::ostringstream s;
+    s << "Accuracy of " << r.packagePath << " (" << r.precision << ") against " << r.modelPath << "\n";
+    s << "Criterion: " << r.criteria.describe() << "\n";
+    for (const InputInfo& in : r.inputs) s << "Input " << in.name << " [" << shapeToString(in.shape) << "]: " << in.source << "\n";
+    for (const OutputReport& o : r.outputs) {
+        const TensorMetrics& m = o.metrics;
+        s << "Output " << o.name << " [" << shapeToString(o.shape) << "]: " << (o.passed ? "PASS" : "FAIL") << "\n"
+          << "  SNR " << fmt(m.snrDb, "%.1f") << " dB, PSNR " << fmt(m.psnrDb, "%.1f") << " dB, cosine "
+          << fmt(m.cosine, "%.6f") << "\n"
+          << "  max abs error " << fmt(m.maxAbsError) << ", mean abs error " << fmt(m.meanAbsError)
+          << ", max rel error " << fmt(m.maxRelError) << "\n";
+        if (r.criteria.usesAllclose()) s << "  elements outside tolerance: " << m.allcloseViolations << " of " << m.count << "\n";
+        if (m.nonFiniteActual) s << "  inf/NaN elements: " << m.nonFiniteActual << "\n";
+        if (m.top1Agrees)
+            s << "  top-1 " << (*m.top1Agrees ? "agrees" : "differs") << ", top-5 overlap "
+              << fmt(*m.top5Overlap * 5, "%.0f") << "/5\n";
+    }
+    if (r.perLayer) {
+        s << "Per layer (" << r.layers.size() << " compared, in execution order):\n";
+        for (const LayerReport& l : r.layers) {
+            const bool jump = r.firstJump && *r.firstJump == l.order;
+            s << (jump ? "> " : "  ") << fmt(l.snrDb, "%7.1f") << " dB  " << l.opType << " " << l.opName << "  <- "
+              << l.provenance.describe() << (l.nonFinite ? "  [inf/NaN]" : "") << "\n";
+        }
+        if (r.firstJump) {
+            const LayerReport& l = r.layers[*r.firstJump];
+            s << "First layer where the error jumps: " << l.provenance.describe() << " (" << l.opType << " " << l.opName
+              << ", SNR " << fmt(l.snrDb, "%.1f") << " dB)\n";
+        }
+    }
+    if (r.firstNonFinite)
+        s << "First op producing inf/NaN: " << r.firstNonFinite->provenance.describe() << " ("
+          << r.firstNonFinite->opType << " " << r.firstNonFinite->opName << ", " << r.firstNonFinite->count
+          << " elements); keep it in fp32 (fp32 ops setting) to avoid the overflow\n";
+    s << "Result: " << (r.passed ? "PASS" : "FAIL") << "\n";
+    return s.str();
+}
+
+}  // namespace cms::analysis

@@ -1,0 +1,73 @@
+#pragma once
+// The accuracy report: runs the source TorchScript model with libtorch and the converted package
+// with our interpreter on the same inputs, compares every output, and optionally every layer
+// (matched through provenance) to say where the error appears and which op first overflows.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/accuracy_metrics.h"
+#include "ir/provenance.h"
+
+namespace cms::analysis {
+
+struct VerifyOptions {
+    std::string modelPath;    // the source .pt
+    std::string packagePath;  // the converted .mlpackage
+    Criteria criteria;        // empty: SNR >= 40 dB for fp16 programs, >= 60 dB for fp32 ones
+    std::string inputsPath;   // .npy (single input) or .npz (by input name); empty: random inputs
+    uint64_t seed = 0;
+    bool perLayer = false;
+    double jumpDb = 10.0;  // an SNR drop this large from the best previous layer counts as a jump
+};
+
+struct InputInfo {
+    std::string name;
+    Shape shape;
+    std::string source;  // "random (seed 0, normal)", "random (seed 0, pixels 0-255)", "file.npz"
+};
+
+struct OutputReport {
+    std::string name;
+    Shape shape;
+    TensorMetrics metrics;
+    bool passed = false;
+};
+
+struct LayerReport {
+    size_t order = 0;  // execution order among compared layers
+    std::string opName, opType;
+    ir::Provenance provenance;
+    std::string referenceOp;  // the TorchScript node it was compared with (describe())
+    int64_t count = 0;
+    double snrDb = 0, maxAbsError = 0;
+    bool nonFinite = false;  // the converted value holds inf or NaN
+};
+
+struct NonFiniteOp {
+    std::string opName, opType;
+    ir::Provenance provenance;
+    int64_t count = 0;  // inf/NaN elements
+};
+
+struct AccuracyReport {
+    std::string modelPath, packagePath;
+    std::string precision;  // "fp16" when the program computes in fp16, else "fp32"
+    Criteria criteria;
+    std::vector<InputInfo> inputs;
+    std::vector<OutputReport> outputs;
+    bool passed = false;
+    bool perLayer = false;
+    std::vector<LayerReport> layers;
+    std::optional<size_t> firstJump;          // index into layers
+    std::optional<NonFiniteOp> firstNonFinite;  // first op of the package producing inf/NaN
+};
+
+// Throws cms::Error when the model or package cannot be read or run.
+AccuracyReport verifyPackage(const VerifyOptions& options);
+
+std::string reportToJson(const AccuracyReport& r);
+std::string reportToText(const AccuracyReport& r);
+
+}  // namespace cms::analysis
