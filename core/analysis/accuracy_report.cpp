@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <cstdio>
 #include <map>
@@ -22,6 +24,7 @@ namespace {
 
 constexpr double kDefaultFp16SnrDb = 40.0;
 constexpr double kDefaultFp32SnrDb = 60.0;
+constexpr double kFp16Max = 65504.0;
 
 bool endsWith(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -181,6 +184,7 @@ std::vector<LayerReport> compareLayers(const std::vector<OpRecord>& ops,
         for (size_t e = 0; e < a.size(); ++e) {
             l.nonFinite = l.nonFinite || !std::isfinite(a[e]);
             l.maxAbsError = std::max(l.maxAbsError, std::fabs(a[e] - d[e]));
+            l.referenceMaxAbs = std::max(l.referenceMaxAbs, std::fabs(d[e]));
         }
         layers.push_back(l);
     }
@@ -294,6 +298,33 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
         const double concern = report.criteria.minSnrDb.value_or(fp16 ? kDefaultFp16SnrDb : kDefaultFp32SnrDb);
         report.firstJump = firstJump(report.layers, o.jumpDb, concern);
     }
+    const auto suggest = [&](const ir::Provenance& p, const std::string& opType) {
+        const std::string entry = p.modulePath.empty() ? opType : p.modulePath;
+        if (std::find(report.suggestedFp32Ops.begin(), report.suggestedFp32Ops.end(), entry) == report.suggestedFp32Ops.end())
+            report.suggestedFp32Ops.push_back(entry);
+    };
+    if (fp16 && report.firstNonFinite) suggest(report.firstNonFinite->provenance, report.firstNonFinite->opType);
+    if (fp16 && report.firstJump) suggest(report.layers[*report.firstJump].provenance, report.layers[*report.firstJump].opType);
+    for (size_t i = 0; fp16 && i < report.layers.size(); ++i) {
+        if (report.layers[i].referenceMaxAbs <= kFp16Max) continue;
+        suggest(report.layers[i].provenance, report.layers[i].opType);
+        // Its consumer must read the value in fp32 too.
+        if (i + 1 < report.layers.size()) suggest(report.layers[i + 1].provenance, report.layers[i + 1].opType);
+    }
+    if (o.timingRuns > 0) {
+        const auto median = [&](const std::function<void()>& f) {
+            std::vector<double> seconds;
+            for (int i = 0; i < o.timingRuns; ++i) {
+                const auto start = std::chrono::steady_clock::now();
+                f();
+                seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            }
+            std::sort(seconds.begin(), seconds.end());
+            return seconds[seconds.size() / 2];
+        };
+        report.interpreterSeconds = median([&] { interp.run(inputs); });
+        report.referenceSeconds = median([&] { reference.run(torchInputs); });
+    }
     return report;
 }
 
@@ -342,10 +373,13 @@ std::string reportToJson(const AccuracyReport& r) {
                               {"elements", l.count},
                               {"snr_db", number(l.snrDb)},
                               {"max_abs_error", number(l.maxAbsError)},
+                              {"reference_max_abs", number(l.referenceMaxAbs)},
                               {"non_finite", l.nonFinite}});
         j["layers"] = layers;
         j["first_jump"] = r.firstJump ? nlohmann::json(*r.firstJump) : nlohmann::json();
     }
+    j["suggested_fp32_ops"] = r.suggestedFp32Ops;
+    if (r.interpreterSeconds) j["timing"] = {{"interpreter_seconds", *r.interpreterSeconds}, {"libtorch_seconds", *r.referenceSeconds}};
     if (r.firstNonFinite)
         j["first_non_finite"] = {{"op", r.firstNonFinite->opName},
                                  {"op_type", r.firstNonFinite->opType},
@@ -376,7 +410,9 @@ std::string reportToText(const AccuracyReport& r) {
         s << "Per layer (" << r.layers.size() << " compared, in execution order):\n";
         for (const LayerReport& l : r.layers) {
             const bool jump = r.firstJump && *r.firstJump == l.order;
-            s << (jump ? "> " : "  ") << fmt(l.snrDb, "%7.1f") << " dB  " << l.opType << " " << l.opName << "  <- "
+            std::string snr = fmt(l.snrDb, "%.1f");
+            snr.insert(0, snr.size() < 7 ? 7 - snr.size() : 0, ' ');
+            s << (jump ? "> " : "  ") << snr << " dB  " << l.opType << " " << l.opName << "  <- "
               << l.provenance.describe() << (l.nonFinite ? "  [inf/NaN]" : "") << "\n";
         }
         if (r.firstJump) {
@@ -388,7 +424,15 @@ std::string reportToText(const AccuracyReport& r) {
     if (r.firstNonFinite)
         s << "First op producing inf/NaN: " << r.firstNonFinite->provenance.describe() << " ("
           << r.firstNonFinite->opType << " " << r.firstNonFinite->opName << ", " << r.firstNonFinite->count
-          << " elements); keep it in fp32 (fp32 ops setting) to avoid the overflow\n";
+          << " elements)\n";
+    if (!r.suggestedFp32Ops.empty()) {
+        s << "Suggestion: keep in fp32 (settings key fp32Ops):";
+        for (const std::string& op : r.suggestedFp32Ops) s << " " << op;
+        s << "\n";
+    }
+    if (r.interpreterSeconds)
+        s << "Time per run: interpreter " << fmt(*r.interpreterSeconds * 1000, "%.1f") << " ms, libtorch "
+          << fmt(*r.referenceSeconds * 1000, "%.1f") << " ms\n";
     s << "Result: " << (r.passed ? "PASS" : "FAIL") << "\n";
     return s.str();
 }

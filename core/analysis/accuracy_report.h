@@ -20,6 +20,7 @@ struct VerifyOptions {
     uint64_t seed = 0;
     bool perLayer = false;
     double jumpDb = 10.0;  // an SNR drop this large from the best previous layer counts as a jump
+    int timingRuns = 0;    // > 0: also time this many runs of each model (after the compared run)
 };
 
 struct InputInfo {
@@ -42,7 +43,8 @@ struct LayerReport {
     std::string referenceOp;  // the TorchScript node it was compared with (describe())
     int64_t count = 0;
     double snrDb = 0, maxAbsError = 0;
-    bool nonFinite = false;  // the converted value holds inf or NaN
+    double referenceMaxAbs = 0;  // largest magnitude in the reference value (> 65504 cannot be fp16)
+    bool nonFinite = false;      // the converted value holds inf or NaN
 };
 
 struct NonFiniteOp {
@@ -62,6 +64,12 @@ struct AccuracyReport {
     std::vector<LayerReport> layers;
     std::optional<size_t> firstJump;          // index into layers
     std::optional<NonFiniteOp> firstNonFinite;  // first op of the package producing inf/NaN
+    // Module paths (or op types) to keep in fp32 (ConversionSettings::fp32Ops) for fp16 packages:
+    // where the first inf/NaN appears, where the error first jumps, and (per layer) every layer whose
+    // reference values exceed fp16's range together with the layer consuming them.
+    std::vector<std::string> suggestedFp32Ops;
+    // Median seconds per run when timing was asked for: the interpreter and libtorch's forward().
+    std::optional<double> interpreterSeconds, referenceSeconds;
 };
 
 // Throws cms::Error when the model or package cannot be read or run.
