@@ -30,6 +30,11 @@ public:
 
     // Inputs. tensor() materialises conversion-time constants as const ops (once per value).
     mil::Value* tensor(const ir::Value* v);
+    // The same with element type `dtype`: constants are materialised in that type, tensors of
+    // another type get a cast op (once per value and type).
+    mil::Value* tensorAs(const ir::Value* v, DType dtype);
+    // Type of the tensor v lowers to (materialising a constant if needed).
+    const mil::TensorType& typeOf(const ir::Value* v) { return tensor(v)->type; }
     bool isConstant(const ir::Value* v) const;  // known at conversion time (incl. folded values)
     const ir::Constant& constant(const ir::Value* v) const;
     bool isNone(const ir::Value* v) const;
@@ -59,7 +64,9 @@ private:
     mil::Program& program_;
     mil::Builder& builder_;
     const ir::Graph& graph_;
-    std::map<const ir::Value*, Lowered> values_;
+    // Mutable: IR constants are looked up lazily, and materialised const ops are cached.
+    mutable std::map<const ir::Value*, Lowered> values_;
+    std::map<std::pair<const ir::Value*, DType>, mil::Value*> typed_;
     const ir::Node* current_ = nullptr;
     std::vector<std::string> warnings_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 // Explicit registration of every MIL op family (a table the linker cannot drop).
+// One declaration and one call per family: keep both lists in the same order.
 namespace cms::mil {
 class OpRegistry;
 
@@ -10,6 +11,11 @@ void registerConvOps(OpRegistry& r);
 void registerPoolOps(OpRegistry& r);
 void registerNormOps(OpRegistry& r);
 void registerLinearOps(OpRegistry& r);
+void registerCastOps(OpRegistry& r);
+void registerTensorTransformationOps(OpRegistry& r);
+void registerTensorOperationOps(OpRegistry& r);
+void registerGatherOps(OpRegistry& r);
+void registerReductionOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
     registerConstOps(r);
@@ -19,6 +25,11 @@ inline void registerAllOps(OpRegistry& r) {
     registerPoolOps(r);
     registerNormOps(r);
     registerLinearOps(r);
+    registerCastOps(r);
+    registerTensorTransformationOps(r);
+    registerTensorOperationOps(r);
+    registerGatherOps(r);
+    registerReductionOps(r);
 }
 
 }  // namespace cms::mil

@@ -1,0 +1,137 @@
+#include "lower/lowering.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "lower/constant_folding.h"
+#include "lower/constant_values.h"
+#include "lower/function_io.h"
+#include "lower/lower_context.h"
+
+namespace cms::lower {
+
+namespace {
+
+std::string unsupportedMessage(const std::vector<UnsupportedOp>& ops) {
+    size_t total = 0;
+    for (const auto& op : ops) total += op.occurrences.size();
+    std::string msg = "the model uses " + std::to_string(ops.size()) + " operation type(s) that cannot be converted yet (" +
+                      std::to_string(total) + " node(s)):";
+    for (const auto& op : ops) {
+        msg += "\n  " + op.kind + " x" + std::to_string(op.occurrences.size()) + ": ";
+        for (size_t i = 0; i < op.occurrences.size(); ++i)
+            msg += (i ? "; " : "") + op.occurrences[i].describe();
+    }
+    return msg;
+}
+
+// The provenance stamped on the node's ops; hand-built graphs may lack the source op.
+ir::Provenance provenanceOf(const ir::Node& node) {
+    ir::Provenance p = node.prov;
+    if (p.sourceOp.empty()) p.sourceOp = node.kind;
+    return p;
+}
+
+// "input 'x' (1x3x224)" for each model input the node reads directly: when such a node fails, the
+// given input shape is the likely cause.
+std::string modelInputsRead(const LowerContext& ctx, const ir::Node& node) {
+    const auto& inputs = ctx.graph().top().inputs;
+    std::string out;
+    for (const ir::Value* v : node.inputs) {
+        auto it = std::find(inputs.begin(), inputs.end(), v);
+        if (it == inputs.end() || !ctx.isLowered(v) || !ctx.lowered(v).tensor) continue;
+        const size_t i = static_cast<size_t>(it - inputs.begin());
+        const std::string name = i < ctx.graph().inputNames.size() ? ctx.graph().inputNames[i] : v->name;
+        out += (out.empty() ? "" : ", ") + ("input '" + name + "' (" + shapeToString(ctx.lowered(v).tensor->type.shape) + ")");
+    }
+    return out;
+}
+
+void translateNode(LowerContext& ctx, const ir::Node& node) {
+    const ir::Provenance prov = provenanceOf(node);
+    ctx.setCurrentNode(&node);
+    ctx.builder().setProvenance(prov);
+    try {
+        if (foldScalarNode(ctx, node)) return;
+        Translator fn = TranslatorTable::instance().find(node.kind);
+        if (!fn) ctx.fail("no translator for " + node.kind);
+        fn(ctx, node);
+    } catch (const Error& e) {
+        const std::string inputs = modelInputsRead(ctx, node);
+        if (!e.node().empty() && inputs.empty()) throw;
+        const std::string hint = inputs.empty() ? e.hint()
+                                                : "this op reads " + inputs + "; check that its --input NAME:SHAPE has the "
+                                                  "rank and sizes the model expects";
+        throw Error(e.kind(), e.message(),
+                    ErrorLocation{e.file().empty() ? ctx.graph().sourcePath : e.file(), e.node().empty() ? prov.describe() : e.node()},
+                    hint);
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::Conversion, std::string("lowering failed: ") + e.what(),
+                    ErrorLocation{ctx.graph().sourcePath, prov.describe()},
+                    "check this op's arguments and input shapes; if they look right, please report the model");
+    }
+}
+
+// Labels the graph's values with what MIL inferred, for the graph view and reports.
+void writeBackTypes(const LowerContext& ctx, ir::Graph& graph) {
+    auto label = [&ctx](ir::Value* v) {
+        if (!ctx.isLowered(v)) return;
+        const Lowered& l = ctx.lowered(v);
+        if (l.tensor) {
+            v->dtype = l.tensor->type.dtype;
+            v->shape = l.tensor->type.shape;
+            v->shapeKnown = l.tensor->type.isStatic();
+        } else if (v->kind == ir::ValueKind::Tensor && l.constant) {
+            if (std::optional<Tensor> t = tensorOf(*l.constant)) {
+                v->dtype = t->dtype() == DType::Int64 ? DType::Int32 : t->dtype() == DType::Float64 ? DType::Float32 : t->dtype();
+                v->shape = t->shape();
+                v->shapeKnown = true;
+            }
+        }
+    };
+    for (ir::Value* v : graph.top().inputs) label(v);
+    for (const ir::Node* n : graph.allNodes())
+        for (ir::Value* v : n->outputs) label(v);
+}
+
+}  // namespace
+
+std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph) {
+    std::vector<UnsupportedOp> out;
+    std::map<std::string, size_t> index;
+    const TranslatorTable& table = TranslatorTable::instance();
+    for (const ir::Node* n : graph.allNodes()) {
+        if (table.find(n->kind)) continue;
+        auto [it, fresh] = index.emplace(n->kind, out.size());
+        if (fresh) out.push_back(UnsupportedOp{n->kind, {}});
+        out[it->second].occurrences.push_back(n->prov);
+    }
+    return out;
+}
+
+mil::Program lowerGraph(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings) {
+    const std::vector<UnsupportedOp> unsupported = findUnsupportedOps(graph);
+    if (!unsupported.empty())
+        throw Error(ErrorKind::Unsupported, unsupportedMessage(unsupported), ErrorLocation{graph.sourcePath, {}},
+                    "replace these operations in the model with supported ones, or report them so they can be added");
+
+    mil::Program program;
+    program.target = settings.target;
+    mil::Function& fn = program.addFunction("main", settings.target);
+    mil::Builder builder(program, fn.body, settings.target);
+    LowerContext ctx(program, builder, graph);
+
+    bindFunctionInputs(ctx, fn, settings);
+    for (const ir::Node* node : graph.top().nodes) translateNode(ctx, *node);
+    ctx.setCurrentNode(nullptr);
+    bindFunctionOutputs(ctx, fn, settings);
+    writeBackTypes(ctx, graph);
+
+    for (const std::string& w : ctx.warnings()) logger()->warn("{}", w);
+    if (warnings) warnings->insert(warnings->end(), ctx.warnings().begin(), ctx.warnings().end());
+    return program;
+}
+
+}  // namespace cms::lower

@@ -1,0 +1,20 @@
+#pragma once
+// Explicit registration of every translator family (a table the linker cannot drop).
+// One declaration and one call per family: keep both lists in the same order. When two
+// families register the same name, the later one wins.
+namespace cms::lower {
+class TranslatorTable;
+
+void registerPrimTranslators(TranslatorTable& t);
+void registerShapeTranslators(TranslatorTable& t);
+void registerTensorTranslators(TranslatorTable& t);
+void registerReductionTranslators(TranslatorTable& t);
+
+inline void registerAllTranslators(TranslatorTable& t) {
+    registerPrimTranslators(t);
+    registerShapeTranslators(t);
+    registerTensorTranslators(t);
+    registerReductionTranslators(t);
+}
+
+}  // namespace cms::lower

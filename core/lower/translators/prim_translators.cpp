@@ -1,0 +1,193 @@
+// TorchScript's structural ops (constants, lists, tuples) and the scalar/shape queries that
+// tracing leaves in a graph (aten::size, aten::Int, NumToTensor ...). With fixed input shapes
+// they all fold to conversion-time constants; no MIL op is emitted for them.
+#include <cmath>
+
+#include "lower/constant_values.h"
+#include "lower/lower_context.h"
+#include "lower/translators/all_translators.h"
+#include "lower/translators/translator_utils.h"
+
+namespace cms::lower {
+
+namespace {
+
+void constant(LowerContext& ctx, const ir::Node& node) {
+    for (const ir::Value* out : node.outputs) {
+        if (!out->constant) ctx.fail("prim::Constant without a value");
+        ctx.bindConstant(out, *out->constant);
+    }
+}
+
+// Lists of numbers become constant int/float/bool lists; anything else stays a list of items.
+void listConstruct(LowerContext& ctx, const ir::Node& node) {
+    Lowered list;
+    list.isList = true;
+    bool allNumbers = true, anyFloat = false, allBool = !node.inputs.empty();
+    for (const ir::Value* in : node.inputs) {
+        list.items.push_back(ctx.lowered(in));
+        const Lowered& item = list.items.back();
+        const bool number = item.constant && !item.tensor &&
+                            (std::holds_alternative<int64_t>(*item.constant) || std::holds_alternative<double>(*item.constant) ||
+                             std::holds_alternative<bool>(*item.constant));
+        allNumbers = allNumbers && number;
+        if (number) {
+            anyFloat = anyFloat || std::holds_alternative<double>(*item.constant);
+            allBool = allBool && std::holds_alternative<bool>(*item.constant);
+        }
+    }
+    const ir::Value* out = node.outputs.at(0);
+    const bool tensorList = out->typeName.find("Tensor") != std::string::npos;
+    if (allNumbers && !tensorList) {
+        if (allBool) {
+            std::vector<bool> v;
+            for (const Lowered& item : list.items) v.push_back(std::get<bool>(*item.constant));
+            ctx.bindConstant(out, v);
+        } else if (anyFloat) {
+            std::vector<double> v;
+            for (const Lowered& item : list.items) v.push_back(scalarOf(*item.constant)->value);
+            ctx.bindConstant(out, v);
+        } else {
+            std::vector<int64_t> v;
+            for (const Lowered& item : list.items) v.push_back(scalarOf(*item.constant)->intValue());
+            ctx.bindConstant(out, v);
+        }
+        return;
+    }
+    ctx.bindLowered(out, std::move(list));
+}
+
+void tupleConstruct(LowerContext& ctx, const ir::Node& node) {
+    Lowered tuple;
+    tuple.isList = true;
+    for (const ir::Value* in : node.inputs) tuple.items.push_back(ctx.lowered(in));
+    ctx.bindLowered(node.outputs.at(0), std::move(tuple));
+}
+
+void listUnpack(LowerContext& ctx, const ir::Node& node) {
+    std::vector<Lowered> items = elementsOf(ctx, node.inputs.at(0));
+    if (items.size() != node.outputs.size())
+        ctx.fail("unpacks " + std::to_string(node.outputs.size()) + " values from a list of " + std::to_string(items.size()));
+    for (size_t i = 0; i < items.size(); ++i) ctx.bindLowered(node.outputs[i], items[i]);
+}
+
+void getItem(LowerContext& ctx, const ir::Node& node) {
+    std::vector<Lowered> items = elementsOf(ctx, node.inputs.at(0));
+    int64_t i = ctx.intArg(node.inputs.at(1));
+    const int64_t n = static_cast<int64_t>(items.size());
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) ctx.fail("index " + std::to_string(ctx.intArg(node.inputs.at(1))) + " is out of range for a list of " + std::to_string(n));
+    ctx.bindLowered(node.outputs.at(0), items[static_cast<size_t>(i)]);
+}
+
+void len(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    const Lowered& l = ctx.lowered(in);
+    if (l.isList || (l.constant && !std::holds_alternative<Tensor>(*l.constant))) {
+        ctx.bindConstant(node.outputs.at(0), static_cast<int64_t>(elementsOf(ctx, in).size()));
+        return;
+    }
+    const mil::TensorType& t = ctx.typeOf(in);
+    if (t.rank() == 0) ctx.fail("len() of a 0-d tensor");
+    if (t.shape[0] == mil::kUnknownDim) ctx.fail("len() of a tensor whose first dimension is only known at run time");
+    ctx.bindConstant(node.outputs.at(0), t.shape[0]);
+}
+
+// aten::size(x) -> int list, aten::size(x, dim) -> int. Dimensions only known at run time read
+// the shape with a shape op instead.
+void size(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const Shape& shape = x->type.shape;
+    if (node.inputs.size() == 1) {
+        if (x->type.isStatic()) {
+            ctx.bindConstant(node.outputs.at(0), std::vector<int64_t>(shape.begin(), shape.end()));
+            return;
+        }
+        emit(ctx, "shape", {{"x", {x}}}, node.outputs.at(0));
+        return;
+    }
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank());
+    if (shape[dim] != mil::kUnknownDim) {
+        ctx.bindConstant(node.outputs.at(0), shape[dim]);
+        return;
+    }
+    mil::Value* s = ctx.builder().add1("shape", {{"x", {x}}}, ctx.nameFor(node.outputs.at(0)) + "_shape");
+    emit(ctx, "gather", {{"x", {s}}, {"indices", {ctx.builder().constInt(dim)}}, {"axis", {ctx.builder().constInt(0)}}},
+         node.outputs.at(0));
+}
+
+void dim(LowerContext& ctx, const ir::Node& node) {
+    ctx.bindConstant(node.outputs.at(0), ctx.typeOf(node.inputs.at(0)).rank());
+}
+
+void numel(LowerContext& ctx, const ir::Node& node) {
+    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
+    if (!t.isStatic()) ctx.fail("numel() of a tensor whose shape is only known at run time");
+    ctx.bindConstant(node.outputs.at(0), shapeNumel(t.shape));
+}
+
+// NumToTensor / ScalarImplicit: a number as a 0-d tensor and back. Constants stay constants.
+void passScalar(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    if (ctx.isConstant(in)) {
+        std::optional<Scalar> s = scalarOf(ctx.constant(in));
+        if (!s) ctx.fail("expected a number, got " + ir::constantToString(ctx.constant(in)));
+        ctx.bindConstant(node.outputs.at(0), constantOf(*s));
+        return;
+    }
+    bindSame(ctx, node);
+}
+
+// aten::Int / aten::Float / aten::Bool: a number converted; run-time values get a cast op.
+template <DType To>
+void toNumber(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    if (ctx.isConstant(in)) {
+        std::optional<Scalar> s = scalarOf(ctx.constant(in));
+        if (!s) ctx.fail("expected a number, got " + ir::constantToString(ctx.constant(in)));
+        if (To == DType::Int32) ctx.bindConstant(node.outputs.at(0), s->isInt ? s->intValue() : static_cast<int64_t>(std::trunc(s->value)));
+        else if (To == DType::Bool) ctx.bindConstant(node.outputs.at(0), s->value != 0);
+        else ctx.bindConstant(node.outputs.at(0), s->value);
+        return;
+    }
+    mil::Value* x = ctx.tensorAs(in, To);
+    if (x->type.rank() != 0 && shapeNumel(x->type.shape) != 1)
+        ctx.fail("converts a tensor of shape " + shapeText(x->type.shape) + " to a number");
+    ctx.bind(node.outputs.at(0), x);
+}
+
+void dtype(LowerContext& ctx, const ir::Node& node) {
+    ctx.bindConstant(node.outputs.at(0), torchScalarTypeOf(ctx.typeOf(node.inputs.at(0)).dtype));
+}
+
+void device(LowerContext& ctx, const ir::Node& node) { ctx.bindConstant(node.outputs.at(0), std::string("cpu")); }
+
+// Python-int division that only ever runs on conversion-time numbers here: the generic folding
+// before dispatch has already handled it when its inputs were constant.
+void scalarOnly(LowerContext& ctx, const ir::Node& node) {
+    ctx.fail(node.kind + " on values only known at run time is not supported",
+             "this arithmetic comes from shapes; give every input a fixed shape so it folds at conversion time");
+}
+
+}  // namespace
+
+void registerPrimTranslators(TranslatorTable& t) {
+    t.add({"prim::Constant"}, constant);
+    t.add({"prim::ListConstruct"}, listConstruct);
+    t.add({"prim::TupleConstruct"}, tupleConstruct);
+    t.add({"prim::ListUnpack", "prim::TupleUnpack"}, listUnpack);
+    t.add({"aten::__getitem__", "prim::TupleIndex", "prim::ListIndex"}, getItem);
+    t.add({"aten::len"}, len);
+    t.add({"aten::size"}, size);
+    t.add({"aten::dim"}, dim);
+    t.add({"aten::numel"}, numel);
+    t.add({"prim::NumToTensor", "aten::ScalarImplicit", "aten::IntImplicit", "aten::FloatImplicit"}, passScalar);
+    t.add({"aten::Int"}, toNumber<DType::Int32>);
+    t.add({"aten::Float"}, toNumber<DType::Float32>);
+    t.add({"aten::Bool"}, toNumber<DType::Bool>);
+    t.add({"prim::dtype"}, dtype);
+    t.add({"prim::device"}, device);
+    t.add({"aten::floordiv", "aten::__floordiv__"}, scalarOnly);
+}
+
+}  // namespace cms::lower

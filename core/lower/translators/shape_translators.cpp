@@ -1,0 +1,265 @@
+// Ops that change how a tensor is viewed, not its values: view/reshape/flatten, permute and
+// transpose, (un)squeeze, expand/repeat, casts, and the ops that are identities in eval mode.
+// Whatever is static is resolved here, so a reshape to the same shape emits nothing.
+#include <algorithm>
+#include <numeric>
+
+#include "lower/constant_values.h"
+#include "lower/lower_context.h"
+#include "lower/translators/all_translators.h"
+#include "lower/translators/translator_utils.h"
+
+namespace cms::lower {
+
+namespace {
+
+// Resolves one -1 in a torch view shape against the input's element count.
+Shape resolveViewShape(LowerContext& ctx, const Shape& in, std::vector<int64_t> to) {
+    if (std::count(to.begin(), to.end(), -1) > 1) ctx.fail("view shape " + shapeText(to) + " has more than one -1");
+    if (std::find(in.begin(), in.end(), mil::kUnknownDim) != in.end()) return to;  // resolved by Core ML at run time
+    auto neg = std::find(to.begin(), to.end(), -1);
+    const int64_t total = shapeNumel(in);
+    if (neg != to.end()) {
+        int64_t rest = 1;
+        for (auto it = to.begin(); it != to.end(); ++it)
+            if (it != neg) rest *= *it;
+        if (rest == 0 || total % rest != 0) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + shapeText(to));
+        *neg = total / rest;
+    }
+    if (shapeNumel(to) != total) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + shapeText(to));
+    return to;
+}
+
+void emitReshape(LowerContext& ctx, const ir::Node& node, const Shape& target) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const Shape shape = resolveViewShape(ctx, x->type.shape, target);
+    if (shape == x->type.shape && x->type.isStatic()) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "reshape", {{"x", {x}}, {"shape", {ctx.builder().constInts(shape, ctx.nameFor(node.outputs.at(0)) + "_shape")}}},
+         node.outputs.at(0));
+}
+
+void view(LowerContext& ctx, const ir::Node& node) { emitReshape(ctx, node, ctx.intsArg(node.inputs.at(1))); }
+
+void viewAs(LowerContext& ctx, const ir::Node& node) { emitReshape(ctx, node, ctx.typeOf(node.inputs.at(1)).shape); }
+
+void flatten(LowerContext& ctx, const ir::Node& node) {
+    const Shape& in = ctx.typeOf(node.inputs.at(0)).shape;
+    const int64_t rank = static_cast<int64_t>(in.size());
+    if (rank == 0) {
+        emitReshape(ctx, node, {1});
+        return;
+    }
+    const int64_t start = normalizeDim(ctx, node.inputs.size() > 1 ? ctx.intArg(node.inputs[1]) : 0, rank);
+    const int64_t end = normalizeDim(ctx, node.inputs.size() > 2 ? ctx.intArg(node.inputs[2]) : -1, rank);
+    if (start > end) ctx.fail("flatten: start_dim " + std::to_string(start) + " comes after end_dim " + std::to_string(end));
+    Shape out(in.begin(), in.begin() + start);
+    int64_t merged = 1;
+    for (int64_t d = start; d <= end; ++d) merged = (in[d] == mil::kUnknownDim || merged == -1) ? -1 : merged * in[d];
+    out.push_back(merged);
+    out.insert(out.end(), in.begin() + end + 1, in.end());
+    emitReshape(ctx, node, out);
+}
+
+void emitTranspose(LowerContext& ctx, const ir::Node& node, const std::vector<int64_t>& perm) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    std::vector<int64_t> identity(perm.size());
+    std::iota(identity.begin(), identity.end(), 0);
+    if (perm == identity) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "transpose", {{"x", {x}}, {"perm", {ctx.builder().constInts(perm, ctx.nameFor(node.outputs.at(0)) + "_perm")}}},
+         node.outputs.at(0));
+}
+
+void permute(LowerContext& ctx, const ir::Node& node) {
+    const int64_t rank = ctx.typeOf(node.inputs.at(0)).rank();
+    std::vector<int64_t> perm = ctx.intsArg(node.inputs.at(1));
+    if (static_cast<int64_t>(perm.size()) != rank)
+        ctx.fail("permute of a rank-" + std::to_string(rank) + " tensor needs " + std::to_string(rank) + " dims, got " +
+                 std::to_string(perm.size()));
+    for (int64_t& p : perm) p = normalizeDim(ctx, p, rank);
+    emitTranspose(ctx, node, perm);
+}
+
+void transpose(LowerContext& ctx, const ir::Node& node) {
+    const int64_t rank = ctx.typeOf(node.inputs.at(0)).rank();
+    std::vector<int64_t> perm(static_cast<size_t>(rank));
+    std::iota(perm.begin(), perm.end(), 0);
+    if (rank == 0) {
+        bindSame(ctx, node);
+        return;
+    }
+    const int64_t a = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), rank);
+    const int64_t b = normalizeDim(ctx, ctx.intArg(node.inputs.at(2)), rank);
+    std::swap(perm[a], perm[b]);
+    emitTranspose(ctx, node, perm);
+}
+
+// aten::t: 2-D transpose; 0-D and 1-D tensors are returned unchanged.
+void matrixTranspose(LowerContext& ctx, const ir::Node& node) {
+    const int64_t rank = ctx.typeOf(node.inputs.at(0)).rank();
+    if (rank > 2) ctx.fail("t() expects a tensor of at most 2 dimensions, got rank " + std::to_string(rank));
+    if (rank < 2) {
+        bindSame(ctx, node);
+        return;
+    }
+    emitTranspose(ctx, node, {1, 0});
+}
+
+void unsqueeze(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank() + 1);
+    emit(ctx, "expand_dims", {{"x", {x}}, {"axes", {ctx.builder().constInts({dim}, ctx.nameFor(node.outputs.at(0)) + "_axes")}}},
+         node.outputs.at(0));
+}
+
+// squeeze(x) drops every size-1 dim; squeeze(x, dim) / squeeze(x, dims) only those listed that
+// have size 1 (torch ignores the others).
+void squeeze(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const Shape& shape = x->type.shape;
+    std::vector<int64_t> axes;
+    if (node.inputs.size() < 2 || ctx.isNone(node.inputs[1])) {
+        for (int64_t d = 0; d < x->type.rank(); ++d)
+            if (shape[d] == 1) axes.push_back(d);
+    } else {
+        for (int64_t d : ctx.intsArg(node.inputs[1])) {
+            if (x->type.rank() == 0) continue;
+            const int64_t a = normalizeDim(ctx, d, x->type.rank());
+            if (shape[a] == 1) axes.push_back(a);
+        }
+    }
+    if (axes.empty()) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "squeeze", {{"x", {x}}, {"axes", {ctx.builder().constInts(axes, ctx.nameFor(node.outputs.at(0)) + "_axes")}}},
+         node.outputs.at(0));
+}
+
+// Tiles x (after adding leading dims) so that its shape becomes `target`.
+void tileTo(LowerContext& ctx, const ir::Node& node, mil::Value* x, const Shape& reps) {
+    if (std::all_of(reps.begin(), reps.end(), [](int64_t r) { return r == 1; })) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "tile", {{"x", {x}}, {"reps", {ctx.builder().constInts(reps, ctx.nameFor(node.outputs.at(0)) + "_reps")}}},
+         node.outputs.at(0));
+}
+
+mil::Value* withLeadingOnes(LowerContext& ctx, mil::Value* x, int64_t rank, const std::string& name) {
+    if (x->type.rank() >= rank) return x;
+    Shape shape(static_cast<size_t>(rank - x->type.rank()), 1);
+    shape.insert(shape.end(), x->type.shape.begin(), x->type.shape.end());
+    if (!x->type.isStatic()) {
+        std::vector<int64_t> axes(static_cast<size_t>(rank - x->type.rank()));
+        std::iota(axes.begin(), axes.end(), 0);
+        return ctx.builder().add1("expand_dims", {{"x", {x}}, {"axes", {ctx.builder().constInts(axes, name + "_axes")}}}, name);
+    }
+    return reshapeTo(ctx, x, shape, name);
+}
+
+void expandToShape(LowerContext& ctx, const ir::Node& node, std::vector<int64_t> target) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const int64_t rank = static_cast<int64_t>(target.size());
+    if (rank < x->type.rank())
+        ctx.fail("cannot expand a tensor of shape " + shapeText(x->type.shape) + " to fewer dimensions " + shapeText(target));
+    x = withLeadingOnes(ctx, x, rank, ctx.nameFor(node.outputs.at(0)) + "_rank");
+    Shape reps;
+    for (int64_t d = 0; d < rank; ++d) {
+        const int64_t have = x->type.shape[d];
+        const int64_t want = target[d] == -1 ? have : target[d];
+        if (have == want) reps.push_back(1);
+        else if (have == 1 && want != mil::kUnknownDim) reps.push_back(want);
+        else ctx.fail("cannot expand a tensor of shape " + shapeText(ctx.typeOf(node.inputs.at(0)).shape) + " to " +
+                      shapeText(target) + " (only size-1 dimensions can grow)");
+    }
+    tileTo(ctx, node, x, reps);
+}
+
+void expand(LowerContext& ctx, const ir::Node& node) { expandToShape(ctx, node, ctx.intsArg(node.inputs.at(1))); }
+
+void expandAs(LowerContext& ctx, const ir::Node& node) { expandToShape(ctx, node, ctx.typeOf(node.inputs.at(1)).shape); }
+
+void repeat(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const std::vector<int64_t> reps = ctx.intsArg(node.inputs.at(1));
+    if (static_cast<int64_t>(reps.size()) < x->type.rank())
+        ctx.fail("repeat needs at least one count per dimension (" + std::to_string(x->type.rank()) + "), got " +
+                 std::to_string(reps.size()));
+    if (std::any_of(reps.begin(), reps.end(), [](int64_t r) { return r <= 0; }))
+        ctx.fail("repeat counts must be positive (empty tensors are not supported by Core ML)");
+    x = withLeadingOnes(ctx, x, static_cast<int64_t>(reps.size()), ctx.nameFor(node.outputs.at(0)) + "_rank");
+    tileTo(ctx, node, x, reps);
+}
+
+// Binds the node's output to x converted to `dtype`; constants are converted at conversion time.
+void castTo(LowerContext& ctx, const ir::Node& node, DType dtype) {
+    const ir::Value* in = node.inputs.at(0);
+    if (ctx.isConstant(in)) {
+        if (std::optional<Tensor> t = tensorOf(ctx.constant(in))) {
+            if (std::holds_alternative<Tensor>(ctx.constant(in))) {
+                ctx.bindConstant(node.outputs.at(0), t->castTo(dtype));
+                return;
+            }
+        }
+    }
+    mil::Value* x = ctx.tensor(in);
+    if (x->type.dtype == dtype) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "cast", {{"x", {x}}, {"dtype", {ctx.builder().constString(dtypeName(dtype), ctx.nameFor(node.outputs.at(0)) + "_dtype")}}},
+         node.outputs.at(0));
+}
+
+// aten::to has overloads to(dtype, ...), to(device, dtype, ...), to(other, ...): find the dtype.
+void to(LowerContext& ctx, const ir::Node& node) {
+    for (size_t i = 1; i < node.inputs.size() && i <= 2; ++i) {
+        const ir::Value* arg = node.inputs[i];
+        if (arg->kind == ir::ValueKind::Tensor && !ctx.isConstant(arg)) {
+            castTo(ctx, node, ctx.typeOf(arg).dtype);
+            return;
+        }
+        if (!ctx.isConstant(arg)) continue;
+        const ir::Constant& c = ctx.constant(arg);
+        if (std::holds_alternative<int64_t>(c)) {
+            castTo(ctx, node, dtypeFromTorchScalarType(ctx, std::get<int64_t>(c)));
+            return;
+        }
+        if (std::holds_alternative<ir::NoneValue>(c) && i == 2) break;  // to(device, None): keeps the dtype
+    }
+    bindSame(ctx, node);
+}
+
+void typeAs(LowerContext& ctx, const ir::Node& node) { castTo(ctx, node, ctx.typeOf(node.inputs.at(1)).dtype); }
+
+}  // namespace
+
+void registerShapeTranslators(TranslatorTable& t) {
+    t.add({"aten::view", "aten::reshape", "aten::_unsafe_view", "aten::_reshape_alias"}, view);
+    t.add({"aten::view_as", "aten::reshape_as"}, viewAs);
+    t.add({"aten::flatten"}, flatten);
+    t.add({"aten::permute"}, permute);
+    t.add({"aten::transpose", "aten::transpose_", "aten::swapaxes", "aten::swapdims"}, transpose);
+    t.add({"aten::t", "aten::t_"}, matrixTranspose);
+    t.add({"aten::unsqueeze", "aten::unsqueeze_"}, unsqueeze);
+    t.add({"aten::squeeze", "aten::squeeze_"}, squeeze);
+    t.add({"aten::expand"}, expand);
+    t.add({"aten::expand_as"}, expandAs);
+    t.add({"aten::repeat"}, repeat);
+    t.add({"aten::to", "aten::_to_copy"}, to);
+    t.add({"aten::type_as"}, typeAs);
+    // Identities in eval mode (dropout, stochastic depth's scaling) or for a value graph (copies).
+    t.add({"aten::contiguous", "aten::detach", "aten::detach_", "aten::clone", "aten::dropout", "aten::dropout_",
+           "aten::feature_dropout", "aten::feature_dropout_", "aten::alpha_dropout", "aten::alpha_dropout_",
+           "aten::feature_alpha_dropout", "aten::feature_alpha_dropout_", "aten::lift_fresh", "aten::alias",
+           "aten::copy", "prim::data"},
+          bindSame);
+}
+
+}  // namespace cms::lower

@@ -1,0 +1,30 @@
+#pragma once
+// Small helpers shared by the translators.
+#include <string>
+#include <vector>
+
+#include "lower/lower_context.h"
+
+namespace cms::lower {
+
+// A torch dim normalised against `rank`; fails the node when out of range.
+int64_t normalizeDim(const LowerContext& ctx, int64_t dim, int64_t rank);
+// Adds one MIL op whose output becomes `out` (named after it) and returns it.
+mil::Value* emit(LowerContext& ctx, const std::string& type, std::vector<mil::OpInput> inputs, const ir::Value* out);
+// The node's first output is its first input, unchanged (no op is emitted).
+void bindSame(LowerContext& ctx, const ir::Node& node);
+// The MIL element type a torch ScalarType code lowers to (fp32 for every float type, int32 for
+// every integer type: precision is chosen later by passes); fails for unsupported codes.
+DType dtypeFromTorchScalarType(const LowerContext& ctx, int64_t code);
+// The torch ScalarType code of a MIL element type (for prim::dtype).
+int64_t torchScalarTypeOf(DType dtype);
+// The elements of a list value, whether a list of items or a constant int/float/bool list.
+std::vector<Lowered> elementsOf(LowerContext& ctx, const ir::Value* list);
+// The tensors of a list value (constant items become const ops); fails for non-tensor items.
+std::vector<mil::Value*> tensorsOf(LowerContext& ctx, const ir::Value* list);
+// Shape as "1x3x224x224" for messages.
+inline std::string shapeText(const Shape& s) { return shapeToString(s); }
+// A reshape of x to `shape` (already resolved), or x itself when the shape does not change.
+mil::Value* reshapeTo(LowerContext& ctx, mil::Value* x, const Shape& shape, const std::string& name);
+
+}  // namespace cms::lower
