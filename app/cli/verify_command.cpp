@@ -1,0 +1,67 @@
+#include "verify_command.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "analysis/accuracy_report.h"
+#include "common/error.h"
+
+namespace cms::cli {
+
+namespace {
+// Distinct from 1 (could not run) and 2 (usage): the check ran and the package is not accurate enough.
+constexpr int kCheckFailed = 3;
+}  // namespace
+
+CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
+    CLI::App* cmd = app.add_subcommand(
+        "verify", "Check a converted package against its source model: runs both on the same inputs and compares "
+                  "the outputs (and, with --per-layer, every layer)");
+    cmd->add_option("model", o.model, "The source TorchScript model (.pt)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("package", o.package, "The converted package (.mlpackage)")->required()->check(CLI::ExistingDirectory);
+    cmd->add_option("--inputs", o.inputs, "Input data: .npy (one input) or .npz (arrays named after the inputs); "
+                                          "default: seeded random inputs")
+        ->check(CLI::ExistingFile);
+    CLI::Option* rtol = cmd->add_option("--rtol", o.rtol, "Relative tolerance (numpy assert_allclose semantics)");
+    CLI::Option* atol = cmd->add_option("--atol", o.atol, "Absolute tolerance (numpy assert_allclose semantics)");
+    CLI::Option* snr = cmd->add_option("--min-snr", o.minSnr,
+                                       "Minimum SNR in dB per output (default: 40 for fp16 packages, 60 for fp32)");
+    snr->excludes(rtol)->excludes(atol);
+    cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
+    cmd->add_option("--json", o.json, "Also write the report as JSON to this file (- for standard output)");
+    cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
+    cmd->add_option("--time", o.timingRuns, "Also time N runs of the package and of the source model")
+        ->check(CLI::NonNegativeNumber);
+    return cmd;
+}
+
+int runVerify(const VerifyCommandOptions& o) {
+    analysis::VerifyOptions v;
+    v.modelPath = o.model;
+    v.packagePath = o.package;
+    v.inputsPath = o.inputs;
+    const auto given = [](double v) { return std::isnan(v) ? std::optional<double>() : std::optional<double>(v); };
+    v.criteria.rtol = given(o.rtol);
+    v.criteria.atol = given(o.atol);
+    v.criteria.minSnrDb = given(o.minSnr);
+    v.perLayer = o.perLayer;
+    v.seed = o.seed;
+    v.timingRuns = o.timingRuns;
+    const analysis::AccuracyReport report = analysis::verifyPackage(v);
+    const std::string json = analysis::reportToJson(report) + "\n";
+    if (o.json == "-") {
+        std::fputs(json.c_str(), stdout);
+    } else {
+        std::fputs(analysis::reportToText(report).c_str(), stdout);
+        if (!o.json.empty()) {
+            std::ofstream out(o.json, std::ios::binary | std::ios::trunc);
+            out << json;
+            if (!out.flush())
+                throw Error(ErrorKind::Input, "cannot write the JSON report", {o.json, ""}, "check the folder exists and is writable");
+        }
+    }
+    return report.passed ? 0 : kCheckFailed;
+}
+
+}  // namespace cms::cli
