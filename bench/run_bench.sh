@@ -19,6 +19,7 @@ PYTHON=/usr/bin/python3  # Debian's, with torch and torchvision
 [ -x "$CLI" ] || { echo "run_bench.sh: $CLI is missing; build first (bash packaging/setup.sh build)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "run_bench.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 mkdir -p "$WORK/models" "$WORK/out"
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"  # other work on the machine inflates wall times
 
 model_file() {  # the traced model for $1, generating it when neither the fixtures nor the cache have it
     local fixture="$BUILD/tests/models/tv_$1.pt" cached="$WORK/models/$1.pt"
@@ -67,13 +68,18 @@ done
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no -- core app 2>/dev/null)" ] ||
+    commit="$commit with uncommitted changes"
+build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt")"
 table="| Model | Precision | Wall time (s, median of $RUNS) | Peak RSS (MiB) | Package (MiB) | coremltools |
 |---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")
 
-Measured $(date -u +%Y-%m-%d) at commit $commit on $(nproc) CPU(s) ($cpu): \`coreml-cli convert MODEL.pt -o OUT.mlpackage
+Measured $(date -u +%Y-%m-%d) at commit $commit (${build_type:-RelWithDebInfo} build) on $(nproc) CPU(s) ($cpu):
+\`coreml-cli convert MODEL.pt -o OUT.mlpackage
 --input x:1x3x224x224 --precision fp16\` as a whole process under \`/usr/bin/time -v\` (import, lowering, passes,
-writing and reading the package back). Models are torchvision architectures with random weights.
+writing and reading the package back). Models are torchvision architectures with random weights; wall times vary
+with the load on the machine (1/5/15-minute load average when this run started: $LOAD_AT_START).
 coremltools cannot run conversions on this machine, so it was not measured: the issue's target (at least 10x
 faster than coremltools with a third of its peak memory) is not yet checked against it."
 

@@ -42,6 +42,11 @@ struct ConversionReport {
 ir::Graph importModel(const std::string& path);
 // Fills in missing input/output specs from what the model declares, and checks the rest.
 ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings settings);
+// Deployment-target gating: a setting that needs a newer target than settings.target (e.g. fp16
+// model inputs need iOS16) throws cms::Error(Settings) naming it and offering both ways out.
+void checkDeploymentTarget(const ConversionSettings& settings);
+// The converter's own version, as recorded in the packages it writes.
+std::string converterVersion();
 // Lowers and optimises: the program that would be written.
 mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings = nullptr,
                           const ProgressFn& progress = {}, const CancelToken* cancel = nullptr);

@@ -1,0 +1,48 @@
+#pragma once
+// coreml-cli's subcommands. Each add* function declares a subcommand's options; each run* executes
+// it and returns the process exit code, throwing cms::Error or UsageError for main to report.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace cms::cli {
+
+// The command line itself is wrong (exit code 2), as opposed to a model or input problem (1).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ConvertOptions {
+    std::string model;
+    std::string output;
+    std::vector<std::string> inputs;
+    std::vector<std::string> outputNames;
+    std::string precision;
+    std::string target;
+    std::string config;
+    std::string saveConfig;
+};
+CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
+int runConvert(const ConvertOptions& options, int verbosity);
+
+struct InspectOptions {
+    std::string package;
+    bool json = false;
+};
+CLI::App* addInspectCommand(CLI::App& app, InspectOptions& options);
+int runInspect(const InspectOptions& options);
+
+struct OpsOptions {
+    std::string model;
+    bool json = false;
+};
+CLI::App* addOpsCommand(CLI::App& app, OpsOptions& options);
+int runOps(const OpsOptions& options);
+
+// "12.3 MB": sizes as people read them.
+std::string humanBytes(uint64_t bytes);
+
+}  // namespace cms::cli

@@ -1,0 +1,137 @@
+// `coreml-cli convert`: settings from a file and/or the command line, then the whole conversion.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "commands.h"
+#include "common/error.h"
+#include "converter.h"
+#include "progress_printer.h"
+
+namespace cms::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Paths inside a settings file are relative to the file's folder, so a project folder can move.
+std::string resolveFrom(const std::string& baseFile, const std::string& path) {
+    if (path.empty() || fs::path(path).is_absolute()) return path;
+    return (fs::absolute(baseFile).parent_path() / path).lexically_normal().string();
+}
+
+std::string relativeTo(const std::string& baseFile, const std::string& path) {
+    if (path.empty()) return path;
+    std::error_code ec;
+    const fs::path rel = fs::relative(fs::absolute(path), fs::absolute(baseFile).parent_path(), ec);
+    return ec || rel.empty() ? fs::absolute(path).string() : rel.string();
+}
+
+ConversionSettings mergeSettings(const ConvertOptions& o) {
+    ConversionSettings s;
+    if (!o.config.empty()) {
+        s = loadSettings(o.config);
+        s.modelPath = resolveFrom(o.config, s.modelPath);
+        s.outputPath = resolveFrom(o.config, s.outputPath);
+    }
+    // The command line overrides the file, key by key.
+    if (!o.model.empty()) s.modelPath = o.model;
+    if (!o.output.empty()) s.outputPath = o.output;
+    for (const std::string& text : o.inputs) {
+        InputSpec in;
+        try {
+            in = parseInputSpec(text);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+        auto it = std::find_if(s.inputs.begin(), s.inputs.end(), [&](const InputSpec& x) { return x.name == in.name; });
+        if (it != s.inputs.end()) *it = in;
+        else s.inputs.push_back(in);
+    }
+    if (!o.outputNames.empty()) {
+        s.outputs.clear();
+        for (const std::string& name : o.outputNames) s.outputs.push_back({name});
+    }
+    if (!o.precision.empty()) s.precision = *precisionFromName(o.precision);
+    if (!o.target.empty()) s.target = *mil::targetFromName(o.target);
+    return s;
+}
+
+void printReport(const ConversionReport& r, const ConversionSettings& s, double seconds, int verbosity) {
+    std::printf("Wrote %s: %s, %zu ops (%s, %s) in %.2f s\n", r.packagePath.c_str(), humanBytes(r.packageBytes).c_str(),
+                r.opCount, precisionName(s.precision).c_str(), mil::targetName(s.target).c_str(), seconds);
+    for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
+    if (verbosity < 1) return;
+    std::printf("Stage times:\n");
+    for (Stage stage : {Stage::Import, Stage::Lower, Stage::Passes, Stage::Compress, Stage::Write, Stage::Verify}) {
+        const auto it = r.stageSeconds.find(stageName(stage));
+        if (it != r.stageSeconds.end()) std::printf("  %-8s %7.3f s\n", it->first.c_str(), it->second);
+    }
+    std::printf("Ops:\n");
+    for (const auto& [type, n] : r.opHistogram) std::printf("  %-24s %6zu\n", type.c_str(), n);
+}
+
+}  // namespace
+
+CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
+    CLI::App* c = app.add_subcommand("convert", "Convert a TorchScript model (.pt) to a Core ML package");
+    c->add_option("MODEL", o.model, "TorchScript file (torch.jit.trace / torch.jit.script output)");
+    c->add_option("-o,--output", o.output, "Package to write, e.g. Model.mlpackage (replaced only on success)");
+    c->add_option("--input", o.inputs,
+                  "NAME:1x3x224x224[:image,scale=S,bias=R,G,B,layout=RGB|BGR|GRAYSCALE][:dtype=fp32|fp16|int32]; "
+                  "once per model input")
+        ->allow_extra_args(false);
+    c->add_option("--output-name", o.outputNames, "Name for the model's outputs, in order; repeat per output")
+        ->allow_extra_args(false);
+    c->add_option("--precision", o.precision, "Compute precision (default fp16, with fp32 inputs/outputs)")
+        ->check(CLI::IsMember({"fp16", "fp32"}));
+    c->add_option("--target", o.target, "Deployment target (default iOS15)")
+        ->check(CLI::IsMember({"iOS15", "iOS16", "iOS17", "iOS18"}));
+    c->add_option("--config", o.config, "Settings file (JSON); command-line options override it");
+    c->add_option("--save-config", o.saveConfig, "Write the merged settings to this file (converts too when an "
+                                                 "output is known)");
+    return c;
+}
+
+int runConvert(const ConvertOptions& o, int verbosity) {
+    ConversionSettings settings = mergeSettings(o);
+    if (!o.saveConfig.empty()) {
+        ConversionSettings toSave = settings;
+        toSave.modelPath = relativeTo(o.saveConfig, settings.modelPath);
+        toSave.outputPath = relativeTo(o.saveConfig, settings.outputPath);
+        saveSettings(toSave, o.saveConfig);
+        std::printf("Saved settings to %s\n", o.saveConfig.c_str());
+        if (settings.outputPath.empty()) return 0;
+    }
+    if (settings.modelPath.empty()) throw UsageError("convert: no MODEL given (name it, or set \"model\" in --config)");
+    if (settings.outputPath.empty())
+        throw UsageError("convert: no output given (use -o Model.mlpackage, or set \"output\" in --config)");
+
+    ProgressPrinter printer;
+    const auto start = std::chrono::steady_clock::now();
+    ConversionReport report;
+    try {
+        report = convertModel(settings, [&](Stage stage, double fraction, const std::string& message) {
+            printer.update(stage, fraction, message);
+        });
+    } catch (...) {
+        printer.interrupt();
+        throw;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    printReport(report, settings, seconds, verbosity);
+    return 0;
+}
+
+std::string humanBytes(uint64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB"};
+    double v = double(bytes);
+    int u = 0;
+    while (v >= 1000.0 && u < 3) v /= 1000.0, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+}  // namespace cms::cli

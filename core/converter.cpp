@@ -1,0 +1,370 @@
+#include "converter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/torchscript_importer.h"
+#include "lower/lowering.h"
+#include "package/package.h"
+#include "passes/pass.h"
+
+#ifndef CMS_VERSION
+#define CMS_VERSION "unknown"
+#endif
+
+namespace cms {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kExportHint =
+    "export the model from PyTorch with torch.jit.trace(model.eval(), example_input).save(\"model.pt\") "
+    "and convert that file";
+
+std::string lowerExtension(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext;
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+void report(const ProgressFn& progress, Stage stage, double fraction, const std::string& message) {
+    if (progress) progress(stage, fraction, message);
+}
+
+void checkCancel(const CancelToken* cancel) {
+    if (cancel) cancel->throwIfCancelled();
+}
+
+// Counts ops by type in a block and everything nested in it.
+void countOps(const mil::Block& block, std::map<std::string, size_t>& histogram) {
+    for (const auto& op : block.ops) {
+        ++histogram[op->type];
+        for (const auto& nested : op->blocks) countOps(*nested, histogram);
+    }
+}
+
+uint64_t folderBytes(const std::string& path) {
+    uint64_t total = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+        if (it->is_regular_file(ec)) total += it->file_size(ec);
+    return total;
+}
+
+mil::Program lowerStage(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings,
+                        const ProgressFn& progress) {
+    report(progress, Stage::Lower, 0.0, "lowering " + std::to_string(graph.nodeCount()) + " source ops");
+    mil::Program program = lower::lowerGraph(graph, settings, warnings);
+    report(progress, Stage::Lower, 1.0, std::to_string(mil::countOps(program)) + " MIL ops");
+    return program;
+}
+
+void passStage(mil::Program& program, const ConversionSettings& settings, const ProgressFn& progress,
+               const CancelToken* cancel) {
+    std::vector<std::string> passLog;
+    passes::PassContext ctx;
+    ctx.precision = settings.precision;
+    ctx.fp32Ops = settings.fp32Ops;
+    ctx.log = &passLog;
+    const passes::PassPipeline pipeline = passes::PassPipeline::defaultPipeline(ctx);
+    const size_t total = pipeline.names().size();
+    size_t done = 0;
+    report(progress, Stage::Passes, 0.0, std::to_string(total) + " passes");
+    // Cancellation is checked after each pass: the callback's exception ends the pipeline.
+    pipeline.run(program, ctx, [&](const std::string& name, bool changed) {
+        ++done;
+        if (done < total)  // the stage's last report is the summary below
+            report(progress, Stage::Passes, double(done) / double(total), name + (changed ? "" : " (no change)"));
+        checkCancel(cancel);
+    });
+    report(progress, Stage::Passes, 1.0,
+           std::to_string(total) + " passes, " + std::to_string(mil::countOps(program)) + " MIL ops left");
+    for (const std::string& line : passLog) logger()->info("{}", line);
+}
+
+package::FeatureDescription::Kind featureKind(const InputSpec* spec) {
+    return spec && spec->image ? package::FeatureDescription::Kind::Image
+                               : package::FeatureDescription::Kind::MultiArray;
+}
+
+}  // namespace
+
+const char* stageName(Stage s) {
+    switch (s) {
+        case Stage::Import: return "import";
+        case Stage::Lower: return "lower";
+        case Stage::Passes: return "passes";
+        case Stage::Compress: return "compress";
+        case Stage::Write: return "write";
+        case Stage::Verify: return "verify";
+    }
+    return "stage";
+}
+
+void CancelToken::throwIfCancelled() const {
+    if (cancelled_) throw Error(ErrorKind::Cancelled, "the conversion was cancelled");
+}
+
+std::string converterVersion() { return CMS_VERSION; }
+
+ir::Graph importModel(const std::string& path) {
+    const frontends::ArchiveProbe probe = frontends::probeArchive(path);
+    const std::string ext = lowerExtension(path);
+    if (probe.kind == frontends::ArchiveKind::TorchScript) {
+        try {
+            return frontends::importTorchScript(path);
+        } catch (const Error& e) {
+            throw e.withFile(path);
+        }
+    }
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        const auto d = frontends::diagnoseArchive(frontends::ArchiveKind::Missing);
+        throw Error(ErrorKind::Input, d.message, {path, {}}, d.hint);
+    }
+    if (ext == ".mlpackage" || ext == ".mlmodel")
+        throw Error(ErrorKind::Input, "this is already a Core ML model", {path, {}},
+                    "inspect it with `coreml-cli inspect`; convert the original PyTorch model instead");
+    if (fs::is_directory(path, ec))
+        throw Error(ErrorKind::Input, "this is a folder, not a model file", {path, {}},
+                    "name the TorchScript file (.pt) itself");
+    // Formats people reasonably try, each with its own way forward.
+    if (ext == ".onnx")
+        throw Error(ErrorKind::Unsupported, "ONNX models are not supported: convert from PyTorch directly", {path, {}},
+                    kExportHint);
+    const bool kerasZip = probe.kind == frontends::ArchiveKind::OtherZip &&
+                          std::find(probe.entries.begin(), probe.entries.end(), "config.json") != probe.entries.end();
+    if (ext == ".h5" || ext == ".keras" || probe.kind == frontends::ArchiveKind::Hdf5 || kerasZip)
+        throw Error(ErrorKind::Unsupported, "this looks like a Keras model (" + (ext.empty() ? "HDF5" : ext) +
+                                                "): Keras import is not available yet",
+                    {path, {}}, "convert a PyTorch version of the model, exported as TorchScript");
+    if (ext == ".tflite" || ext == ".pb")
+        throw Error(ErrorKind::Unsupported, "TensorFlow models are not supported", {path, {}}, kExportHint);
+    const auto d = frontends::diagnoseArchive(probe.kind);
+    throw Error(ErrorKind::Input, d.message, {path, {}}, d.hint);
+}
+
+void checkDeploymentTarget(const ConversionSettings& settings) {
+    const mil::Target target = settings.target;
+    for (const InputSpec& in : settings.inputs) {
+        if (in.dtype == DType::Float16 && target < mil::Target::iOS16)
+            throw Error(ErrorKind::Settings,
+                        "input \"" + in.name + "\" is fp16, and Core ML accepts fp16 model inputs only from iOS16 on "
+                        "(the deployment target is " + mil::targetName(target) + ")",
+                        {}, "either raise the target (--target iOS16 or later), or keep the input fp32 (drop "
+                            "dtype=fp16; with --precision fp16 the model still computes in fp16)");
+    }
+}
+
+ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings settings) {
+    const std::string& file = graph.sourcePath.empty() ? settings.modelPath : graph.sourcePath;
+    const std::vector<std::string>& modelInputs = graph.inputNames;
+
+    for (const InputSpec& in : settings.inputs)
+        if (std::find(modelInputs.begin(), modelInputs.end(), in.name) == modelInputs.end())
+            throw Error(ErrorKind::Settings,
+                        "the model has no input named \"" + in.name + "\"; its inputs are: " +
+                            (modelInputs.empty() ? std::string("(none)") : joinNames(modelInputs)),
+                        {file, {}}, "use the model's input names in --input NAME:SHAPE (see `coreml-cli ops MODEL`)");
+
+    // TorchScript archives do not record input shapes, so every input needs one from the user.
+    std::vector<InputSpec> ordered;
+    std::vector<std::string> missing;
+    for (const std::string& name : modelInputs) {
+        const auto it = std::find_if(settings.inputs.begin(), settings.inputs.end(),
+                                     [&](const InputSpec& in) { return in.name == name; });
+        if (it == settings.inputs.end()) missing.push_back(name);
+        else ordered.push_back(*it);
+    }
+    if (!missing.empty()) {
+        std::string examples;
+        for (const auto& name : missing) examples += (examples.empty() ? "" : " ") + ("--input " + name + ":SHAPE");
+        throw Error(ErrorKind::Settings,
+                    "no shape is given for model input" + std::string(missing.size() > 1 ? "s " : " ") +
+                        joinNames(missing) + " (TorchScript files do not record input shapes)",
+                    {file, {}}, "pass " + examples + " (for example --input " + missing.front() +
+                                     ":1x3x224x224), or list the input under \"inputs\" in the settings file");
+    }
+    settings.inputs = std::move(ordered);
+
+    const size_t modelOutputs = graph.outputNames.size();
+    if (settings.outputs.size() > modelOutputs)
+        throw Error(ErrorKind::Settings,
+                    std::to_string(settings.outputs.size()) + " output names were given, but the model has " +
+                        std::to_string(modelOutputs) + " output" + (modelOutputs == 1 ? "" : "s"),
+                    {file, {}}, "give at most one --output-name per model output, in the model's output order");
+    for (size_t i = settings.outputs.size(); i < modelOutputs; ++i) settings.outputs.push_back({graph.outputNames[i]});
+
+    std::set<std::string> seen;
+    for (const InputSpec& in : settings.inputs) seen.insert(in.name);
+    for (const OutputSpec& out : settings.outputs)
+        if (!seen.insert(out.name).second)
+            throw Error(ErrorKind::Settings, "the name \"" + out.name + "\" is used twice among inputs and outputs",
+                        {file, {}}, "rename the output with --output-name");
+
+    try {
+        checkDeploymentTarget(settings);
+    } catch (const Error& e) {
+        throw e.withFile(file);
+    }
+    return settings;
+}
+
+mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings,
+                          const ProgressFn& progress, const CancelToken* cancel) {
+    checkCancel(cancel);
+    mil::Program program = lowerStage(graph, settings, warnings, progress);
+    checkCancel(cancel);
+    passStage(program, settings, progress, cancel);
+    return program;
+}
+
+package::ModelDescription describeProgram(const mil::Program& program, const ConversionSettings& settings) {
+    using package::FeatureDescription;
+    package::ModelDescription d;
+    const mil::Function& main = program.main();
+
+    for (size_t i = 0; i < main.inputs.size(); ++i) {
+        const mil::Value* v = main.inputs[i];
+        const InputSpec* spec = i < settings.inputs.size() ? &settings.inputs[i] : nullptr;
+        FeatureDescription f;
+        f.name = v->name;
+        f.kind = featureKind(spec);
+        // With fp16 precision the program computes in fp16 behind casts; the interface keeps the
+        // dtype the program's inputs declare (fp32 unless the user asked for fp16 inputs).
+        f.dtype = v->type.dtype;
+        f.shape = v->type.shape;
+        if (f.kind == FeatureDescription::Kind::Image) {
+            f.colorLayout = spec->image->layout;
+            f.shape = spec->shape;  // [1, C, H, W]
+        }
+        d.inputs.push_back(f);
+    }
+
+    for (const mil::Value* v : main.body.outputs) {
+        const DType dt = v->type.dtype;
+        if (dt != DType::Float32 && dt != DType::Float16 && dt != DType::Float64 && dt != DType::Int32)
+            throw Error(ErrorKind::Conversion,
+                        "output \"" + v->name + "\" is " + dtypeName(dt) +
+                            ", which a Core ML model cannot return (outputs are fp32, fp16, fp64 or int32)",
+                        {settings.modelPath, v->producer ? v->producer->prov.describe() : std::string()},
+                        "cast the output in the model (e.g. `.float()` or `.int()`) before exporting it");
+        if (dt == DType::Float16 && program.target < mil::Target::iOS16)
+            throw Error(ErrorKind::Conversion,
+                        "output \"" + v->name + "\" is fp16, which Core ML returns only from iOS16 on",
+                        {settings.modelPath, v->producer ? v->producer->prov.describe() : std::string()},
+                        "either raise the target (--target iOS16 or later), or make the output fp32 in the model");
+        FeatureDescription f;
+        f.name = v->name;
+        f.kind = FeatureDescription::Kind::MultiArray;
+        f.dtype = dt;
+        f.shape = v->type.shape;
+        d.outputs.push_back(f);
+    }
+
+    // What the user set, plus a truthful record of how the package was made.
+    d.metadata = settings.metadata;
+    d.metadata.userDefined["cms.converter"] = "Core ML Conversion Studio";
+    d.metadata.userDefined["cms.converter.version"] = converterVersion();
+    if (!settings.modelPath.empty())
+        d.metadata.userDefined["cms.source"] = fs::path(settings.modelPath).filename().string();
+    d.metadata.userDefined["cms.precision"] = precisionName(settings.precision);
+    return d;
+}
+
+ConversionReport convertModel(const ConversionSettings& requested, const ProgressFn& progress,
+                              const CancelToken* cancel) {
+    using Clock = std::chrono::steady_clock;
+    const auto seconds = [](Clock::time_point since) {
+        return std::chrono::duration<double>(Clock::now() - since).count();
+    };
+    if (requested.modelPath.empty())
+        throw Error(ErrorKind::Settings, "no model file is given", {}, "name the TorchScript file to convert");
+    if (requested.outputPath.empty())
+        throw Error(ErrorKind::Settings, "no output package is given", {requested.modelPath, {}},
+                    "name the package to write, e.g. -o Model.mlpackage");
+    if (lowerExtension(requested.outputPath) != ".mlpackage")
+        throw Error(ErrorKind::Settings, "the output must be a folder ending in .mlpackage", {requested.outputPath, {}},
+                    "name the output like Model.mlpackage (Xcode and Core ML recognise packages by that suffix)");
+
+    try {
+        checkDeploymentTarget(requested);  // before the import: it needs only the settings
+    } catch (const Error& e) {
+        throw e.withFile(requested.modelPath);
+    }
+    ConversionReport result;
+    checkCancel(cancel);
+
+    auto t = Clock::now();
+    report(progress, Stage::Import, 0.0, "reading " + requested.modelPath);
+    ir::Graph graph = importModel(requested.modelPath);
+    result.warnings = graph.warnings;
+    report(progress, Stage::Import, 1.0, std::to_string(graph.nodeCount()) + " source ops");
+    result.stageSeconds[stageName(Stage::Import)] = seconds(t);
+    checkCancel(cancel);
+
+    const ConversionSettings settings = completeSettings(graph, requested);
+    mil::Program program;
+    try {
+        t = Clock::now();
+        program = lowerStage(graph, settings, &result.warnings, progress);
+        result.stageSeconds[stageName(Stage::Lower)] = seconds(t);
+        checkCancel(cancel);
+
+        t = Clock::now();
+        passStage(program, settings, progress, cancel);
+        result.stageSeconds[stageName(Stage::Passes)] = seconds(t);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Conversion) throw e.withFile(settings.modelPath);
+        // Most conversion errors on models that run in PyTorch come from input shapes that are not
+        // the ones the model was built for: show what was given.
+        std::string given;
+        for (const InputSpec& in : settings.inputs) given += (given.empty() ? "" : ", ") + in.name + ":" + shapeToString(in.shape);
+        throw Error(e.kind(), e.message(), {e.file().empty() ? settings.modelPath : e.file(), e.node()},
+                    (e.hint().empty() ? std::string() : e.hint() + "; ") + "the input shapes given were " + given +
+                        ": check them against what the model expects (--input NAME:SHAPE)");
+    }
+    checkCancel(cancel);
+
+    const package::ModelDescription description = describeProgram(program, settings);
+    t = Clock::now();
+    report(progress, Stage::Write, 0.0, "writing " + settings.outputPath);
+    package::writePackage(program, description, settings.outputPath);
+    result.packageBytes = folderBytes(settings.outputPath);
+    report(progress, Stage::Write, 1.0, std::to_string(result.packageBytes) + " bytes");
+    result.stageSeconds[stageName(Stage::Write)] = seconds(t);
+
+    // Read the package back: what Core ML will see must be what we meant to write.
+    t = Clock::now();
+    report(progress, Stage::Verify, 0.0, "reading the package back");
+    const package::PackageContents back = package::readPackage(settings.outputPath);
+    if (!(back.description == description) || mil::countOps(back.program) != mil::countOps(program))
+        throw Error(ErrorKind::Internal,
+                    "the package reads back differently from what was written (description or op count differs)",
+                    {settings.outputPath, {}}, "this is a converter bug: please report it with the model");
+    report(progress, Stage::Verify, 1.0, "ok");
+    result.stageSeconds[stageName(Stage::Verify)] = seconds(t);
+
+    result.packagePath = settings.outputPath;
+    for (const auto& [name, fn] : program.functions) countOps(fn.body, result.opHistogram);
+    std::map<std::string, size_t> mainOps;
+    countOps(program.main().body, mainOps);
+    for (const auto& [type, n] : mainOps)
+        if (type != "const") result.opCount += n;
+    return result;
+}
+
+}  // namespace cms

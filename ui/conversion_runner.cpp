@@ -1,0 +1,102 @@
+#include "conversion_runner.h"
+
+#include <exception>
+
+#include "common/error.h"
+
+namespace cms::ui {
+
+namespace {
+
+QString describeFailure(std::exception_ptr failure, bool* cancelled) {
+    *cancelled = false;
+    try {
+        std::rethrow_exception(failure);
+    } catch (const Error& e) {
+        *cancelled = e.kind() == ErrorKind::Cancelled;
+        return QString::fromStdString(std::string(errorKindName(e.kind())) + ": " + e.what());
+    } catch (const std::bad_alloc&) {
+        return QStringLiteral("out of memory while converting; close other programs and try again");
+    } catch (const std::exception& e) {
+        // Library exceptions may carry backtraces; the first line is the message.
+        const std::string what = e.what();
+        return QString::fromStdString("internal error: " + what.substr(0, what.find('\n')) +
+                                      "\nWhat to do: this is a converter bug; please report it with the model.");
+    } catch (...) {
+        return QStringLiteral("internal error: unknown exception");
+    }
+}
+
+}  // namespace
+
+ConversionRunner::ConversionRunner(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<cms::ui::ModelInfo>();
+    qRegisterMetaType<cms::ConversionReport>();
+    qRegisterMetaType<cms::Stage>();
+}
+
+ConversionRunner::~ConversionRunner() { stopAndWait(); }
+
+template <class Job> void ConversionRunner::start(Job job) {
+    cancel_ = std::make_shared<CancelToken>();
+    QThread* thread = QThread::create([this, job, token = cancel_] {
+        std::exception_ptr failure;
+        try {
+            job(*token);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) {
+            bool cancelled = false;
+            const QString message = describeFailure(failure, &cancelled);
+            QMetaObject::invokeMethod(this, [this, message, cancelled] { emit failed(message, cancelled); },
+                                      Qt::QueuedConnection);
+        }
+    });
+    thread_ = thread;
+    connect(thread, &QThread::finished, this, [this, thread] {
+        thread->deleteLater();
+        if (thread_ == thread) thread_.clear();
+        emit busyChanged(busy());
+    });
+    thread->start();
+    emit busyChanged(true);
+}
+
+void ConversionRunner::openModel(const QString& path) {
+    if (busy()) return;
+    start([this, path](const CancelToken&) {
+        const ir::Graph graph = importModel(path.toStdString());
+        ModelInfo info;
+        info.path = path;
+        for (const auto& n : graph.inputNames) info.inputNames << QString::fromStdString(n);
+        for (const auto& n : graph.outputNames) info.outputNames << QString::fromStdString(n);
+        for (const auto& w : graph.warnings) info.warnings << QString::fromStdString(w);
+        info.nodeCount = int(graph.nodeCount());
+        QMetaObject::invokeMethod(this, [this, info] { emit modelOpened(info); }, Qt::QueuedConnection);
+    });
+}
+
+void ConversionRunner::convert(const ConversionSettings& settings) {
+    if (busy()) return;
+    start([this, settings](const CancelToken& token) {
+        const ProgressFn onProgress = [this](Stage stage, double fraction, const std::string& message) {
+            const QString text = QString::fromStdString(message);
+            QMetaObject::invokeMethod(this, [this, stage, fraction, text] { emit progress(stage, fraction, text); },
+                                      Qt::QueuedConnection);
+        };
+        const ConversionReport report = convertModel(settings, onProgress, &token);
+        QMetaObject::invokeMethod(this, [this, report] { emit converted(report); }, Qt::QueuedConnection);
+    });
+}
+
+void ConversionRunner::cancel() {
+    if (cancel_) cancel_->cancel();
+}
+
+void ConversionRunner::stopAndWait() {
+    cancel();
+    if (thread_) thread_->wait();
+}
+
+}  // namespace cms::ui

@@ -1,0 +1,56 @@
+#pragma once
+// Runs model import and conversion on worker threads and reports back on the GUI thread through
+// signals, so the window never blocks and never sees an exception.
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+
+#include <memory>
+
+#include "converter.h"
+
+namespace cms::ui {
+
+struct ModelInfo {
+    QString path;
+    QStringList inputNames;
+    QStringList outputNames;
+    QStringList warnings;
+    int nodeCount = 0;
+};
+
+class ConversionRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit ConversionRunner(QObject* parent = nullptr);
+    ~ConversionRunner() override;
+
+    bool busy() const { return !thread_.isNull(); }
+    // Reads the model's interface (input/output names). Emits modelOpened or failed.
+    void openModel(const QString& path);
+    // Runs the whole conversion. Emits progress, then converted or failed (cancelled included).
+    void convert(const ConversionSettings& settings);
+    void cancel();
+    // Cancels any running job and waits for its thread to end (for shutdown).
+    void stopAndWait();
+
+signals:
+    void modelOpened(const cms::ui::ModelInfo& info);
+    void progress(cms::Stage stage, double fraction, const QString& message);
+    void converted(const cms::ConversionReport& report);
+    void failed(const QString& message, bool cancelled);
+    void busyChanged(bool busy);
+
+private:
+    template <class Job> void start(Job job);
+    QPointer<QThread> thread_;
+    std::shared_ptr<CancelToken> cancel_;
+};
+
+}  // namespace cms::ui
+
+Q_DECLARE_METATYPE(cms::ui::ModelInfo)
+Q_DECLARE_METATYPE(cms::ConversionReport)
+Q_DECLARE_METATYPE(cms::Stage)
