@@ -15,18 +15,19 @@ namespace {
 
 // Resolves one -1 in a torch view shape against the input's element count.
 Shape resolveViewShape(LowerContext& ctx, const Shape& in, std::vector<int64_t> to) {
-    if (std::count(to.begin(), to.end(), -1) > 1) ctx.fail("view shape " + shapeText(to) + " has more than one -1");
+    if (std::count(to.begin(), to.end(), -1) > 1) ctx.fail("view shape " + listText(to) + " has more than one -1");
     if (std::find(in.begin(), in.end(), mil::kUnknownDim) != in.end()) return to;  // resolved by Core ML at run time
+    const std::vector<int64_t> requested = to;
     auto neg = std::find(to.begin(), to.end(), -1);
     const int64_t total = shapeNumel(in);
     if (neg != to.end()) {
         int64_t rest = 1;
         for (auto it = to.begin(); it != to.end(); ++it)
             if (it != neg) rest *= *it;
-        if (rest == 0 || total % rest != 0) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + shapeText(to));
+        if (rest == 0 || total % rest != 0) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + listText(requested));
         *neg = total / rest;
     }
-    if (shapeNumel(to) != total) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + shapeText(to));
+    if (shapeNumel(to) != total) ctx.fail("cannot view a tensor of shape " + shapeText(in) + " as " + listText(requested));
     return to;
 }
 
@@ -167,7 +168,7 @@ void expandToShape(LowerContext& ctx, const ir::Node& node, std::vector<int64_t>
     mil::Value* x = ctx.tensor(node.inputs.at(0));
     const int64_t rank = static_cast<int64_t>(target.size());
     if (rank < x->type.rank())
-        ctx.fail("cannot expand a tensor of shape " + shapeText(x->type.shape) + " to fewer dimensions " + shapeText(target));
+        ctx.fail("cannot expand a tensor of shape " + shapeText(x->type.shape) + " to fewer dimensions " + listText(target));
     x = withLeadingOnes(ctx, x, rank, ctx.nameFor(node.outputs.at(0)) + "_rank");
     Shape reps;
     for (int64_t d = 0; d < rank; ++d) {
@@ -176,7 +177,7 @@ void expandToShape(LowerContext& ctx, const ir::Node& node, std::vector<int64_t>
         if (have == want) reps.push_back(1);
         else if (have == 1 && want != mil::kUnknownDim) reps.push_back(want);
         else ctx.fail("cannot expand a tensor of shape " + shapeText(ctx.typeOf(node.inputs.at(0)).shape) + " to " +
-                      shapeText(target) + " (only size-1 dimensions can grow)");
+                      listText(target) + " (only size-1 dimensions can grow)");
     }
     tileTo(ctx, node, x, reps);
 }

@@ -79,6 +79,12 @@ std::vector<mil::Value*> tensorsOf(LowerContext& ctx, const ir::Value* list) {
     return out;
 }
 
+std::string listText(const std::vector<int64_t>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + "]";
+}
+
 mil::Value* reshapeTo(LowerContext& ctx, mil::Value* x, const Shape& shape, const std::string& name) {
     if (x->type.shape == shape && x->type.isStatic()) return x;
     return ctx.builder().add1("reshape", {{"x", {x}}, {"shape", {ctx.builder().constInts(shape, name + "_shape")}}}, name);

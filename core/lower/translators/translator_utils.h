@@ -24,6 +24,8 @@ std::vector<Lowered> elementsOf(LowerContext& ctx, const ir::Value* list);
 std::vector<mil::Value*> tensorsOf(LowerContext& ctx, const ir::Value* list);
 // Shape as "1x3x224x224" for messages.
 inline std::string shapeText(const Shape& s) { return shapeToString(s); }
+// A torch size argument as written, e.g. "[7, -1]" (shapeText would print -1 as "?").
+std::string listText(const std::vector<int64_t>& v);
 // A reshape of x to `shape` (already resolved), or x itself when the shape does not change.
 mil::Value* reshapeTo(LowerContext& ctx, mil::Value* x, const Shape& shape, const std::string& name);
 
