@@ -9,12 +9,24 @@ void registerPrimTranslators(TranslatorTable& t);
 void registerShapeTranslators(TranslatorTable& t);
 void registerTensorTranslators(TranslatorTable& t);
 void registerReductionTranslators(TranslatorTable& t);
+void registerConvTranslators(TranslatorTable& t);
+void registerPoolTranslators(TranslatorTable& t);
+void registerNormTranslators(TranslatorTable& t);
+void registerLinearTranslators(TranslatorTable& t);
+void registerActivationTranslators(TranslatorTable& t);
+void registerElementwiseTranslators(TranslatorTable& t);
 
 inline void registerAllTranslators(TranslatorTable& t) {
     registerPrimTranslators(t);
     registerShapeTranslators(t);
     registerTensorTranslators(t);
     registerReductionTranslators(t);
+    registerConvTranslators(t);
+    registerPoolTranslators(t);
+    registerNormTranslators(t);
+    registerLinearTranslators(t);
+    registerActivationTranslators(t);
+    registerElementwiseTranslators(t);
 }
 
 }  // namespace cms::lower

@@ -1,0 +1,355 @@
+// Elementwise arithmetic, comparisons and unary math with torch's broadcasting and type promotion:
+// Python scalars and zero-dim tensors take the dtype of the tensor they meet unless they are of a
+// higher kind (a float scalar with an int tensor gives fp32), as in torch.
+#include <algorithm>
+
+#include "lower/constant_values.h"
+#include "lower/lower_context.h"
+#include "lower/translators/all_translators.h"
+#include "lower/translators/nn_translator_utils.h"
+#include "lower/translators/translator_utils.h"
+
+namespace cms::lower {
+
+namespace {
+
+enum class Kind { Bool = 0, Int = 1, Float = 2 };
+// Promotion categories, weakest first.
+enum class Category { Number = 0, ZeroDim = 1, Tensor = 2 };
+
+Kind kindOf(DType d) { return d == DType::Bool ? Kind::Bool : isFloat(d) ? Kind::Float : Kind::Int; }
+
+struct Operand {
+    const ir::Value* v = nullptr;
+    Category category = Category::Tensor;
+    Kind kind = Kind::Float;
+    DType dtype = DType::Float32;  // of a tensor operand (Float32 for numbers)
+};
+
+Operand operandOf(LowerContext& ctx, const ir::Value* v) {
+    Operand o;
+    o.v = v;
+    if (ctx.isConstant(v)) {
+        const ir::Constant& c = ctx.constant(v);
+        if (const Tensor* t = std::get_if<Tensor>(&c)) {
+            o.category = t->rank() == 0 ? Category::ZeroDim : Category::Tensor;
+            o.dtype = t->dtype() == DType::Float64 ? DType::Float32 : t->dtype();
+            o.kind = kindOf(o.dtype);
+            if (o.kind == Kind::Int) o.dtype = DType::Int32;
+            return o;
+        }
+        std::optional<Scalar> s = scalarOf(c);
+        if (!s) ctx.fail("operand '" + v->name + "' must be a tensor or a number, got " + ir::constantToString(c));
+        o.category = Category::Number;
+        o.kind = std::holds_alternative<bool>(c) ? Kind::Bool : s->isInt ? Kind::Int : Kind::Float;
+        o.dtype = o.kind == Kind::Bool ? DType::Bool : o.kind == Kind::Int ? DType::Int32 : DType::Float32;
+        return o;
+    }
+    const mil::TensorType& t = ctx.tensor(v)->type;
+    o.category = t.rank() == 0 ? Category::ZeroDim : Category::Tensor;
+    o.dtype = t.dtype;
+    o.kind = kindOf(t.dtype);
+    return o;
+}
+
+// The dtype torch computes a binary op in, as a MIL dtype.
+DType promotedDtype(const Operand& a, const Operand& b) {
+    const Operand& strong = a.category >= b.category ? a : b;
+    const Operand& weak = a.category >= b.category ? b : a;
+    if (strong.category == weak.category) {
+        if (a.kind != b.kind) return a.kind > b.kind ? a.dtype : b.dtype;
+        if (a.dtype == b.dtype) return a.dtype;
+        return a.kind == Kind::Float ? DType::Float32 : a.dtype;  // fp16 with fp32: fp32
+    }
+    if (weak.kind > strong.kind) return weak.kind == Kind::Float ? DType::Float32 : DType::Int32;
+    return strong.dtype;
+}
+
+struct Operands {
+    mil::Value* x;
+    mil::Value* y;
+    DType dtype;
+};
+
+Operands promote(LowerContext& ctx, const ir::Value* a, const ir::Value* b) {
+    const DType d = promotedDtype(operandOf(ctx, a), operandOf(ctx, b));
+    return {ctx.tensorAs(a, d), ctx.tensorAs(b, d), d};
+}
+
+// Core ML's arithmetic and comparisons take fp16/fp32/int32; bools are computed as int32.
+Operands numeric(LowerContext& ctx, const ir::Value* a, const ir::Value* b) {
+    Operands o = promote(ctx, a, b);
+    if (o.dtype != DType::Bool) return o;
+    return {ctx.tensorAs(a, DType::Int32), ctx.tensorAs(b, DType::Int32), DType::Int32};
+}
+
+mil::Value* toDtype(LowerContext& ctx, mil::Value* v, DType d, const std::string& name) {
+    if (v->type.dtype == d) return v;
+    return ctx.builder().add1("cast", {{"x", {v}}, {"dtype", {ctx.builder().constString(dtypeName(d), name + "_dtype")}}}, name);
+}
+
+mil::Value* emitCast(LowerContext& ctx, mil::Value* v, DType d, const ir::Value* out) {
+    if (v->type.dtype == d) {
+        ctx.bind(out, v);
+        return v;
+    }
+    return emit(ctx, "cast", {{"x", {v}}, {"dtype", {ctx.builder().constString(dtypeName(d), ctx.nameFor(out) + "_dtype")}}}, out);
+}
+
+double alphaOf(const LowerContext& ctx, const ir::Node& node, size_t i) {
+    return hasArg(ctx, node, i) ? ctx.floatArg(node.inputs[i]) : 1.0;
+}
+
+// x + alpha * y and x - alpha * y; on bools add is logical or.
+template <bool Subtract, bool Reversed>
+void addSub(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* a = node.inputs.at(Reversed ? 1 : 0);
+    const ir::Value* b = node.inputs.at(Reversed ? 0 : 1);
+    const double alpha = alphaOf(ctx, node, 2);
+    Operands o = promote(ctx, a, b);
+    if (o.dtype == DType::Bool) {
+        if (Subtract) ctx.fail("subtracting bool tensors is not defined in torch", "use logical_xor or cast to int");
+        emit(ctx, "logical_or", {{"x", {o.x}}, {"y", {o.y}}}, node.outputs.at(0));
+        return;
+    }
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Value* y = o.y;
+    if (alpha != 1.0)
+        y = ctx.builder().add1("mul", {{"x", {y}}, {"y", {scalarConst(ctx, alpha, o.dtype, name + "_alpha")}}}, name + "_scaled");
+    emit(ctx, Subtract ? "sub" : "add", {{"x", {o.x}}, {"y", {y}}}, node.outputs[0]);
+}
+
+// x * y; on bools logical and.
+void mul(LowerContext& ctx, const ir::Node& node) {
+    Operands o = promote(ctx, node.inputs.at(0), node.inputs.at(1));
+    emit(ctx, o.dtype == DType::Bool ? "logical_and" : "mul", {{"x", {o.x}}, {"y", {o.y}}}, node.outputs.at(0));
+}
+
+// div(x, y, rounding_mode=None|'trunc'|'floor'); true division always gives a float.
+void div(LowerContext& ctx, const ir::Node& node) {
+    mil::Builder& b = ctx.builder();
+    const ir::Value* xv = node.inputs.at(0);
+    const ir::Value* yv = node.inputs.at(1);
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const std::string mode = hasArg(ctx, node, 2) ? ctx.stringArg(node.inputs[2]) : "";
+    Operands o = numeric(ctx, xv, yv);
+    const bool integer = !isFloat(o.dtype);
+    if (mode.empty()) {
+        if (integer) o = {ctx.tensorAs(xv, DType::Float32), ctx.tensorAs(yv, DType::Float32), DType::Float32};
+        emit(ctx, "real_div", {{"x", {o.x}}, {"y", {o.y}}}, node.outputs[0]);
+        return;
+    }
+    if (mode == "floor") {
+        emit(ctx, "floor_div", {{"x", {o.x}}, {"y", {o.y}}}, node.outputs[0]);
+        return;
+    }
+    if (mode != "trunc") ctx.fail("unknown rounding_mode '" + mode + "' (expected None, 'trunc' or 'floor')");
+    // trunc(q) = sign(q) * floor(|q|), computed in float.
+    mil::Value* x = toDtype(ctx, o.x, integer ? DType::Float32 : o.dtype, name + "_x_float");
+    mil::Value* y = toDtype(ctx, o.y, x->type.dtype, name + "_y_float");
+    mil::Value* q = b.add1("real_div", {{"x", {x}}, {"y", {y}}}, name + "_quotient");
+    mil::Value* s = b.add1("sign", {{"x", {q}}}, name + "_sign");
+    mil::Value* mag = b.add1("floor", {{"x", {b.add1("abs", {{"x", {q}}}, name + "_abs")}}}, name + "_floor");
+    if (!integer) {
+        emit(ctx, "mul", {{"x", {mag}}, {"y", {s}}}, node.outputs[0]);
+        return;
+    }
+    emitCast(ctx, b.add1("mul", {{"x", {mag}}, {"y", {s}}}, name + "_trunc"), o.dtype, node.outputs[0]);
+}
+
+template <const char* Type>
+void binaryNumeric(LowerContext& ctx, const ir::Node& node) {
+    Operands o = numeric(ctx, node.inputs.at(0), node.inputs.at(1));
+    emit(ctx, Type, {{"x", {o.x}}, {"y", {o.y}}}, node.outputs.at(0));
+}
+constexpr char kFloorDiv[] = "floor_div";
+constexpr char kPow[] = "pow";
+constexpr char kMaximum[] = "maximum";
+constexpr char kMinimum[] = "minimum";
+constexpr char kEqual[] = "equal";
+constexpr char kNotEqual[] = "not_equal";
+constexpr char kLess[] = "less";
+constexpr char kLessEqual[] = "less_equal";
+constexpr char kGreater[] = "greater";
+constexpr char kGreaterEqual[] = "greater_equal";
+
+// Bool logic; bitwise ops on bool tensors are the same thing.
+template <const char* Type>
+void logical(LowerContext& ctx, const ir::Node& node) {
+    const DType d = promote(ctx, node.inputs.at(0), node.inputs.at(1)).dtype;
+    if (d != DType::Bool && node.kind.find("bitwise") != std::string::npos)
+        ctx.fail(node.kind + " on integer tensors is not supported by Core ML", "apply it to bool tensors only");
+    emit(ctx, Type, {{"x", {ctx.tensorAs(node.inputs[0], DType::Bool)}}, {"y", {ctx.tensorAs(node.inputs[1], DType::Bool)}}},
+         node.outputs.at(0));
+}
+constexpr char kLogicalAnd[] = "logical_and";
+constexpr char kLogicalOr[] = "logical_or";
+constexpr char kLogicalXor[] = "logical_xor";
+
+void logicalNot(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (x->type.dtype != DType::Bool && node.kind.find("bitwise") != std::string::npos)
+        ctx.fail(node.kind + " on integer tensors is not supported by Core ML", "apply it to bool tensors only");
+    emit(ctx, "logical_not", {{"x", {ctx.tensorAs(node.inputs[0], DType::Bool)}}}, node.outputs.at(0));
+}
+
+// Float-only unary math: integer inputs are promoted to fp32, as torch does.
+template <const char* Type>
+void unaryFloat(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (!isFloat(x->type.dtype)) x = ctx.tensorAs(node.inputs[0], DType::Float32);
+    emit(ctx, Type, {{"x", {x}}}, node.outputs.at(0));
+}
+constexpr char kExp[] = "exp";
+constexpr char kLog[] = "log";
+constexpr char kSqrt[] = "sqrt";
+constexpr char kRsqrt[] = "rsqrt";
+constexpr char kSin[] = "sin";
+constexpr char kCos[] = "cos";
+constexpr char kTan[] = "tan";
+constexpr char kAsin[] = "asin";
+constexpr char kAcos[] = "acos";
+constexpr char kAtan[] = "atan";
+constexpr char kSinh[] = "sinh";
+constexpr char kCosh[] = "cosh";
+constexpr char kAtanh[] = "atanh";
+constexpr char kErf[] = "erf";
+
+// Unary ops Core ML also runs on int32 (bools are counted as int32).
+template <const char* Type>
+void unaryNumeric(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (x->type.dtype == DType::Bool) x = ctx.tensorAs(node.inputs[0], DType::Int32);
+    emit(ctx, Type, {{"x", {x}}}, node.outputs.at(0));
+}
+constexpr char kAbs[] = "abs";
+constexpr char kSign[] = "sign";
+constexpr char kSquare[] = "square";
+
+// floor/ceil/round leave integers unchanged.
+template <const char* Type>
+void rounding(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (!isFloat(x->type.dtype)) {
+        bindSame(ctx, node);
+        return;
+    }
+    if (hasArg(ctx, node, 1) && ctx.intArg(node.inputs[1]) != 0)
+        ctx.fail("round with decimals is not supported", "scale, round and unscale explicitly");
+    emit(ctx, Type, {{"x", {x}}}, node.outputs.at(0));
+}
+constexpr char kFloor[] = "floor";
+constexpr char kCeil[] = "ceil";
+constexpr char kRound[] = "round";
+
+// neg(x) = x * -1
+void neg(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (x->type.dtype == DType::Bool) ctx.fail("negating a bool tensor is not defined in torch", "use logical_not");
+    emit(ctx, "mul", {{"x", {x}}, {"y", {scalarConst(ctx, -1.0, x->type.dtype, ctx.nameFor(node.outputs.at(0)) + "_minus_one")}}},
+         node.outputs[0]);
+}
+
+// reciprocal(x) = 1 / x (Core ML's inverse adds an epsilon, which torch does not).
+void reciprocal(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (!isFloat(x->type.dtype)) x = ctx.tensorAs(node.inputs[0], DType::Float32);
+    emit(ctx, "real_div", {{"x", {scalarConst(ctx, 1.0, x->type.dtype, ctx.nameFor(node.outputs.at(0)) + "_one")}}, {"y", {x}}},
+         node.outputs[0]);
+}
+
+// A bound known at conversion time as one number.
+bool constNumber(const LowerContext& ctx, const ir::Value* v, double& out) {
+    if (!ctx.isConstant(v)) return false;
+    const ir::Constant& c = ctx.constant(v);
+    if (const Tensor* t = std::get_if<Tensor>(&c); t && t->rank() > 0) return false;
+    std::optional<Scalar> s = scalarOf(c);
+    if (!s) return false;
+    out = s->value;
+    return true;
+}
+
+// clamp(x, min=None, max=None), also with tensor bounds. Constant float bounds become clip.
+void clamp(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* xv = node.inputs.at(0);
+    const bool hasMin = hasArg(ctx, node, 1), hasMax = hasArg(ctx, node, 2);
+    if (!hasMin && !hasMax) ctx.fail("clamp needs at least one of min and max");
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Value* x = ctx.tensor(xv);
+    if (hasMin && hasMax && isFloat(x->type.dtype)) {
+        double lo = 0, hi = 0;
+        if (constNumber(ctx, node.inputs[1], lo) && constNumber(ctx, node.inputs[2], hi) && lo < hi) {
+            const DType d = x->type.dtype;
+            emit(ctx, "clip", {{"x", {x}}, {"alpha", {scalarConst(ctx, lo, d, name + "_min")}}, {"beta", {scalarConst(ctx, hi, d, name + "_max")}}},
+                 node.outputs[0]);
+            return;
+        }
+    }
+    // min(max(x, lo), hi): with lo > hi this is hi everywhere, as in torch.
+    mil::Value* y = nullptr;
+    if (hasMin) {
+        Operands o = numeric(ctx, xv, node.inputs[1]);
+        std::vector<mil::OpInput> inputs = {{"x", {o.x}}, {"y", {o.y}}};
+        if (!hasMax) {
+            emit(ctx, "maximum", std::move(inputs), node.outputs[0]);
+            return;
+        }
+        y = ctx.builder().add1("maximum", std::move(inputs), name + "_lower");
+    }
+    if (hasMax) {
+        Operands o = numeric(ctx, xv, node.inputs[2]);
+        mil::Value* base = y ? toDtype(ctx, y, o.dtype, name + "_lower_cast") : o.x;
+        emit(ctx, "minimum", {{"x", {base}}, {"y", {o.y}}}, node.outputs[0]);
+    }
+}
+
+}  // namespace
+
+void registerElementwiseTranslators(TranslatorTable& t) {
+    t.add({"aten::add", "aten::add_"}, addSub<false, false>);
+    t.add({"aten::sub", "aten::sub_", "aten::subtract"}, addSub<true, false>);
+    t.add({"aten::rsub"}, addSub<true, true>);
+    t.add({"aten::mul", "aten::mul_", "aten::multiply"}, mul);
+    t.add({"aten::div", "aten::div_", "aten::divide", "aten::true_divide"}, div);
+    t.add({"aten::floor_divide", "aten::floor_divide_"}, binaryNumeric<kFloorDiv>);
+    t.add({"aten::pow", "aten::pow_"}, binaryNumeric<kPow>);
+    t.add({"aten::maximum"}, binaryNumeric<kMaximum>);
+    t.add({"aten::minimum"}, binaryNumeric<kMinimum>);
+    t.add({"aten::eq", "aten::eq_"}, binaryNumeric<kEqual>);
+    t.add({"aten::ne", "aten::ne_"}, binaryNumeric<kNotEqual>);
+    t.add({"aten::lt", "aten::lt_"}, binaryNumeric<kLess>);
+    t.add({"aten::le", "aten::le_"}, binaryNumeric<kLessEqual>);
+    t.add({"aten::gt", "aten::gt_"}, binaryNumeric<kGreater>);
+    t.add({"aten::ge", "aten::ge_"}, binaryNumeric<kGreaterEqual>);
+    t.add({"aten::logical_and", "aten::bitwise_and", "aten::__and__"}, logical<kLogicalAnd>);
+    t.add({"aten::logical_or", "aten::bitwise_or", "aten::__or__"}, logical<kLogicalOr>);
+    t.add({"aten::logical_xor", "aten::bitwise_xor", "aten::__xor__"}, logical<kLogicalXor>);
+    t.add({"aten::logical_not", "aten::bitwise_not"}, logicalNot);
+    t.add({"aten::neg", "aten::neg_", "aten::negative"}, neg);
+    t.add({"aten::abs", "aten::abs_"}, unaryNumeric<kAbs>);
+    t.add({"aten::sign"}, unaryNumeric<kSign>);
+    t.add({"aten::square"}, unaryNumeric<kSquare>);
+    t.add({"aten::exp", "aten::exp_"}, unaryFloat<kExp>);
+    t.add({"aten::log", "aten::log_"}, unaryFloat<kLog>);
+    t.add({"aten::sqrt", "aten::sqrt_"}, unaryFloat<kSqrt>);
+    t.add({"aten::rsqrt", "aten::rsqrt_"}, unaryFloat<kRsqrt>);
+    t.add({"aten::sin"}, unaryFloat<kSin>);
+    t.add({"aten::cos"}, unaryFloat<kCos>);
+    t.add({"aten::tan"}, unaryFloat<kTan>);
+    t.add({"aten::asin"}, unaryFloat<kAsin>);
+    t.add({"aten::acos"}, unaryFloat<kAcos>);
+    t.add({"aten::atan"}, unaryFloat<kAtan>);
+    t.add({"aten::sinh"}, unaryFloat<kSinh>);
+    t.add({"aten::cosh"}, unaryFloat<kCosh>);
+    t.add({"aten::atanh"}, unaryFloat<kAtanh>);
+    t.add({"aten::erf"}, unaryFloat<kErf>);
+    t.add({"aten::floor"}, rounding<kFloor>);
+    t.add({"aten::ceil"}, rounding<kCeil>);
+    t.add({"aten::round"}, rounding<kRound>);
+    t.add({"aten::reciprocal", "aten::reciprocal_"}, reciprocal);
+    t.add({"aten::clamp", "aten::clamp_", "aten::clip", "aten::clip_"}, clamp);
+    t.add({"aten::clamp_min", "aten::clamp_min_"}, binaryNumeric<kMaximum>);
+    t.add({"aten::clamp_max", "aten::clamp_max_"}, binaryNumeric<kMinimum>);
+}
+
+}  // namespace cms::lower
