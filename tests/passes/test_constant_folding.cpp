@@ -18,7 +18,7 @@ private slots:
         prov.modulePath = "head.scale";
         prov.sourceOp = "aten::add";
         f.b.setProvenance(prov);
-        mil::Value* sum = f.b.add1("add", {{"x", {a}}, {"y", {b}}}, "sum");            // [[11,21,31],[12,22,32]]
+        mil::Value* sum = f.b.add1("add", {{"x", {a}}, {"y", {b}}}, "sum");  // [[11,21,31],[12,22,32]]
         mil::Value* diff = f.b.add1("sub", {{"x", {sum}}, {"y", {f.b.constFloat(1, "one")}}}, "diff");
         mil::Value* half = f.b.add1("real_div", {{"x", {diff}}, {"y", {f.b.constFloats({2, 4, 5}, "d")}}}, "half");
         mil::Value* y = f.b.add1("mul", {{"x", {x}}, {"y", {half}}}, "y");
@@ -62,7 +62,8 @@ private slots:
     void leavesIntegerOverflowAlone() {
         // 100000 * 30000 does not fit int32: folding would have to invent a wrapped value.
         ProgramFixture f;
-        mil::Value* p = f.b.add1("mul", {{"x", {f.b.constInts({100000}, "a")}}, {"y", {f.b.constInts({30000}, "b")}}}, "p");
+        mil::Value* p =
+            f.b.add1("mul", {{"x", {f.b.constInts({100000}, "a")}}, {"y", {f.b.constInts({30000}, "b")}}}, "p");
         f.output(p);
         QVERIFY(!runPass(f.p, "constant_folding"));
         QVERIFY(!p->isConst());

@@ -18,8 +18,11 @@ void compareClose(const std::vector<double>& actual, const std::vector<double>& 
 mil::Value* batchNorm(mil::Builder& b, mil::Value* x, std::vector<float> mean, std::vector<float> var,
                       std::vector<float> gamma, std::vector<float> beta, float eps, const std::string& name) {
     return b.add1("batch_norm",
-                  {{"x", {x}}, {"mean", {b.constFloats(mean, "mean")}}, {"variance", {b.constFloats(var, "var")}},
-                   {"gamma", {b.constFloats(gamma, "gamma")}}, {"beta", {b.constFloats(beta, "beta")}},
+                  {{"x", {x}},
+                   {"mean", {b.constFloats(mean, "mean")}},
+                   {"variance", {b.constFloats(var, "var")}},
+                   {"gamma", {b.constFloats(gamma, "gamma")}},
+                   {"beta", {b.constFloats(beta, "beta")}},
                    {"epsilon", {b.constFloat(eps, "eps")}}},
                   name);
 }
@@ -68,10 +71,11 @@ private slots:
         mil::Value* x = f.input("x", fp32({1, 1, 3, 3}));
         mil::Value* conv = f.b.add1(
             "conv", {{"x", {x}}, {"weight", {f.b.constant(Tensor::fromFloats({1, 2}, {2, 1, 1, 1}), "w")}}}, "conv");
-        mil::Value* shifted =
-            f.b.add1("add", {{"x", {f.b.constant(Tensor::fromFloats({3, 4}, {1, 2, 1, 1}), "c")}}, {"y", {conv}}}, "shifted");
+        mil::Value* shifted = f.b.add1(
+            "add", {{"x", {f.b.constant(Tensor::fromFloats({3, 4}, {1, 2, 1, 1}), "c")}}, {"y", {conv}}}, "shifted");
         mil::Value* scaled = f.b.add1("mul", {{"x", {shifted}}, {"y", {f.b.constFloat(2.0f, "two")}}}, "scaled");
-        mil::Value* out = f.b.add1("sub", {{"x", {scaled}}, {"y", {f.b.constant(Tensor::fromFloats({1, 1}, {2, 1, 1}), "d")}}}, "out");
+        mil::Value* out = f.b.add1(
+            "sub", {{"x", {scaled}}, {"y", {f.b.constant(Tensor::fromFloats({1, 1}, {2, 1, 1}), "d")}}}, "out");
         f.output(out);
         QVERIFY(runPass(f.p, "fuse_conv_batchnorm"));
         QCOMPARE(opTypes(f.p), std::vector<std::string>{"conv"});
@@ -108,7 +112,8 @@ private slots:
         mil::Value* conv = f.b.add1(
             "conv_transpose",
             {{"x", {x}}, {"weight", {f.b.constant(Tensor::fromFloats({1, 2, 3, 4}, {2, 2, 1, 1}), "w")}}}, "deconv");
-        mil::Value* y = f.b.add1("mul", {{"x", {conv}}, {"y", {f.b.constant(Tensor::fromFloats({10, 100}, {2, 1, 1}), "s")}}}, "y");
+        mil::Value* y =
+            f.b.add1("mul", {{"x", {conv}}, {"y", {f.b.constant(Tensor::fromFloats({10, 100}, {2, 1, 1}), "s")}}}, "y");
         f.output(y);
         QVERIFY(runPass(f.p, "fuse_conv_batchnorm"));
         // elements are [in0->out0, in0->out1, in1->out0, in1->out1]
@@ -124,7 +129,8 @@ private slots:
         mil::Value* r1 = f.b.add1("relu", {{"x", {c1}}}, "r1");  // a second reader of c1
         mil::Value* c2 = f.b.add1("conv", {{"x", {x}}, {"weight", {w}}}, "c2");
         mil::Value* bn2 = batchNorm(f.b, c2, {0, 0}, {1, 1}, {2, 2}, {0, 0}, 0.0f, "bn2");
-        mil::Value* bigger = f.b.add1("add", {{"x", {c2}}, {"y", {f.b.constant(Tensor::fromFloats({1, 2, 3, 4}, {4, 1, 1, 1}), "k")}}}, "bigger");
+        mil::Value* bigger = f.b.add1(
+            "add", {{"x", {c2}}, {"y", {f.b.constant(Tensor::fromFloats({1, 2, 3, 4}, {4, 1, 1, 1}), "k")}}}, "bigger");
         f.output(bn1);
         f.output(r1);
         f.output(c2);  // c2 is itself an output
