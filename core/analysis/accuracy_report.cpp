@@ -191,12 +191,15 @@ std::vector<LayerReport> compareLayers(const std::vector<OpRecord>& ops,
     return layers;
 }
 
+// A jump is a sudden drop below the concern level: at least jumpDb under every one of the
+// last few layers. A gradual decline (fp16 rounding accumulating over many layers) is not one, nor
+// is the return to normal after a side branch (pooled, saturating) that is more exact than the trunk.
 std::optional<size_t> firstJump(const std::vector<LayerReport>& layers, double jumpDb, double concernDb) {
-    double best = -std::numeric_limits<double>::infinity();
+    constexpr size_t kWindow = 8;
     for (size_t i = 0; i < layers.size(); ++i) {
-        const double snr = layers[i].snrDb;
-        if (snr < concernDb && (i == 0 || snr < best - jumpDb)) return i;
-        best = std::max(best, std::min(snr, 200.0));
+        double recent = 200.0;  // identical values (inf dB) count as this
+        for (size_t j = i >= kWindow ? i - kWindow : 0; j < i; ++j) recent = std::min(recent, layers[j].snrDb);
+        if (layers[i].snrDb < concernDb && layers[i].snrDb < recent - jumpDb) return i;
     }
     return std::nullopt;
 }

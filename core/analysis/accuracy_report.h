@@ -19,7 +19,7 @@ struct VerifyOptions {
     std::string inputsPath;   // .npy (single input) or .npz (by input name); empty: random inputs
     uint64_t seed = 0;
     bool perLayer = false;
-    double jumpDb = 10.0;  // an SNR drop this large from the best previous layer counts as a jump
+    double jumpDb = 10.0;  // a drop this large from the previous layer, below the criterion, is a jump
     int timingRuns = 0;    // > 0: also time this many runs of each model (after the compared run)
 };
 
