@@ -178,8 +178,13 @@ Translator TranslatorTable::find(const std::string& kind) const {
     // "aten::add.Tensor" -> "aten::add": overloads share the op's translator unless registered apart.
     const auto colon = kind.find("::");
     const auto dot = kind.find('.', colon == std::string::npos ? 0 : colon);
-    if (dot != std::string::npos)
-        if (auto it = table_.find(kind.substr(0, dot)); it != table_.end()) return it->second;
+    std::string base = dot == std::string::npos ? kind : kind.substr(0, dot);
+    if (auto it = table_.find(base); it != table_.end()) return it->second;
+    // "aten::foo_" -> "aten::foo": an in-place variant computes the same value ("__and__" is not one).
+    if (base.size() > 2 && base.back() == '_' && base[base.size() - 2] != '_') {
+        base.pop_back();
+        if (auto it = table_.find(base); it != table_.end()) return it->second;
+    }
     return nullptr;
 }
 

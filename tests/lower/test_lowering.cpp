@@ -112,6 +112,16 @@ private slots:
         QVERIFY(!e.hint().empty());
     }
 
+    void findsOverloadsAndInPlaceVariants() {
+        const lower::TranslatorTable& table = lower::TranslatorTable::instance();
+        QVERIFY(table.find("aten::slice.Tensor") == table.find("aten::slice"));
+        QVERIFY(table.find("aten::repeat_") == table.find("aten::repeat"));
+        QVERIFY(table.find("aten::squeeze_.dim") == table.find("aten::squeeze"));
+        QVERIFY(table.find("aten::repeat") != nullptr);
+        QVERIFY(table.find("aten::frobnicate_") == nullptr);
+        QVERIFY(table.find("aten::__frob__") == nullptr);
+    }
+
     void inputCountMismatchNamesTheModelInputs() {
         ir::Graph g;
         ir::Value* x = addInput(g, "image");
