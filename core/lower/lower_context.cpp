@@ -49,7 +49,7 @@ mil::Value* LowerContext::tensorAs(const ir::Value* v, DType dtype) {
     if (auto it = typed_.find(key); it != typed_.end()) return it->second;
     const Lowered& l = lowered(v);
     mil::Value* out = nullptr;
-    if (!l.tensor && l.constant) {
+    if (l.constant) {  // converted at conversion time, never by a cast op
         std::optional<Tensor> t = tensorOf(*l.constant);
         if (!t)
             fail("expected a tensor for '" + v->name + "', got the constant " + ir::constantToString(*l.constant));
