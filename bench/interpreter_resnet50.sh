@@ -35,14 +35,16 @@ PY
 fi
 
 package="$WORK/out/resnet50_fp32.mlpackage"
-"$CLI" convert "$model" -o "$package" --input x:1x3x224x224 --precision fp32 >/dev/null
+log="$WORK/out/resnet50_fp32.log"
+"$CLI" convert "$model" -o "$package" --input x:1x3x224x224 --precision fp32 >"$log" 2>&1 || {
+    cat "$log" >&2; exit 1; }
 json="$WORK/out/resnet50_fp32.verify.json"
-"$CLI" verify "$model" "$package" --time "$RUNS" --json "$json" >/dev/null
+"$CLI" verify "$model" "$package" --time "$RUNS" --json "$json" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 
 read -r interp torch snr < <("$PYTHON" - "$json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(r["timing"]["interpreter_seconds"], r["timing"]["libtorch_seconds"], r["outputs"][0]["snr_db"])
+print(r["timing"]["interpreter_seconds"], r["timing"]["libtorch_seconds"], "%.1f" % r["outputs"][0]["snr_db"])
 PY
 )
 ratio=$(awk -v a="$interp" -v b="$torch" 'BEGIN { printf "%.2f", a / b }')

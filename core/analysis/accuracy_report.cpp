@@ -246,9 +246,11 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
     runtime::RunOptions run;
     run.observer = [&](const runtime::OpEvent& e) {
         const Tensor& out = e.outputs.front();
+        // The value after the last preprocessing op is what the source model takes (in an fp16
+        // program already rounded to fp16).
         for (const auto& [name, t] : inputs)
-            if (e.provenance.sourceOp == "image preprocessing of input " + name && out.dtype() == DType::Float32)
-                preprocessed[name] = out;
+            if (e.provenance.sourceOp == "image preprocessing of input " + name && isFloat(out.dtype()))
+                preprocessed[name] = out.castTo(DType::Float32);
         if (!report.firstNonFinite) {
             int64_t bad = 0;
             for (const Tensor& t : e.outputs) bad += countNonFinite(t);
