@@ -16,6 +16,7 @@ void registerTensorTransformationOps(OpRegistry& r);
 void registerTensorOperationOps(OpRegistry& r);
 void registerGatherOps(OpRegistry& r);
 void registerReductionOps(OpRegistry& r);
+void registerConstexprOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
     registerConstOps(r);
@@ -30,6 +31,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerTensorOperationOps(r);
     registerGatherOps(r);
     registerReductionOps(r);
+    registerConstexprOps(r);
 }
 
 }  // namespace cms::mil
