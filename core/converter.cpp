@@ -200,13 +200,7 @@ ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings s
     }
     settings.inputs = std::move(ordered);
 
-    const size_t modelOutputs = graph.outputNames.size();
-    if (settings.outputs.size() > modelOutputs)
-        throw Error(ErrorKind::Settings,
-                    std::to_string(settings.outputs.size()) + " output names were given, but the model has " +
-                        std::to_string(modelOutputs) + " output" + (modelOutputs == 1 ? "" : "s"),
-                    {file, {}}, "give at most one --output-name per model output, in the model's output order");
-    for (size_t i = settings.outputs.size(); i < modelOutputs; ++i) settings.outputs.push_back({graph.outputNames[i]});
+    // Output names are checked by lowering, which knows how many tensors a returned tuple flattens to.
 
     std::set<std::string> seen;
     for (const InputSpec& in : settings.inputs) seen.insert(in.name);

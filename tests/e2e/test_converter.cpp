@@ -90,18 +90,34 @@ private slots:
         QVERIFY_CONTAINS(e.what(), "the model has no input named \"picture\"; its inputs are: image");
 
         s.inputs = {parseInputSpec("image:1x3x64x64")};
-        s.outputs = {{"a"}, {"b"}};
-        e = errorOf([&] { completeSettings(graph, s); });
-        QVERIFY_CONTAINS(e.what(), "2 output names were given, but the model has 1 output");
-
         s.outputs = {{"image"}};
         e = errorOf([&] { completeSettings(graph, s); });
         QVERIFY_CONTAINS(e.what(), "\"image\" is used twice");
 
+        // Output names are left to lowering, which knows how many tensors the model returns.
         s.outputs.clear();
-        const ConversionSettings done = completeSettings(graph, s);
-        QCOMPARE(done.outputs.size(), graph.outputNames.size());
-        QCOMPARE(done.outputs[0].name, graph.outputNames[0]);
+        QVERIFY(completeSettings(graph, s).outputs.empty());
+    }
+
+    void outputNamesCountFlattenedTensors() {
+        test::ScratchDir dir;
+        ConversionSettings s = demoSettings(dir.path("Demo.mlpackage"));
+        s.outputs = {{"a"}, {"b"}};
+        Error e = errorOf([&] { convertModel(s); });
+        QVERIFY_CONTAINS(e.what(), "the model has 1 output tensor(s) but 2 output name(s) were given");
+        QVERIFY(!std::filesystem::exists(s.outputPath));
+
+        // A returned (logits, features) tuple is two Core ML outputs, each nameable.
+        ConversionSettings t;
+        t.modelPath = test::testModel("tuple_output.pt");
+        t.outputPath = dir.path("Tuple.mlpackage");
+        t.inputs = {parseInputSpec("x:1x3x16x16")};
+        t.outputs = {{"logits"}, {"features"}};
+        convertModel(t);
+        const package::PackageContents p = package::readPackage(t.outputPath);
+        QCOMPARE(p.description.outputs.size(), size_t(2));
+        QCOMPARE(p.description.outputs[0].name, std::string("logits"));
+        QCOMPARE(p.description.outputs[1].name, std::string("features"));
     }
 
     void fp16InputsNeedIos16AndTheErrorOffersBothWays() {
