@@ -14,7 +14,7 @@ namespace {
 QString demoModelPath() {
     const QString fromEnv = qEnvironmentVariable("CMS_DEMO_MODEL");
     if (!fromEnv.isEmpty()) return fromEnv;
-    return QDir(QCoreApplication::applicationDirPath()).filePath("../resources/demo/demo_cnn.pt");
+    return QDir::cleanPath(QDir(QCoreApplication::applicationDirPath()).filePath("../resources/demo/demo_cnn.pt"));
 }
 
 }  // namespace
