@@ -20,9 +20,10 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
                   "the outputs (and, with --per-layer, every layer)");
     cmd->add_option("model", o.model, "The source TorchScript model (.pt)")->required()->check(CLI::ExistingFile);
     cmd->add_option("package", o.package, "The converted package (.mlpackage)")->required()->check(CLI::ExistingDirectory);
-    cmd->add_option("--inputs", o.inputs, "Input data: .npy (one input) or .npz (arrays named after the inputs); "
-                                          "default: seeded random inputs")
-        ->check(CLI::ExistingFile);
+    cmd->add_option("--inputs", o.inputs,
+                    "Input data, [NAME=]FILE each: .npz (arrays named after the inputs), .npy (one input), PNG/JPEG "
+                    "images for image inputs (resized to the input's size; unnamed ones fill the image inputs in "
+                    "order); default: seeded random inputs");
     CLI::Option* rtol = cmd->add_option("--rtol", o.rtol, "Relative tolerance (numpy assert_allclose semantics)");
     CLI::Option* atol = cmd->add_option("--atol", o.atol, "Absolute tolerance (numpy assert_allclose semantics)");
     CLI::Option* snr = cmd->add_option("--min-snr", o.minSnr,
@@ -40,7 +41,7 @@ int runVerify(const VerifyCommandOptions& o) {
     analysis::VerifyOptions v;
     v.modelPath = o.model;
     v.packagePath = o.package;
-    v.inputsPath = o.inputs;
+    v.inputFiles = o.inputs;
     const auto given = [](double v) { return std::isnan(v) ? std::optional<double>() : std::optional<double>(v); };
     v.criteria.rtol = given(o.rtol);
     v.criteria.atol = given(o.atol);

@@ -3,6 +3,7 @@
 // (run by libtorch). Exit code 0 when the check passes, 3 when it runs but fails.
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,7 +12,7 @@ namespace cms::cli {
 struct VerifyCommandOptions {
     std::string model;
     std::string package;
-    std::string inputs;  // .npy or .npz
+    std::vector<std::string> inputs;  // [NAME=]FILE: .npy, .npz, PNG or JPEG
     // NaN: not given on the command line.
     double rtol = std::numeric_limits<double>::quiet_NaN();
     double atol = std::numeric_limits<double>::quiet_NaN();

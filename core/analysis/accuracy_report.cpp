@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/image_input.h"
 #include "analysis/npy_io.h"
 #include "common/error.h"
 #include "runtime/interpreter.h"
@@ -75,51 +78,216 @@ Tensor randomInput(const mil::TensorType& type, bool image, std::mt19937_64& rng
     return Tensor::fromInts(v, type.shape, type.dtype);
 }
 
+const package::FeatureDescription* featureNamed(const runtime::Interpreter& interp, const std::string& name) {
+    for (const auto& f : interp.description().inputs)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+bool isImageInput(const runtime::Interpreter& interp, const std::string& name) {
+    const package::FeatureDescription* f = featureNamed(interp, name);
+    return f && f->kind == package::FeatureDescription::Kind::Image;
+}
+
+// "NAME=PATH" names the input a file feeds; a plain path (even one holding '=') is taken as it is.
+std::pair<std::string, std::string> splitNamedFile(const std::string& entry) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || std::ifstream(entry).good()) return {"", entry};
+    const std::string name = entry.substr(0, eq);
+    const bool identifier = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    return identifier ? std::make_pair(name, entry.substr(eq + 1)) : std::make_pair(std::string(), entry);
+}
+
+// The given files' tensors by input name, with where each came from; `npzArrays` lists every array
+// the .npz files hold, for messages.
+std::map<std::string, std::pair<Tensor, std::string>> readInputFiles(
+    const VerifyOptions& o, const runtime::Interpreter& interp,
+    const std::vector<std::pair<std::string, mil::TensorType>>& types, std::string& npzArrays) {
+    std::map<std::string, std::pair<Tensor, std::string>> given;
+    std::string& held = npzArrays;
+    const auto typeOf = [&](const std::string& name, const std::string& file) -> const mil::TensorType& {
+        for (const auto& [n, t] : types)
+            if (n == name) return t;
+        std::string names;
+        for (const auto& [n, t] : types) names += (names.empty() ? "" : ", ") + n;
+        throw Error(ErrorKind::Input, "the package has no input named " + name + " (its inputs: " + names + ")",
+                    {file, ""}, "write NAME=FILE with one of the package's input names");
+    };
+    const auto put = [&](const std::string& name, Tensor t, const std::string& file, const std::string& source) {
+        if (given.count(name))
+            throw Error(ErrorKind::Input, "input " + name + " is given twice (also by " + given[name].second + ")",
+                        {file, ""}, "give each input once");
+        given[name] = {std::move(t), source};
+    };
+    for (const std::string& entry : o.inputFiles) {
+        const auto [named, file] = splitNamedFile(entry);
+        if (endsWith(file, ".npz")) {
+            if (!named.empty())
+                throw Error(ErrorKind::Input, "a .npz file holds arrays by name; NAME= does not apply", {file, ""},
+                            "give the .npz file without a NAME= prefix");
+            // Other arrays (labels, say) may share the file; missing ones are reported by name below.
+            for (auto& [name, t] : readNpz(file)) {
+                held += (held.empty() ? "" : ", ") + name;
+                if (std::any_of(types.begin(), types.end(), [&](const auto& in) { return in.first == name; }))
+                    put(name, std::move(t), file, file);
+            }
+        } else if (endsWith(file, ".npy")) {
+            if (named.empty() && types.size() != 1)
+                throw Error(ErrorKind::Input,
+                            "a .npy file holds one array but the model has " + std::to_string(types.size()) + " inputs",
+                            {file, ""},
+                            "write NAME=" + file + ", or save the inputs by name with numpy.savez(path, name=array, ...)");
+            const std::string name = named.empty() ? types.front().first : named;
+            typeOf(name, file);
+            put(name, readNpy(file), file, file);
+        } else if (isImageFile(file)) {
+            std::string name = named;
+            if (name.empty()) {
+                for (const auto& [n, t] : types)
+                    if (isImageInput(interp, n) && !given.count(n)) {
+                        name = n;
+                        break;
+                    }
+                if (name.empty())
+                    throw Error(ErrorKind::Input, "no image input is left for this image", {file, ""},
+                                "the package's image inputs are all given; an image feeds an input converted as an "
+                                "image (--input NAME:1x3xHxW:image,...)");
+            }
+            const mil::TensorType& type = typeOf(name, file);
+            if (!isImageInput(interp, name))
+                throw Error(ErrorKind::Input,
+                            "input " + name + " is not an image input, so the pixel values it expects are unknown",
+                            {file, ""},
+                            "convert it as an image input (--input " + name + ":" + shapeToString(type.shape) +
+                                ":image,scale=...,bias=...) or give its values as a .npy/.npz file");
+            const ColorLayout layout = featureNamed(interp, name)->colorLayout;
+            const size_t r = type.shape.size();
+            put(name, readImage(file, type.shape, layout), file,
+                file + " (image resized to " + std::to_string(type.shape[r - 1]) + "x" +
+                    std::to_string(type.shape[r - 2]) + ", " + colorLayoutName(layout) + " pixels 0-255)");
+        } else {
+            throw Error(ErrorKind::Input, "unsupported input data file", {file, ""},
+                        "give .npy/.npz arrays or PNG/JPEG images");
+        }
+    }
+    return given;
+}
+
 std::map<std::string, Tensor> loadInputs(const VerifyOptions& o, const runtime::Interpreter& interp,
                                           std::vector<InputInfo>& info) {
     const auto types = interp.inputTypes();
-    std::map<std::string, Tensor> given;
-    if (!o.inputsPath.empty()) {
-        if (endsWith(o.inputsPath, ".npz")) {
-            given = readNpz(o.inputsPath);
-        } else if (endsWith(o.inputsPath, ".npy")) {
-            if (types.size() != 1)
-                throw Error(ErrorKind::Input, "a .npy file holds one array but the model has " +
-                                                  std::to_string(types.size()) + " inputs",
-                            {o.inputsPath, ""}, "save the inputs by name with numpy.savez(path, name=array, ...)");
-            given[types.front().first] = readNpy(o.inputsPath);
-        } else {
-            throw Error(ErrorKind::Input, "unsupported input data file", {o.inputsPath, ""}, "give a .npy or .npz file");
-        }
-    }
+    std::string npzArrays;  // names of the arrays in the given .npz files
+    const auto given = readInputFiles(o, interp, types, npzArrays);
     std::mt19937_64 rng(o.seed);
     std::map<std::string, Tensor> inputs;
     for (const auto& [name, type] : types) {
-        bool image = false;
-        for (const auto& f : interp.description().inputs)
-            if (f.name == name) image = f.kind == package::FeatureDescription::Kind::Image;
         InputInfo in{name, type.shape, {}};
-        if (!o.inputsPath.empty()) {
+        if (!o.inputFiles.empty()) {
             const auto it = given.find(name);
-            if (it == given.end()) {
-                std::string names;
-                for (const auto& [k, v] : given) names += (names.empty() ? "" : ", ") + k;
-                throw Error(ErrorKind::Input, "no array named " + name + " (the file holds: " + names + ")",
-                            {o.inputsPath, ""}, "name each array after the model input it feeds");
-            }
-            if (it->second.shape() != type.shape)
+            if (it == given.end())
                 throw Error(ErrorKind::Input,
-                            "array " + name + " has shape " + shapeToString(it->second.shape()) + ", the model expects " +
+                            "no array named " + name + " in the given files" +
+                                (npzArrays.empty() ? "" : " (the .npz arrays: " + npzArrays + ")"),
+                            {o.inputFiles.front(), ""},
+                            "give every input: name each array after the input it feeds, or add NAME=FILE");
+            const Tensor& t = it->second.first;
+            if (t.shape() != type.shape)
+                throw Error(ErrorKind::Input,
+                            "array " + name + " has shape " + shapeToString(t.shape()) + ", the model expects " +
                                 type.toString(),
-                            {o.inputsPath, ""}, "give arrays of the converted input shapes");
-            inputs[name] = it->second.castTo(type.dtype);
-            in.source = o.inputsPath;
+                            {it->second.second, ""}, "give arrays of the converted input shapes");
+            inputs[name] = t.castTo(type.dtype);
+            in.source = it->second.second;
         } else {
-            inputs[name] = randomInput(type, image, rng, in.source, o.seed);
+            inputs[name] = randomInput(type, isImageInput(interp, name), rng, in.source, o.seed);
         }
         info.push_back(in);
     }
     return inputs;
+}
+
+constexpr const char* kPreprocessingHint =
+    "the package's image preprocessing is not the scale/bias form this check understands; convert the input as a "
+    "multi-array and give its preprocessed values as a .npy/.npz file";
+
+// `c` broadcast against a tensor of `shape` (numpy rules, c of lower or equal rank): the index into
+// c of each element.
+std::vector<size_t> broadcastIndex(const Shape& cShape, const Shape& shape, const std::string& what) {
+    const size_t rank = shape.size();
+    if (cShape.size() > rank) throw Error(ErrorKind::Unsupported, what, {}, kPreprocessingHint);
+    Shape c(rank - cShape.size(), 1);
+    c.insert(c.end(), cShape.begin(), cShape.end());
+    std::vector<size_t> cStride(rank, 0);
+    size_t stride = 1;
+    for (size_t k = rank; k-- > 0;) {
+        if (c[k] != 1 && c[k] != shape[k]) throw Error(ErrorKind::Unsupported, what, {}, kPreprocessingHint);
+        cStride[k] = c[k] == 1 ? 0 : stride;
+        stride *= static_cast<size_t>(c[k]);
+    }
+    std::vector<size_t> index(static_cast<size_t>(shapeNumel(shape)));
+    std::vector<int64_t> at(rank, 0);
+    for (size_t i = 0; i < index.size(); ++i) {
+        size_t j = 0;
+        for (size_t k = 0; k < rank; ++k) j += static_cast<size_t>(at[k]) * cStride[k];
+        index[i] = j;
+        for (size_t k = rank; k-- > 0;) {
+            if (++at[k] < shape[k]) break;
+            at[k] = 0;
+        }
+    }
+    return index;
+}
+
+// What the source model takes for an image input: the package's own preprocessing ops (mul, add,
+// sub, real_div by constants, with casts between them) evaluated in fp32 on the pixels, as the
+// user's own fp32 pipeline computes it. Taking the interpreter's value instead would hand libtorch
+// the fp16-rounded input of an fp16 program and hide that rounding from the comparison. The
+// constants are those the package stores (an fp16 program's are fp16, as on device).
+Tensor referencePreprocessing(const mil::Program& program, const std::string& input, const Tensor& pixels) {
+    const mil::Function& fn = program.main();
+    const mil::Value* current = nullptr;
+    for (const mil::Value* v : fn.inputs)
+        if (v->name == input) current = v;
+    std::vector<float> x = pixels.castTo(DType::Float32).toFloats();
+    const std::string preprocessing = "image preprocessing of input " + input;
+    for (bool advanced = current != nullptr; advanced;) {
+        advanced = false;
+        for (const auto& op : fn.body.ops) {
+            const mil::Value* a = op->input("x");
+            const mil::Value* b = op->input("y");
+            if (op->type == "cast" && a == current) {
+                current = op->output();
+                advanced = true;
+                break;
+            }
+            const bool arithmetic =
+                op->type == "mul" || op->type == "add" || op->type == "sub" || op->type == "real_div";
+            if (!arithmetic || op->prov.sourceOp != preprocessing || (a != current && b != current)) continue;
+            const mil::Value* other = a == current ? b : a;
+            if (!other || !other->constValue)
+                throw Error(ErrorKind::Unsupported, "image preprocessing op " + op->name + " of input " + input +
+                                                        " does not take a constant", {}, kPreprocessingHint);
+            const std::vector<float> c = other->constValue->castTo(DType::Float32).toFloats();
+            const std::vector<size_t> at = broadcastIndex(other->constValue->shape(), pixels.shape(),
+                                                          "image preprocessing op " + op->name + " of input " + input +
+                                                              " has a constant of shape " +
+                                                              shapeToString(other->constValue->shape()));
+            const bool chainFirst = a == current;
+            for (size_t i = 0; i < x.size(); ++i) {
+                const float l = chainFirst ? x[i] : c[at[i]], r = chainFirst ? c[at[i]] : x[i];
+                if (op->type == "mul") x[i] = l * r;
+                else if (op->type == "add") x[i] = l + r;
+                else if (op->type == "sub") x[i] = l - r;
+                else x[i] = l / r;
+            }
+            current = op->output();
+            advanced = true;
+            break;
+        }
+    }
+    return Tensor::fromFloats(x, pixels.shape());
 }
 
 struct OpRecord {
@@ -239,18 +407,11 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
 
     const std::map<std::string, Tensor> inputs = loadInputs(o, interp, report.inputs);
 
-    // Run the package, keeping what the per-layer comparison, the inf/NaN search and the image
-    // preprocessing need.
+    // Run the package, keeping what the per-layer comparison and the inf/NaN search need.
     std::vector<OpRecord> ops;
-    std::map<std::string, Tensor> preprocessed;  // image input -> value after the package's preprocessing
     runtime::RunOptions run;
     run.observer = [&](const runtime::OpEvent& e) {
         const Tensor& out = e.outputs.front();
-        // The value after the last preprocessing op is what the source model takes (in an fp16
-        // program already rounded to fp16).
-        for (const auto& [name, t] : inputs)
-            if (e.provenance.sourceOp == "image preprocessing of input " + name && isFloat(out.dtype()))
-                preprocessed[name] = out.castTo(DType::Float32);
         if (!report.firstNonFinite) {
             int64_t bad = 0;
             for (const Tensor& t : e.outputs) bad += countNonFinite(t);
@@ -269,9 +430,9 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
                     {o.packagePath, ""}, "give the model the package was converted from");
     std::vector<Tensor> torchInputs;
     for (const auto& [name, type] : inputTypes) {
-        const auto pre = preprocessed.find(name);
-        const Tensor& t = pre != preprocessed.end() ? pre->second : inputs.at(name);
-        torchInputs.push_back(isFloat(t.dtype()) ? t.castTo(DType::Float32) : t);
+        const Tensor& t = inputs.at(name);
+        if (isImageInput(interp, name)) torchInputs.push_back(referencePreprocessing(interp.program(), name, t));
+        else torchInputs.push_back(isFloat(t.dtype()) ? t.castTo(DType::Float32) : t);
     }
     std::vector<runtime::CapturedValue> captured;
     const std::vector<Tensor> expected = reference.run(torchInputs, o.perLayer ? &captured : nullptr);

@@ -16,7 +16,10 @@ struct VerifyOptions {
     std::string modelPath;    // the source .pt
     std::string packagePath;  // the converted .mlpackage
     Criteria criteria;        // empty: SNR >= 40 dB for fp16 programs, >= 60 dB for fp32 ones
-    std::string inputsPath;   // .npy (single input) or .npz (by input name); empty: random inputs
+    // Input data files, each "PATH" or "NAME=PATH": .npz (arrays named after the inputs), .npy (one
+    // input: NAME= or the model's only input), PNG/JPEG images (image inputs: NAME= or the next image
+    // input in order; see readImage). Given files must cover every input; none: seeded random inputs.
+    std::vector<std::string> inputFiles;
     uint64_t seed = 0;
     bool perLayer = false;
     double jumpDb = 10.0;  // a drop this large from the previous layer, below the criterion, is a jump
@@ -26,7 +29,8 @@ struct VerifyOptions {
 struct InputInfo {
     std::string name;
     Shape shape;
-    std::string source;  // "random (seed 0, normal)", "random (seed 0, pixels 0-255)", "file.npz"
+    // "random (seed 0, standard normal)", "file.npz", "cat.jpg (image resized to 224x224, RGB pixels 0-255)"
+    std::string source;
 };
 
 struct OutputReport {

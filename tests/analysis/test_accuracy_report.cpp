@@ -3,6 +3,7 @@
 // op the converter lowers agrees with libtorch in fp32 (tight) and fp16 (loose).
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -138,6 +139,99 @@ private slots:
         QCOMPARE(fixed.precision, std::string("fp16"));  // the rest of the model still runs in fp16
         QVERIFY2(fixed.passed, analysis::reportToText(fixed).c_str());
         QVERIFY(!fixed.firstNonFinite.has_value());
+    }
+
+    // Image files feed image inputs: resized, in the package's colour layout, and the source model
+    // takes the same pixels after the package's scale and bias.
+    void imageFilesFeedImageInputs() {
+        const std::string pt = test::testModel("demo_cnn.pt");
+        test::ScratchDir dir;
+        const std::string png = dir.path("photo.png");
+        QImage image(300, 200, QImage::Format_RGB888);
+        for (int y = 0; y < 200; ++y)
+            for (int x = 0; x < 300; ++x)
+                image.setPixelColor(x, y, QColor((x * 7) % 256, (y * 5) % 256, (x * y) % 256));
+        QVERIFY(image.save(QString::fromStdString(png)));
+        for (const char* layout : {"RGB", "BGR"}) {
+            const std::vector<InputSpec> in = {parseInputSpec(
+                std::string("image:1x3x224x224:image,scale=1/255,bias=-0.485,-0.456,-0.406,layout=") + layout)};
+            analysis::VerifyOptions o;
+            o.modelPath = pt;
+            o.packagePath = convert(pt, in, Precision::Float32, dir.path(std::string(layout) + ".mlpackage"));
+            o.inputFiles = {png};
+            const analysis::AccuracyReport r = analysis::verifyPackage(o);
+            const std::string text = analysis::reportToText(r);
+            QVERIFY2(r.passed, text.c_str());
+            QVERIFY2(r.outputs[0].metrics.maxRelError <= 1e-4, text.c_str());
+            QCOMPARE(r.inputs.size(), size_t(1));
+            QCOMPARE(r.inputs[0].source, png + " (image resized to 224x224, " + layout + " pixels 0-255)");
+            o.inputFiles = {"image=" + png};  // named
+            QVERIFY(analysis::verifyPackage(o).passed);
+        }
+    }
+
+    // In an fp16 program the package rounds the preprocessed pixels to fp16; the reference must
+    // preprocess in fp32 so that rounding is measured, not handed to libtorch as its input.
+    void fp16ImagePreprocessingIsMeasuredAgainstFp32() {
+        const std::string pt = test::testModel("op_relu.pt");
+        const std::string name = importModel(pt).inputNames.at(0);
+        test::ScratchDir dir;
+        const std::string png = dir.path("pixels.png");
+        QImage image(4, 4, QImage::Format_RGB888);
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 4; ++x)
+                image.setPixelColor(x, y, QColor(130 + 31 * x + y, 140 + 29 * y + x, 200 + 13 * x));
+        QVERIFY(image.save(QString::fromStdString(png)));
+        const std::vector<InputSpec> in = {
+            parseInputSpec(name + ":1x3x4x4:image,scale=1/255,bias=-0.485,-0.456,-0.406")};
+        analysis::VerifyOptions o;
+        o.modelPath = pt;
+        o.inputFiles = {png};
+        o.packagePath = convert(pt, in, Precision::Float32, dir.path("fp32.mlpackage"));
+        const analysis::AccuracyReport fp32 = analysis::verifyPackage(o);
+        QVERIFY2(fp32.outputs[0].metrics.maxAbsError <= 1e-6, analysis::reportToText(fp32).c_str());
+        o.packagePath = convert(pt, in, Precision::Float16, dir.path("fp16.mlpackage"));
+        const analysis::AccuracyReport fp16 = analysis::verifyPackage(o);
+        const std::string text = analysis::reportToText(fp16);
+        QCOMPARE(fp16.precision, std::string("fp16"));
+        // relu passes the preprocessed values (0.03 to 0.6) through: the error is the fp16 rounding
+        // of scale, product and sum, a few units of 2^-12, and not zero.
+        QVERIFY2(fp16.outputs[0].metrics.maxAbsError > 0.0, text.c_str());
+        QVERIFY2(fp16.outputs[0].metrics.maxAbsError <= 4.0 / 4096, text.c_str());
+        QVERIFY2(fp16.passed, text.c_str());
+    }
+
+    void inputFilesAreCheckedAgainstThePackageInputs() {
+        const std::string pt = test::testModel("op_relu.pt");
+        const std::string name = importModel(pt).inputNames.at(0);
+        test::ScratchDir dir;
+        const std::string png = dir.path("pixels.png");
+        QImage image(4, 4, QImage::Format_RGB888);
+        image.fill(QColor(1, 2, 3));
+        QVERIFY(image.save(QString::fromStdString(png)));
+        analysis::VerifyOptions o;
+        o.modelPath = pt;
+        const auto expectError = [&](const std::vector<std::string>& files, const std::string& needle) {
+            o.inputFiles = files;
+            try {
+                analysis::verifyPackage(o);
+            } catch (const Error& e) {
+                QCOMPARE(e.kind(), ErrorKind::Input);
+                QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
+                return;
+            }
+            QFAIL(("no error for " + needle).c_str());
+        };
+        o.packagePath =
+            convert(pt, {parseInputSpec(name + ":1x3x4x4")}, Precision::Float32, dir.path("array.mlpackage"));
+        expectError({png}, "no image input is left");
+        expectError({name + "=" + png}, "is not an image input");
+        o.packagePath =
+            convert(pt, {parseInputSpec(name + ":1x3x4x4:image")}, Precision::Float32, dir.path("image.mlpackage"));
+        expectError({png, png}, "no image input is left");
+        expectError({"other=" + png}, "no input named other");
+        expectError({name + "=" + png, name + "=" + png}, "given twice");
+        expectError({dir.path("inputs.txt")}, "unsupported input data file");
     }
 
     void opFixturesMatchLibtorch_data() {

@@ -53,4 +53,28 @@ expect_status 1 "verify --inputs wrong.npz"
 expect_err_contains "no array named image" "verify --inputs wrong.npz"
 expect_no_trace "verify --inputs wrong.npz"
 
+# Image files: resized to the input, pixels 0-255 in the package's layout, preprocessed by both sides.
+/usr/bin/python3 - "$WORK" <<'PY' || fail "writing image inputs"
+import sys
+import numpy as np
+from PIL import Image
+rng = np.random.default_rng(2)
+pixels = rng.integers(0, 256, (180, 320, 3), dtype=np.uint8)
+Image.fromarray(pixels).save(sys.argv[1] + "/photo.png")
+Image.fromarray(pixels).save(sys.argv[1] + "/photo.jpg", quality=90)
+PY
+run verify "$DEMO" "$WORK/demo32.mlpackage" --inputs "$WORK/photo.png" --rtol 1e-4 --atol 1e-5
+expect_status 0 "verify --inputs photo.png"
+expect_out_contains "photo.png (image resized to 224x224, RGB pixels 0-255)" "verify --inputs photo.png"
+run verify "$DEMO" "$WORK/demo16.mlpackage" --inputs "image=$WORK/photo.jpg"
+expect_status 0 "verify --inputs image=photo.jpg"
+expect_out_contains "photo.jpg (image resized" "verify --inputs image=photo.jpg"
+run verify "$DEMO" "$WORK/demo32.mlpackage" --inputs "$WORK/photo.png" "$WORK/photo.jpg"
+expect_status 1 "verify with two images for one image input"
+expect_err_contains "no image input is left" "verify with two images for one image input"
+run verify "$DEMO" "$WORK/demo32.mlpackage" --inputs "$WORK/missing.png"
+expect_status 1 "verify with a missing image"
+expect_err_contains "cannot read the image" "verify with a missing image"
+expect_no_trace "verify with a missing image"
+
 finish
