@@ -1,6 +1,7 @@
 #pragma once
 // coreml-cli's subcommands. Each add* function declares a subcommand's options; each run* executes
 // it and returns the process exit code, throwing cms::Error or UsageError for main to report.
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -8,6 +9,10 @@
 #include <CLI/CLI.hpp>
 
 namespace cms::cli {
+
+// Exit code of a run that worked but whose accuracy check (verify, convert --verify) failed:
+// distinct from 1 (could not run) and 2 (usage).
+constexpr int kAccuracyCheckFailed = 3;
 
 // The command line itself is wrong (exit code 2), as opposed to a model or input problem (1).
 class UsageError : public std::runtime_error {
@@ -24,6 +29,11 @@ struct ConvertOptions {
     std::string target;
     std::string config;
     std::string saveConfig;
+    // --verify: check the package against the model right after converting. NaN: not given.
+    bool verify = false;
+    double rtol = std::numeric_limits<double>::quiet_NaN();
+    double atol = std::numeric_limits<double>::quiet_NaN();
+    double minSnr = std::numeric_limits<double>::quiet_NaN();
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);

@@ -1,9 +1,11 @@
 // `coreml-cli convert`: settings from a file and/or the command line, then the whole conversion.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "analysis/accuracy_report.h"
 #include "commands.h"
 #include "common/error.h"
 #include "converter.h"
@@ -72,6 +74,17 @@ void printReport(const ConversionReport& r, const ConversionSettings& s, double 
     for (const auto& [type, n] : r.opHistogram) std::printf("  %-24s %6zu\n", type.c_str(), n);
 }
 
+analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionSettings& s) {
+    analysis::VerifyOptions v;
+    v.modelPath = s.modelPath;
+    v.packagePath = s.outputPath;
+    const auto given = [](double x) { return std::isnan(x) ? std::optional<double>() : std::optional<double>(x); };
+    v.criteria.rtol = given(o.rtol);
+    v.criteria.atol = given(o.atol);
+    v.criteria.minSnrDb = given(o.minSnr);
+    return v;
+}
+
 }  // namespace
 
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
@@ -91,6 +104,16 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
     c->add_option("--config", o.config, "Settings file (JSON); command-line options override it");
     c->add_option("--save-config", o.saveConfig, "Write the merged settings to this file (converts too when an "
                                                  "output is known)");
+    CLI::Option* verify = c->add_flag("--verify", o.verify,
+                                      "Then check the package against the model on seeded random inputs (as "
+                                      "`coreml-cli verify`); exit code 3 when the check fails");
+    CLI::Option* rtol = c->add_option("--rtol", o.rtol, "With --verify: relative tolerance (numpy assert_allclose)");
+    CLI::Option* atol = c->add_option("--atol", o.atol, "With --verify: absolute tolerance (numpy assert_allclose)");
+    CLI::Option* snr = c->add_option("--min-snr", o.minSnr,
+                                     "With --verify: minimum SNR in dB per output (default 40 for fp16, 60 for fp32)");
+    rtol->needs(verify);
+    atol->needs(verify);
+    snr->needs(verify)->excludes(rtol)->excludes(atol);
     return c;
 }
 
@@ -120,8 +143,22 @@ int runConvert(const ConvertOptions& o, int verbosity) {
         throw;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!o.verify) {
+        printReport(report, settings, seconds, verbosity);
+        return 0;
+    }
+    printer.update(Stage::Verify, 0.0, "running the package and the model on the same inputs");
+    analysis::AccuracyReport accuracy;
+    try {
+        accuracy = analysis::verifyPackage(verifyOptions(o, settings));
+    } catch (...) {
+        printer.interrupt();
+        throw;
+    }
+    printer.update(Stage::Verify, 1.0, std::string("accuracy ") + (accuracy.passed ? "PASS" : "FAIL"));
     printReport(report, settings, seconds, verbosity);
-    return 0;
+    std::fputs(analysis::reportToText(accuracy).c_str(), stdout);
+    return accuracy.passed ? 0 : kAccuracyCheckFailed;
 }
 
 std::string humanBytes(uint64_t bytes) {

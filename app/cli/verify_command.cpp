@@ -5,14 +5,10 @@
 #include <fstream>
 
 #include "analysis/accuracy_report.h"
+#include "commands.h"
 #include "common/error.h"
 
 namespace cms::cli {
-
-namespace {
-// Distinct from 1 (could not run) and 2 (usage): the check ran and the package is not accurate enough.
-constexpr int kCheckFailed = 3;
-}  // namespace
 
 CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
     CLI::App* cmd = app.add_subcommand(
@@ -62,7 +58,7 @@ int runVerify(const VerifyCommandOptions& o) {
                 throw Error(ErrorKind::Input, "cannot write the JSON report", {o.json, ""}, "check the folder exists and is writable");
         }
     }
-    return report.passed ? 0 : kCheckFailed;
+    return report.passed ? 0 : kAccuracyCheckFailed;
 }
 
 }  // namespace cms::cli
