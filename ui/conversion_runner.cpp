@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/error.h"
+#include "lower/lowering.h"
 
 namespace cms::ui {
 
@@ -24,6 +25,26 @@ QString describeFailure(std::exception_ptr failure, bool* cancelled) {
                                       "\nWhat to do: this is a converter bug; please report it with the model.");
     } catch (...) {
         return QStringLiteral("internal error: unknown exception");
+    }
+}
+
+// Lowers the graph only to learn its tensor shapes (lowering writes them back into the graph); the
+// program itself is discarded. Returns why shapes are missing, or nothing.
+QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, const CancelToken& token) {
+    if (settings.inputs.empty() || settings.inputs.size() != graph.inputNames.size())
+        return QObject::tr("tensor shapes appear once every input has a shape (Inputs table or settings file)");
+    for (const InputSpec& in : settings.inputs)
+        if (in.shape.empty()) return QObject::tr("tensor shapes appear once every input has a shape");
+    try {
+        ConversionSettings complete = completeSettings(graph, settings);
+        token.throwIfCancelled();
+        lower::lowerGraph(graph, complete);
+        return {};
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Cancelled) throw;
+        return QObject::tr("no tensor shapes (lowering failed: %1)").arg(QString::fromStdString(e.message()));
+    } catch (const std::exception& e) {
+        return QObject::tr("no tensor shapes (lowering failed: %1)").arg(QString::fromUtf8(e.what()).section('\n', 0, 0));
     }
 }
 
@@ -63,16 +84,18 @@ template <class Job> void ConversionRunner::start(Job job) {
     emit busyChanged(true);
 }
 
-void ConversionRunner::openModel(const QString& path) {
+void ConversionRunner::openModel(const QString& path, const ConversionSettings& shapeSettings) {
     if (busy()) return;
-    start([this, path](const CancelToken&) {
-        const ir::Graph graph = importModel(path.toStdString());
+    start([this, path, shapeSettings](const CancelToken& token) {
+        auto graph = std::make_shared<ir::Graph>(importModel(path.toStdString()));
         ModelInfo info;
+        info.graphNote = annotateShapes(*graph, shapeSettings, token);
+        info.graph = graph;
         info.path = path;
-        for (const auto& n : graph.inputNames) info.inputNames << QString::fromStdString(n);
-        for (const auto& n : graph.outputNames) info.outputNames << QString::fromStdString(n);
-        for (const auto& w : graph.warnings) info.warnings << QString::fromStdString(w);
-        info.nodeCount = int(graph.nodeCount());
+        for (const auto& n : graph->inputNames) info.inputNames << QString::fromStdString(n);
+        for (const auto& n : graph->outputNames) info.outputNames << QString::fromStdString(n);
+        for (const auto& w : graph->warnings) info.warnings << QString::fromStdString(w);
+        info.nodeCount = int(graph->nodeCount());
         QMetaObject::invokeMethod(this, [this, info] { emit modelOpened(info); }, Qt::QueuedConnection);
     });
 }

@@ -15,6 +15,10 @@ namespace cms::ui {
 
 struct ModelInfo {
     QString path;
+    // The imported graph for the graph view, with lowering's dtypes/shapes when the settings gave
+    // every input a shape and lowering succeeded; graphNote says why shapes are missing otherwise.
+    std::shared_ptr<const ir::Graph> graph;
+    QString graphNote;
     QStringList inputNames;
     QStringList outputNames;
     QStringList warnings;
@@ -28,8 +32,9 @@ public:
     ~ConversionRunner() override;
 
     bool busy() const { return !thread_.isNull(); }
-    // Reads the model's interface (input/output names). Emits modelOpened or failed.
-    void openModel(const QString& path);
+    // Imports the model (interface and graph) and, when `shapeSettings` gives its inputs shapes,
+    // lowers it so the graph carries tensor shapes. Emits modelOpened or failed.
+    void openModel(const QString& path, const ConversionSettings& shapeSettings = {});
     // Runs the whole conversion. Emits progress, then converted or failed (cancelled included).
     void convert(const ConversionSettings& settings);
     void cancel();

@@ -22,10 +22,13 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "common/error.h"
+#include "graph/graph_view.h"
 
 namespace cms::ui {
 
@@ -55,7 +58,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runner_(new Conve
     setAcceptDrops(true);
     buildMenus();
     setCentralWidget(buildCentralWidget());
-    resize(780, 720);
+    resize(1360, 820);
 
     connect(runner_, &ConversionRunner::modelOpened, this, &MainWindow::onModelOpened);
     connect(runner_, &ConversionRunner::progress, this, &MainWindow::onProgress);
@@ -83,6 +86,21 @@ void MainWindow::buildMenus() {
 }
 
 QWidget* MainWindow::buildCentralWidget() {
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    graphView_ = new GraphView;
+    splitter->addWidget(graphView_);
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(buildSettingsPanel());
+    scroll->setMinimumWidth(360);
+    splitter->addWidget(scroll);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({960, 400});
+    return splitter;
+}
+
+QWidget* MainWindow::buildSettingsPanel() {
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
 
@@ -142,7 +160,7 @@ QWidget* MainWindow::buildCentralWidget() {
         bar->setRange(0, 100);
         grid->addWidget(bar, row, 1);
         auto* label = new QLabel;
-        label->setMinimumWidth(220);
+        label->setMinimumWidth(150);
         grid->addWidget(label, row, 2);
         stageBars_[s] = bar;
         stageLabels_[s] = label;
@@ -177,12 +195,23 @@ void MainWindow::openModel(const QString& path) {
     }
     resetStages();
     showMessage(tr("Opening %1 …").arg(path), false);
-    runner_->openModel(path);
+    // The settings file's input shapes let the worker lower the graph, so edges show shapes.
+    ConversionSettings shapeSettings;
+    const QString sidecar = sidecarSettingsPath(path);
+    if (QFileInfo::exists(sidecar)) {
+        try {
+            shapeSettings = loadSettings(sidecar.toStdString());
+        } catch (const Error&) {
+            // onModelOpened reports the broken file.
+        }
+    }
+    runner_->openModel(path, shapeSettings);
 }
 
 void MainWindow::onModelOpened(const ModelInfo& info) {
     model_ = info;
     modelPath_ = info.path;
+    graphView_->setGraph(info.graph, info.graphNote);
     defaults_ = ConversionSettings{};
     QStringList notes;
     const QString sidecar = sidecarSettingsPath(info.path);

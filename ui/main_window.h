@@ -1,6 +1,7 @@
 #pragma once
-// The studio's main window (minimal for now): open a TorchScript model, set its input shapes,
-// precision and target, convert on a worker thread with per-stage progress, and show the result.
+// The studio's main window (minimal for now): the opened model's graph in the centre; beside it,
+// set input shapes, precision and target, convert on a worker thread with per-stage progress, and
+// show the result.
 #include <QMainWindow>
 
 #include <map>
@@ -17,6 +18,8 @@ class QTableWidget;
 
 namespace cms::ui {
 
+class GraphView;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -30,6 +33,7 @@ public:
     QPlainTextEdit* resultPanel() const { return result_; }
     QLineEdit* outputEdit() const { return output_; }
     ConversionRunner* runner() const { return runner_; }
+    GraphView* graphView() const { return graphView_; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -39,6 +43,7 @@ protected:
 private:
     void buildMenus();
     QWidget* buildCentralWidget();
+    QWidget* buildSettingsPanel();
     void chooseModel();
     void chooseOutput();
     void startConversion();
@@ -57,6 +62,7 @@ private:
     ModelInfo model_;
     ConversionSettings defaults_;  // from a <model>.settings.json next to the model, when present
 
+    GraphView* graphView_ = nullptr;
     QLabel* modelLabel_ = nullptr;
     QTableWidget* inputs_ = nullptr;
     QComboBox* precision_ = nullptr;

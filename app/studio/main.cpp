@@ -1,11 +1,15 @@
 // coreml-studio: the desktop front end. With no argument it opens the bundled demo model.
 #include <QApplication>
 #include <QDir>
+#include <QPixmap>
+#include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 #include "common/log.h"
+#include "graph/graph_view.h"
 #include "main_window.h"
 
 namespace {
@@ -27,8 +31,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-            std::printf("usage: coreml-studio [MODEL.pt]\nOpens MODEL.pt, or the bundled demo model "
-                        "($CMS_DEMO_MODEL overrides its location).\n");
+            std::printf("usage: coreml-studio [--screenshot DIR] [MODEL.pt]\nOpens MODEL.pt, or the bundled demo model "
+                        "($CMS_DEMO_MODEL overrides its location).\n--screenshot DIR: once the model is open, "
+                        "save the window and its graph view as PNGs in DIR and exit.\n");
             return 0;
         }
     }
@@ -37,10 +42,38 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(CMS_VERSION);
     cms::setLogVerbosity(qEnvironmentVariableIntValue("CMS_VERBOSE"));
 
+    QStringList args = QApplication::arguments().mid(1);
+    QString screenshotDir;
+    if (const int i = args.indexOf("--screenshot"); i >= 0) {
+        screenshotDir = args.value(i + 1);
+        args.remove(i, std::min<qsizetype>(2, args.size() - i));
+        if (screenshotDir.isEmpty()) {
+            std::fprintf(stderr, "coreml-studio: --screenshot needs a folder\n");
+            return 2;
+        }
+    }
+
     cms::ui::MainWindow window;
     window.show();
-    const QStringList args = QApplication::arguments();
+    if (!screenshotDir.isEmpty()) {
+        // Pictures for the README: taken once the model is open and laid out.
+        const auto save = [&window, screenshotDir](bool opened) {
+            QDir().mkpath(screenshotDir);
+            const QDir dir(screenshotDir);
+            const bool ok = window.grab().save(dir.filePath("studio_window.png")) &&
+                            window.graphView()->grab().save(dir.filePath("graph_view.png"));
+            if (!ok) std::fprintf(stderr, "coreml-studio: cannot write PNGs in %s\n", qPrintable(screenshotDir));
+            QCoreApplication::exit(opened && ok ? 0 : 1);
+        };
+        QObject::connect(window.runner(), &cms::ui::ConversionRunner::modelOpened, &window,
+                         [save] { QTimer::singleShot(300, [save] { save(true); }); });
+        QObject::connect(window.runner(), &cms::ui::ConversionRunner::failed, &window,
+                         [save](const QString& message) {
+                             std::fprintf(stderr, "coreml-studio: %s\n", qPrintable(message));
+                             save(false);
+                         });
+    }
     // A missing demo model is reported in the window like any file that cannot be opened.
-    window.openModel(args.size() > 1 ? args.at(1) : demoModelPath());
+    window.openModel(!args.isEmpty() ? args.first() : demoModelPath());
     return app.exec();
 }

@@ -1,0 +1,48 @@
+#pragma once
+// What the inspector shows for one display node: op, attributes (constant inputs), input and
+// output types, provenance, and a summary of each weight (tensor constant) it reads.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/tensor.h"
+#include "graphview/graph_view_model.h"
+
+namespace cms::graphview {
+
+struct WeightSummary {
+    std::string name;
+    Shape shape;
+    DType dtype = DType::Invalid;
+    size_t bytes = 0;
+    bool hasRange = false;  // numeric and non-empty
+    double min = 0.0;
+    double max = 0.0;
+};
+WeightSummary summarizeWeight(const std::string& name, const Tensor& t);
+
+struct PortDetails {
+    std::string name;
+    std::string type;  // "fp32 1x64x56x56", or the source type ("int[]") when not a known tensor
+};
+
+struct NodeDetails {
+    std::string title;  // display name
+    std::string kind;
+    std::string family;
+    std::string modulePath;
+    std::string moduleType;
+    std::string file;
+    int line = 0;
+    std::vector<std::pair<std::string, std::string>> attributes;  // "arg 3" -> "[1, 1]"
+    std::vector<PortDetails> inputs;
+    std::vector<PortDetails> outputs;
+    std::vector<WeightSummary> weights;
+};
+
+// Weight ranges are computed here, on demand: for one node's weights this is milliseconds.
+NodeDetails describeNode(const GraphViewModel& model, int nodeId);
+// "fp32 1x3x224x224", or the value's source type when it is not a tensor with a known shape.
+std::string describeValueType(const ir::Value& v);
+
+}  // namespace cms::graphview

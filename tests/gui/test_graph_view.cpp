@@ -1,0 +1,238 @@
+// The graph view: module-path grouping and collapse state of the view model, Graphviz layout,
+// search with jump-to, the inspector, and the main window showing the opened model's graph.
+#include "graph/graph_canvas.h"
+#include "graph/graph_items.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "graph/minimap.h"
+#include "graph/node_inspector.h"
+#include "graphview/graph_view_model.h"
+#include "graphview/node_details.h"
+#include "lower/lowering.h"
+#include "main_window.h"
+#include "converter.h"
+#include "support/test_support.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace cms;
+using namespace cms::graphview;
+namespace fs = std::filesystem;
+
+namespace {
+
+// resnet18 imported and lowered for a 224x224 image, so values carry shapes.
+std::shared_ptr<ir::Graph> loweredResnet18() {
+    auto graph = std::make_shared<ir::Graph>(importModel(test::testModel("tv_resnet18.pt")));
+    ConversionSettings s;
+    s.inputs.push_back(parseInputSpec("x:1x3x224x224"));
+    lower::lowerGraph(*graph, completeSettings(*graph, s));
+    return graph;
+}
+
+int nodeNamed(const GraphViewModel& m, const std::string& name) {
+    for (const DisplayNode& n : m.nodes())
+        if (n.name == name) return n.id;
+    return -1;
+}
+
+std::set<std::string> visibleGroupBoxes(const GraphViewModel& m) {
+    std::set<std::string> out;
+    for (const auto& item : m.visibleGraph().items)
+        if (item.isGroup) out.insert(m.group(item.id).path);
+    return out;
+}
+
+}  // namespace
+
+class TestGraphView : public QObject {
+    Q_OBJECT
+private slots:
+    void groupsResnetByModulePath() {
+        const auto graph = loweredResnet18();
+        GraphViewModel m(*graph);
+
+        // Groups nest by path; a single-op module (conv2) is an op of its block, not a group.
+        const int layer1 = m.findGroup("layer1");
+        const int block = m.findGroup("layer1.0");
+        QVERIFY(layer1 > 0 && block > 0);
+        QCOMPARE(m.group(block).parent, layer1);
+        QCOMPARE(m.group(layer1).parent, kRootGroup);
+        QCOMPARE(m.findGroup("layer4.1.conv2"), -1);
+        QVERIFY(m.findGroup("layer2.0.downsample") > 0);
+        const int conv = nodeNamed(m, "layer4.1.conv2");
+        QVERIFY(conv >= 0);
+        QCOMPARE(m.group(m.nodes()[conv].group).path, std::string("layer4.1"));
+        QCOMPARE(m.nodes()[conv].family, OpFamily::Conv);
+        QCOMPARE(m.nodes()[conv].label, std::string("conv2"));
+        // The residual add belongs to the block itself.
+        QVERIFY(nodeNamed(m, "layer1.0/add") >= 0);
+        // Constants (weights, strides) are folded into their consumers: no node for them.
+        for (const DisplayNode& n : m.nodes()) QVERIFY(n.kind != "prim::ListConstruct");
+
+        // Large enough to open collapsed: the top level is a handful of boxes.
+        const VisibleGraph collapsed = m.visibleGraph();
+        QVERIFY2(collapsed.items.size() <= 16, qPrintable(QString::number(collapsed.items.size())));
+        QCOMPARE(visibleGroupBoxes(m), (std::set<std::string>{"layer1", "layer2", "layer3", "layer4"}));
+        QVERIFY(collapsed.clusters.empty());
+
+        m.setExpanded(layer1, true);
+        QCOMPARE(visibleGroupBoxes(m),
+                 (std::set<std::string>{"layer1.0", "layer1.1", "layer2", "layer3", "layer4"}));
+        QCOMPARE(m.visibleGraph().clusters, std::vector<int>{layer1});
+        QCOMPARE(m.hidingGroup(conv), m.findGroup("layer4"));
+        m.reveal(conv);
+        QCOMPARE(m.hidingGroup(conv), -1);
+        QVERIFY(m.visibleGraph().itemOfNode(conv) >= 0);
+    }
+
+    void edgesCarryShapes() {
+        const auto graph = loweredResnet18();
+        GraphViewModel m(*graph);
+        const int conv1 = nodeNamed(m, "conv1"), bn1 = nodeNamed(m, "bn1");
+        QVERIFY(conv1 >= 0 && bn1 >= 0);
+        bool found = false;
+        for (const DisplayEdge& e : m.edges()) {
+            if (e.from == conv1 && e.to == bn1) {
+                QCOMPARE(e.label, std::string("1x64x112x112"));
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        // Edges re-routed to collapsed boxes keep the tensor's shape: maxpool -> layer1.
+        const VisibleGraph v = m.visibleGraph();
+        const int pool = v.itemOfNode(nodeNamed(m, "maxpool")), layer1 = v.itemOfGroup(m.findGroup("layer1"));
+        QVERIFY(pool >= 0 && layer1 >= 0);
+        found = false;
+        for (const auto& e : v.edges) {
+            if (e.from == pool && e.to == layer1) {
+                QCOMPARE(e.label, std::string("1x64x56x56"));
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        // Without lowering there are no shapes to show.
+        const ir::Graph plain = importModel(test::testModel("tv_resnet18.pt"));
+        GraphViewModel unshaped(plain);
+        for (const DisplayEdge& e : unshaped.edges()) QVERIFY(e.label.empty());
+    }
+
+    void inspectorDescribesTheConv() {
+        const auto graph = loweredResnet18();
+        GraphViewModel m(*graph);
+        const NodeDetails d = describeNode(m, nodeNamed(m, "layer4.1.conv2"));
+        QCOMPARE(d.modulePath, std::string("layer4.1.conv2"));
+        QVERIFY(!d.weights.empty());
+        QCOMPARE(shapeToString(d.weights[0].shape), std::string("512x512x3x3"));
+        QCOMPARE(d.weights[0].bytes, size_t(512 * 512 * 9 * 4));
+        QVERIFY(d.weights[0].hasRange && d.weights[0].min < 0 && d.weights[0].max > 0);
+        QCOMPARE(d.outputs.size(), size_t(1));
+        QCOMPARE(d.outputs[0].type, std::string("fp32 1x512x7x7"));
+        QVERIFY(!d.file.empty() && d.line > 0);
+    }
+
+    void searchJumpsToTheConvAndInspectsIt() {
+        ui::GraphView view;
+        view.resize(1000, 700);
+        view.show();
+        view.setGraph(loweredResnet18());
+        QVERIFY(view.model());
+        QVERIFY(view.scene()->visible().items.size() <= 16);
+
+        view.searchEdit()->setText("layer4.1.conv2");
+        view.findNext();
+        const int conv = nodeNamed(*view.model(), "layer4.1.conv2");
+        QCOMPARE(view.scene()->selectedNodeId(), conv);
+        QVERIFY(view.model()->expanded(view.model()->findGroup("layer4")));
+        QVERIFY(view.model()->expanded(view.model()->findGroup("layer4.1")));
+        QGraphicsItem* item = view.scene()->itemForNode(conv);
+        QVERIFY(item && item->type() == ui::NodeItem::Type);
+        QVERIFY(view.canvas()->visibleSceneRect().contains(item->sceneBoundingRect().center()));
+        const QString text = view.inspector()->toPlainText();
+        QVERIFY2(text.contains("512x512x3x3"), qPrintable(text));
+        QVERIFY(text.contains("layer4.1.conv2"));
+        QVERIFY(text.contains("aten::_convolution"));
+
+        // Search by op: every convolution, Enter cycles through them.
+        view.searchEdit()->setText("_convolution");
+        view.findNext();
+        const int first = view.scene()->selectedNodeId();
+        view.findNext();
+        QVERIFY(view.scene()->selectedNodeId() != first);
+        QCOMPARE(view.model()->nodes()[view.scene()->selectedNodeId()].family, OpFamily::Conv);
+    }
+
+    void layoutIsFiniteAndSiblingsDoNotOverlap() {
+        ui::GraphView view;
+        view.setGraph(loweredResnet18());
+        auto* m = view.model();
+        view.scene()->setGroupExpanded(m->findGroup("layer1"), true);
+        view.scene()->setGroupExpanded(m->findGroup("layer1.0"), true);
+        const auto& visible = view.scene()->visible();
+        const auto& layout = view.scene()->layout();
+        QCOMPARE(layout.nodeCenters.size(), visible.items.size());
+        QVERIFY(visible.items.size() > 14);
+        for (size_t i = 0; i < visible.items.size(); ++i) {
+            QVERIFY(std::isfinite(layout.nodeCenters[i].x) && std::isfinite(layout.nodeCenters[i].y));
+            const QGraphicsItem* a = visible.items[i].isGroup ? view.scene()->itemForGroup(visible.items[i].id)
+                                                              : view.scene()->itemForNode(visible.items[i].id);
+            QVERIFY(a);
+            for (size_t j = i + 1; j < visible.items.size(); ++j) {
+                if (visible.items[i].cluster != visible.items[j].cluster) continue;
+                const QGraphicsItem* b = visible.items[j].isGroup ? view.scene()->itemForGroup(visible.items[j].id)
+                                                                  : view.scene()->itemForNode(visible.items[j].id);
+                QVERIFY2(!a->sceneBoundingRect().adjusted(2, 2, -2, -2).intersects(
+                             b->sceneBoundingRect().adjusted(2, 2, -2, -2)),
+                         qPrintable(QString("items %1 and %2 overlap").arg(i).arg(j)));
+            }
+            // Each item lies inside the frame of the expanded group around it.
+            if (visible.items[i].cluster > kRootGroup) {
+                const QGraphicsItem* frame = view.scene()->itemForGroup(visible.items[i].cluster);
+                QVERIFY(frame && frame->type() == ui::ClusterItem::Type);
+                QVERIFY(frame->boundingRect().contains(a->sceneBoundingRect().center()));
+            }
+        }
+        // Collapsing again re-lays out to the smaller graph.
+        view.scene()->setGroupExpanded(m->findGroup("layer1"), false);
+        QVERIFY(view.scene()->visible().items.size() <= 16);
+        QCOMPARE(view.scene()->layout().nodeCenters.size(), view.scene()->visible().items.size());
+    }
+
+    void mainWindowShowsTheOpenedGraphWithShapes() {
+        test::ScratchDir dir;
+        fs::copy_file(test::testModel("demo_cnn.pt"), dir.path("demo_cnn.pt"));
+        std::ofstream(dir.path("demo_cnn.settings.json")) << R"({"inputs": [{"name": "image", "shape": [1, 3, 64, 64]}]})";
+        ui::MainWindow w;
+        w.openModel(QString::fromStdString(dir.path("demo_cnn.pt")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() != nullptr, 30000);
+        const GraphViewModel& m = *w.graphView()->model();
+        QVERIFY(m.nodes().size() > 3);
+        bool shaped = false;
+        for (const DisplayEdge& e : m.edges()) shaped |= e.label == "1x3x64x64";
+        QVERIFY(shaped);
+        QVERIFY(!w.graphView()->scene()->items().isEmpty());
+    }
+
+    void fallsBackToTheGraphWithoutShapesWhenLoweringFails() {
+        test::ScratchDir dir;
+        fs::copy_file(test::testModel("demo_cnn.pt"), dir.path("demo_cnn.pt"));
+        std::ofstream(dir.path("demo_cnn.settings.json")) << R"({"inputs": [{"name": "image", "shape": [1, 4, 64, 64]}]})";
+        ui::MainWindow w;
+        w.openModel(QString::fromStdString(dir.path("demo_cnn.pt")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() != nullptr, 30000);
+        QVERIFY2(w.graphView()->statusLabel()->text().contains("lowering failed"),
+                 qPrintable(w.graphView()->statusLabel()->text()));
+        QVERIFY(w.graphView()->model()->nodes().size() > 3);
+        QCOMPARE(w.inputsTable()->rowCount(), 1);
+    }
+};
+
+QTEST_MAIN(TestGraphView)
+#include "test_graph_view.moc"

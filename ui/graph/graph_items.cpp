@@ -1,0 +1,243 @@
+#include "graph/graph_items.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+#include <algorithm>
+
+namespace cms::ui {
+
+using graphview::OpFamily;
+
+namespace {
+
+QFont titleFont() {
+    QFont f;
+    f.setPointSizeF(9.0);
+    return f;
+}
+
+QFont subtitleFont() {
+    QFont f;
+    f.setPointSizeF(7.5);
+    return f;
+}
+
+QFont headerFont() {
+    QFont f;
+    f.setPointSizeF(8.0);
+    f.setBold(true);
+    return f;
+}
+
+constexpr double kPadding = 10.0;
+constexpr double kMinWidth = 64.0;
+
+void drawTexts(QPainter* p, const QRectF& r, const QString& title, const QString& subtitle, const QColor& text) {
+    p->setPen(text);
+    if (subtitle.isEmpty()) {
+        p->setFont(titleFont());
+        p->drawText(r, Qt::AlignCenter, title);
+        return;
+    }
+    const QRectF top(r.x(), r.y() + 3, r.width(), r.height() * 0.55 - 3);
+    const QRectF bottom(r.x(), r.y() + r.height() * 0.55 - 1, r.width(), r.height() * 0.45 - 2);
+    p->setFont(titleFont());
+    p->drawText(top, Qt::AlignHCenter | Qt::AlignBottom, title);
+    p->setFont(subtitleFont());
+    p->setPen(text.lighter(170));
+    p->drawText(bottom, Qt::AlignHCenter | Qt::AlignTop, subtitle);
+}
+
+QSizeF textBoxSize(const QString& title, const QString& subtitle, double height1, double height2) {
+    const double w = std::max(QFontMetricsF(titleFont()).horizontalAdvance(title),
+                              QFontMetricsF(subtitleFont()).horizontalAdvance(subtitle));
+    return {std::max(kMinWidth, w + 2 * kPadding), subtitle.isEmpty() ? height1 : height2};
+}
+
+}  // namespace
+
+FamilyStyle familyStyle(OpFamily family) {
+    switch (family) {
+        case OpFamily::Input:
+        case OpFamily::Output: return {QColor("#e8e8e8"), QColor("#555555")};
+        case OpFamily::Conv: return {QColor("#d6e6f7"), QColor("#2f6db5")};
+        case OpFamily::Norm: return {QColor("#e3f1dc"), QColor("#4c8c2b")};
+        case OpFamily::Activation: return {QColor("#fde7cf"), QColor("#d07a12")};
+        case OpFamily::Pooling: return {QColor("#eadcf4"), QColor("#7b4aa3")};
+        case OpFamily::Linear: return {QColor("#f8d9d9"), QColor("#b33a3a")};
+        case OpFamily::Elementwise: return {QColor("#fbf3c8"), QColor("#a08a12")};
+        case OpFamily::Shape: return {QColor("#dff2f1"), QColor("#2b8a85")};
+        case OpFamily::Other: return {QColor("#f1f1f1"), QColor("#888888")};
+    }
+    return {QColor("#f1f1f1"), QColor("#888888")};
+}
+
+NodeItem::NodeItem(int nodeId, OpFamily family, QString title, QString subtitle, QSizeF size)
+    : nodeId_(nodeId), family_(family), title_(std::move(title)), subtitle_(std::move(subtitle)), size_(size) {
+    setFlag(ItemIsSelectable);
+    setZValue(2);
+    setToolTip(subtitle_.isEmpty() ? title_ : title_ + "\n" + subtitle_);
+}
+
+QSizeF NodeItem::sizeFor(const QString& title, const QString& subtitle) {
+    return textBoxSize(title, subtitle, 24.0, 36.0);
+}
+
+QRectF NodeItem::boundingRect() const {
+    return QRectF(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height()).adjusted(-2, -2, 2, 2);
+}
+
+QPainterPath NodeItem::outline() const {
+    const QRectF r(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height());
+    QPainterPath path;
+    const double h = r.height(), inset = std::min(10.0, r.width() / 6);
+    switch (family_) {
+        case OpFamily::Input:
+        case OpFamily::Output:
+        case OpFamily::Activation:  // a stadium
+            path.addRoundedRect(r, h / 2, h / 2);
+            break;
+        case OpFamily::Conv: path.addRoundedRect(r, 6, 6); break;
+        case OpFamily::Norm: {  // cut corners
+            const double c = 6;
+            path.moveTo(r.left() + c, r.top());
+            path.lineTo(r.right() - c, r.top());
+            path.lineTo(r.right(), r.top() + c);
+            path.lineTo(r.right(), r.bottom() - c);
+            path.lineTo(r.right() - c, r.bottom());
+            path.lineTo(r.left() + c, r.bottom());
+            path.lineTo(r.left(), r.bottom() - c);
+            path.lineTo(r.left(), r.top() + c);
+            path.closeSubpath();
+            break;
+        }
+        case OpFamily::Pooling:  // narrows downwards: it reduces
+            path.moveTo(r.topLeft());
+            path.lineTo(r.topRight());
+            path.lineTo(r.right() - inset, r.bottom());
+            path.lineTo(r.left() + inset, r.bottom());
+            path.closeSubpath();
+            break;
+        case OpFamily::Elementwise: path.addEllipse(r); break;
+        case OpFamily::Shape:  // a parallelogram
+            path.moveTo(r.left() + inset, r.top());
+            path.lineTo(r.right(), r.top());
+            path.lineTo(r.right() - inset, r.bottom());
+            path.lineTo(r.left(), r.bottom());
+            path.closeSubpath();
+            break;
+        case OpFamily::Linear:
+        case OpFamily::Other: path.addRect(r); break;
+    }
+    return path;
+}
+
+QPainterPath NodeItem::shape() const { return outline(); }
+
+void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
+    const FamilyStyle style = familyStyle(family_);
+    const bool selected = option->state & QStyle::State_Selected;
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(QPen(selected ? QColor("#1a73e8") : style.border, selected ? 2.5 : 1.2));
+    p->setBrush(style.fill);
+    p->drawPath(outline());
+    if (family_ == OpFamily::Linear) {  // a second rule marks weight-heavy matrix ops
+        const QRectF r(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height());
+        p->drawLine(QPointF(r.left() + 4, r.top()), QPointF(r.left() + 4, r.bottom()));
+    }
+    // Below ~40% zoom text is unreadable; skipping it keeps panning a big graph smooth.
+    if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.4) return;
+    drawTexts(p, QRectF(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height()), title_, subtitle_,
+              QColor("#202020"));
+}
+
+GroupBoxItem::GroupBoxItem(int groupId, QString title, QString subtitle, QSizeF size)
+    : groupId_(groupId), title_(std::move(title)), subtitle_(std::move(subtitle)), size_(size) {
+    setFlag(ItemIsSelectable);
+    setZValue(2);
+    setToolTip(QObject::tr("%1\n%2\nDouble-click to expand").arg(title_, subtitle_));
+}
+
+QSizeF GroupBoxItem::sizeFor(const QString& title, const QString& subtitle) {
+    QSizeF s = textBoxSize("[+] " + title, subtitle, 30.0, 38.0);
+    s.setWidth(s.width() + 12);
+    return s;
+}
+
+QRectF GroupBoxItem::boundingRect() const {
+    return QRectF(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height()).adjusted(-4, -4, 4, 4);
+}
+
+void GroupBoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
+    const QRectF r(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height());
+    const bool selected = option->state & QStyle::State_Selected;
+    p->setRenderHint(QPainter::Antialiasing);
+    // A second box offset behind the first reads as "several things stacked".
+    p->setPen(QPen(QColor("#7a8794"), 1.0));
+    p->setBrush(QColor("#e4e9ee"));
+    p->drawRoundedRect(r.translated(3, 3), 5, 5);
+    p->setPen(QPen(selected ? QColor("#1a73e8") : QColor("#4a5a6a"), selected ? 2.5 : 1.4));
+    p->setBrush(QColor("#f4f7fa"));
+    p->drawRoundedRect(r, 5, 5);
+    if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.4) return;
+    drawTexts(p, r, QStringLiteral("[+] ") + title_, subtitle_, QColor("#1d2b38"));
+}
+
+ClusterItem::ClusterItem(int groupId, QString title, QRectF rect, int depth)
+    : groupId_(groupId), title_(std::move(title)), rect_(rect), depth_(depth) {
+    setZValue(0.1 * depth);
+    setToolTip(QObject::tr("%1\nDouble-click the header to collapse").arg(title_));
+}
+
+QRectF ClusterItem::boundingRect() const { return rect_.adjusted(-1, -1, 1, 1); }
+
+QPainterPath ClusterItem::shape() const {
+    QPainterPath path;
+    path.addRect(QRectF(rect_.x(), rect_.y(), rect_.width(), 18));
+    return path;
+}
+
+void ClusterItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
+    static const QColor fills[] = {QColor("#f7f9fb"), QColor("#eef2f6"), QColor("#e6ecf2"), QColor("#dfe6ee")};
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(QPen(QColor("#9aa7b4"), 1.0, Qt::DashLine));
+    p->setBrush(fills[depth_ % 4]);
+    p->drawRoundedRect(rect_, 6, 6);
+    if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.3) return;
+    p->setFont(headerFont());
+    p->setPen(QColor("#33424f"));
+    p->drawText(QRectF(rect_.x() + 6, rect_.y() + 2, rect_.width() - 12, 15), Qt::AlignLeft | Qt::AlignVCenter,
+                QStringLiteral("[\u2212] ") + title_);
+}
+
+EdgeItem::EdgeItem(const QPainterPath& path, const QPolygonF& arrow, const QString& label, QPointF labelCenter)
+    : QGraphicsPathItem(path), arrow_(arrow), label_(label), labelCenter_(labelCenter) {
+    setPen(QPen(QColor("#6b7580"), 1.1));
+    setZValue(1);
+    if (!label_.isEmpty()) setToolTip(label_);
+}
+
+QRectF EdgeItem::boundingRect() const {
+    QRectF r = QGraphicsPathItem::boundingRect().united(arrow_.boundingRect());
+    if (!label_.isEmpty()) r = r.united(QRectF(labelCenter_ - QPointF(60, 10), QSizeF(120, 20)));
+    return r;
+}
+
+void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(pen());
+    p->setBrush(Qt::NoBrush);
+    p->drawPath(path());
+    if (!arrow_.isEmpty()) {
+        p->setBrush(pen().color());
+        p->drawPolygon(arrow_);
+    }
+    if (label_.isEmpty() || option->levelOfDetailFromTransform(p->worldTransform()) < 0.35) return;
+    p->setFont(subtitleFont());
+    p->setPen(QColor("#4b5661"));
+    p->drawText(QRectF(labelCenter_ - QPointF(60, 10), QSizeF(120, 20)), Qt::AlignCenter, label_);
+}
+
+}  // namespace cms::ui

@@ -1,0 +1,51 @@
+#include "graph/minimap.h"
+
+#include <QMouseEvent>
+
+#include "graph/graph_canvas.h"
+
+namespace cms::ui {
+
+Minimap::Minimap(GraphCanvas* canvas, QWidget* parent) : QGraphicsView(canvas->scene(), parent), canvas_(canvas) {
+    setInteractive(false);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setRenderHints(QPainter::Antialiasing);
+    setFrameShape(QFrame::Box);
+    setBackgroundBrush(QColor(255, 255, 255, 235));
+    setCursor(Qt::PointingHandCursor);
+    setToolTip(tr("Overview: click or drag to move the view"));
+    connect(canvas_, &GraphCanvas::viewportChanged, viewport(), qOverload<>(&QWidget::update));
+    connect(canvas_->scene(), &QGraphicsScene::sceneRectChanged, this, &Minimap::refit);
+}
+
+void Minimap::refit() {
+    if (scene()) fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    viewport()->update();
+}
+
+void Minimap::drawForeground(QPainter* painter, const QRectF&) {
+    const QRectF visible = canvas_->visibleSceneRect().intersected(sceneRect());
+    painter->setPen(QPen(QColor("#1a73e8"), 0));  // cosmetic: one pixel at any scale
+    painter->setBrush(QColor(26, 115, 232, 40));
+    painter->drawRect(visible);
+}
+
+void Minimap::mousePressEvent(QMouseEvent* event) {
+    canvas_->centerOn(mapToScene(event->position().toPoint()));
+    event->accept();
+}
+
+void Minimap::mouseMoveEvent(QMouseEvent* event) {
+    if (event->buttons() & Qt::LeftButton) canvas_->centerOn(mapToScene(event->position().toPoint()));
+    event->accept();
+}
+
+void Minimap::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    refit();
+}
+
+void Minimap::wheelEvent(QWheelEvent* event) { event->accept(); }
+
+}  // namespace cms::ui
