@@ -1,5 +1,6 @@
 // End to end: converted packages, run by the interpreter, against libtorch running the source
-// model. The foundation's torchvision models: fp32 max relative error <= 1e-4, fp16 SNR >= 40 dB. Op fixtures: every
+// model. The foundation's torchvision models: fp32 max relative error <= 1e-4, fp16 SNR >= 40 dB (or within 1 dB
+// of PyTorch's own fp16 emulation where that is below 40 dB). Op fixtures: every
 // op the converter lowers agrees with libtorch in fp32 (tight) and fp16 (loose).
 #include <QDir>
 #include <QFile>
@@ -74,17 +75,25 @@ private slots:
         QVERIFY(m32.top1Agrees.value());
         QVERIFY(fp32.passed);
 
+        // fp16 on the fixture's own input, against PyTorch's fp16 emulation of the same model on it
+        // (gen_torchvision_fp16.py: one fp16 rounding per ATen op, the most favourable fp16 arithmetic).
+        // 40 dB is required wherever that emulation reaches 40 dB. Some random-weight fixtures lose more
+        // than that to fp16 in PyTorch itself (resnet50 33.3 dB, mobilenet_v2 37.2, regnet_y_400mf 37.3,
+        // shufflenet_v2_x1_0 38.7): these must come within 1 dB of it.
+        QFile emulation(QString::fromStdString(test::testModel("tv_" + model.toStdString() + ".fp16.json")));
+        QVERIFY(emulation.open(QIODevice::ReadOnly));
+        const double emulatedDb = QJsonDocument::fromJson(emulation.readAll()).object()["snr_db"].toDouble();
+        QVERIFY(emulatedDb > 20.0);
+        const double requiredDb = emulatedDb >= 40.0 ? 40.0 : emulatedDb - 1.0;
         o.packagePath = convert(pt, in, Precision::Float16, dir.path("fp16.mlpackage"));
         o.perLayer = true;
+        o.inputFiles = {test::testModel("tv_" + model.toStdString() + ".input.npy")};
         const analysis::AccuracyReport fp16 = analysis::verifyPackage(o);
         qInfo().noquote() << QString::fromStdString(analysis::reportToText(fp32) + analysis::reportToText(fp16));
+        qInfo("fp16 SNR %.2f dB, PyTorch's fp16 emulation %.2f dB, required %.2f dB", fp16.outputs[0].metrics.snrDb,
+              emulatedDb, requiredDb);
         QCOMPARE(fp16.precision, std::string("fp16"));
-        // These random-weight fixtures lose more than 40 dB to fp16 rounding: PyTorch itself, with fp16
-        // weights and every module's output rounded to fp16, gives resnet50 31.5 dB and mobilenet_v2
-        // 35.4 dB. For them the check is that the interpreter does not lose more than that.
-        const bool below40 = model == "resnet50" || model == "mobilenet_v2" || model == "shufflenet_v2_x1_0" ||
-                             model == "regnet_y_400mf";
-        QVERIFY2(fp16.outputs[0].metrics.snrDb >= (below40 ? 30.0 : 40.0), analysis::reportToText(fp16).c_str());
+        QVERIFY2(fp16.outputs[0].metrics.snrDb >= requiredDb, analysis::reportToText(fp16).c_str());
         QVERIFY(fp16.outputs[0].metrics.top1Agrees.value());
         QVERIFY(!fp16.firstNonFinite.has_value());
         // Per layer: most layers are matched to a TorchScript node, none overflows and the error
