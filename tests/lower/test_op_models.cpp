@@ -77,6 +77,24 @@ const std::vector<std::pair<std::string, Ops>> kCases = {
     {"zeros_like_stack", {"stack"}},
     {"arange_index", {"gather"}},
     {"scripted_shape_math", {"slice_by_index", "reshape"}},
+    // gen_ops_extended.py
+    {"where", {"greater", "select"}},
+    {"where_scalar", {"greater", "select"}},
+    {"masked_fill_causal", {"fill", "select", "select", "softmax"}},
+    {"masked_fill_input_mask", {"greater", "select"}},
+    {"triu", {"band_part"}},
+    {"triu_above", {"select"}},
+    {"tril_below", {"select"}},
+    {"tril_wide", {"band_part"}},
+    {"embedding", {"gather"}},
+    {"gather", {"gather_along_axis"}},
+    {"flip", {"reverse"}},
+    {"cumsum", {"cumsum"}},
+    {"cumsum_int", {"cumsum"}},
+    {"upsample_nearest_2x", {"upsample_nearest_neighbor"}},
+    {"upsample_nearest_size", {"upsample_nearest_neighbor"}},
+    {"upsample_bilinear_2x", {"upsample_bilinear"}},
+    {"upsample_bilinear_align", {"upsample_bilinear"}},
 };
 
 // Core ML has no 64-bit tensors: torch's int64 results are int32 in the program.

@@ -15,6 +15,8 @@ void registerNormTranslators(TranslatorTable& t);
 void registerLinearTranslators(TranslatorTable& t);
 void registerActivationTranslators(TranslatorTable& t);
 void registerElementwiseTranslators(TranslatorTable& t);
+void registerIndexTranslators(TranslatorTable& t);
+void registerResampleTranslators(TranslatorTable& t);
 
 inline void registerAllTranslators(TranslatorTable& t) {
     registerPrimTranslators(t);
@@ -27,6 +29,8 @@ inline void registerAllTranslators(TranslatorTable& t) {
     registerLinearTranslators(t);
     registerActivationTranslators(t);
     registerElementwiseTranslators(t);
+    registerIndexTranslators(t);
+    registerResampleTranslators(t);
 }
 
 }  // namespace cms::lower

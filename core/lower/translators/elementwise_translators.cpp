@@ -1,6 +1,6 @@
-// Elementwise arithmetic, comparisons and unary math with torch's broadcasting and type promotion:
-// Python scalars and zero-dim tensors take the dtype of the tensor they meet unless they are of a
-// higher kind (a float scalar with an int tensor gives fp32), as in torch.
+// Elementwise arithmetic, comparisons, selection (where, masked_fill) and unary math with torch's
+// broadcasting and type promotion: Python scalars and zero-dim tensors take the dtype of the tensor
+// they meet unless they are of a higher kind (a float scalar with an int tensor gives fp32), as in torch.
 #include <algorithm>
 
 #include "lower/constant_values.h"
@@ -303,6 +303,46 @@ void clamp(LowerContext& ctx, const ir::Node& node) {
     }
 }
 
+// Core ML's select takes its output shape from a and b only: a condition that would widen the
+// result (torch broadcasts all three) is refused rather than silently cut.
+void requireConditionFits(LowerContext& ctx, const mil::Value* cond, const mil::Value* a, const mil::Value* b) {
+    const Shape& c = cond->type.shape;
+    const size_t rank = std::max(a->type.shape.size(), b->type.shape.size());
+    auto dimOf = [rank](const Shape& s, size_t i) { return i + s.size() < rank ? int64_t(1) : s[i + s.size() - rank]; };
+    bool fits = c.size() <= rank;
+    for (size_t i = 0; fits && i < rank; ++i) {
+        const int64_t cd = i + c.size() < rank ? 1 : c[i + c.size() - rank];
+        const int64_t od = std::max(dimOf(a->type.shape, i), dimOf(b->type.shape, i));
+        fits = cd == 1 || cd == od || od == mil::kUnknownDim || cd == mil::kUnknownDim;
+    }
+    if (!fits)
+        ctx.fail("the condition " + cond->type.toString() + " is larger than both values " + a->type.toString() + " and " +
+                     b->type.toString() + "; Core ML's select cannot broadcast it",
+                 "expand one of the values to the condition's shape (x.expand_as(cond)) before torch.where");
+}
+
+// where(cond, x, y): x where cond holds, else y, in torch's promoted dtype.
+void where(LowerContext& ctx, const ir::Node& node) {
+    if (node.inputs.size() < 3)
+        ctx.fail("torch.where(cond) with one argument returns the indices of true elements, whose count is only known "
+                 "at run time",
+                 "use torch.where(cond, x, y), or compute the indices outside the model");
+    mil::Value* cond = ctx.tensorAs(node.inputs[0], DType::Bool);
+    Operands o = promote(ctx, node.inputs[1], node.inputs[2]);
+    requireConditionFits(ctx, cond, o.x, o.y);
+    emit(ctx, "select", {{"cond", {cond}}, {"a", {o.x}}, {"b", {o.y}}}, node.outputs.at(0));
+}
+
+// masked_fill(x, mask, value): value where mask holds; the result keeps x's dtype.
+void maskedFill(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    mil::Value* mask = ctx.tensorAs(node.inputs.at(1), DType::Bool);
+    mil::Value* value = ctx.tensorAs(node.inputs.at(2), x->type.dtype);
+    if (value->type.rank() != 0) ctx.fail("masked_fill's value must be a number or a 0-dim tensor, got " + value->type.toString());
+    requireConditionFits(ctx, mask, value, x);
+    emit(ctx, "select", {{"cond", {mask}}, {"a", {value}}, {"b", {x}}}, node.outputs.at(0));
+}
+
 }  // namespace
 
 void registerElementwiseTranslators(TranslatorTable& t) {
@@ -350,6 +390,8 @@ void registerElementwiseTranslators(TranslatorTable& t) {
     t.add({"aten::clamp", "aten::clamp_", "aten::clip", "aten::clip_"}, clamp);
     t.add({"aten::clamp_min", "aten::clamp_min_"}, binaryNumeric<kMaximum>);
     t.add({"aten::clamp_max", "aten::clamp_max_"}, binaryNumeric<kMinimum>);
+    t.add({"aten::where"}, where);
+    t.add({"aten::masked_fill", "aten::masked_fill_"}, maskedFill);
 }
 
 }  // namespace cms::lower

@@ -1,5 +1,5 @@
 // Reductions (mean/sum/prod/amax/amin/max/min/argmax/argmin) with dim lists and keepdim, and
-// softmax/log_softmax along a dim.
+// softmax/log_softmax and cumsum along a dim.
 #include <algorithm>
 
 #include "lower/constant_values.h"
@@ -151,6 +151,16 @@ constexpr char kArgmin[] = "reduce_argmin";
 constexpr char kMaximum[] = "maximum";
 constexpr char kMinimum[] = "minimum";
 
+// cumsum(x, dim, dtype): bools and integers sum as int32 (torch gives int64).
+void cumsum(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = reducible(ctx, node.inputs.at(0));
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank());
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const std::optional<DType> dtype = optionalDtype(ctx, node, 2);
+    if (dtype && *dtype != x->type.dtype) x = ctx.tensorAs(node.inputs[0], *dtype);
+    emit(ctx, "cumsum", {{"x", {x}}, {"axis", {ctx.builder().constInt(dim, name + "_axis")}}}, node.outputs[0]);
+}
+
 }  // namespace
 
 void registerReductionTranslators(TranslatorTable& t) {
@@ -163,6 +173,7 @@ void registerReductionTranslators(TranslatorTable& t) {
     t.add({"aten::min"}, maxMin<kReduceMin, kArgmin, kMinimum>);
     t.add({"aten::argmax"}, argReduce<kArgmax>);
     t.add({"aten::argmin"}, argReduce<kArgmin>);
+    t.add({"aten::cumsum", "aten::cumsum_"}, cumsum);
     t.add({"aten::softmax", "aten::_softmax", "aten::special_softmax"}, softmax);
     t.add({"aten::log_softmax", "aten::_log_softmax", "aten::special_log_softmax"}, logSoftmax);
 }

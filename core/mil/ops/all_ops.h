@@ -16,6 +16,7 @@ void registerTensorTransformationOps(OpRegistry& r);
 void registerTensorOperationOps(OpRegistry& r);
 void registerGatherOps(OpRegistry& r);
 void registerReductionOps(OpRegistry& r);
+void registerImageResizingOps(OpRegistry& r);
 void registerConstexprOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
@@ -31,6 +32,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerTensorOperationOps(r);
     registerGatherOps(r);
     registerReductionOps(r);
+    registerImageResizingOps(r);
     registerConstexprOps(r);
 }
 

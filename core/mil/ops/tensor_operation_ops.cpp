@@ -1,5 +1,5 @@
 // Ops that build, combine or split tensors: concat, split, stack, tile, fill, fill_like,
-// range_1d, shape, identity and select.
+// range_1d, shape, identity, select, band_part and cumsum.
 #include <algorithm>
 #include <cmath>
 
@@ -184,6 +184,25 @@ void registerTensorOperationOps(OpRegistry& r) {
             {{"cond", false, false, false, {DType::Bool}}, {"a", false, false, false, kElems},
              {"b", false, false, false, kElems}},
             inferSelect, "a where cond is true, else b");
+    declare(r, "band_part", Target::iOS15,
+            {{"x", false, false, false, kElems}, {"lower", true, false, true, {DType::Int32}},
+             {"upper", true, false, true, {DType::Int32}}},
+            [](const InferContext& ctx) {
+                if (ctx.type("x").rank() < 2) ctx.fail("x must have rank 2 or more, got " + ctx.type("x").toString());
+                return ctx.type("x");
+            },
+            "x with everything outside a band around the diagonal of its last two dimensions set to 0");
+    declare(r, "cumsum", Target::iOS15,
+            {{"x", false, false, false, kNumeric}, {"axis", true, false, true, {DType::Int32}},
+             {"exclusive", true, false, true, {DType::Bool}}, {"reverse", true, false, true, {DType::Bool}}},
+            [](const InferContext& ctx) {
+                // Core ML accepts -1 but no other negative axis.
+                const int64_t axis = ctx.intOr("axis", 0), rank = ctx.type("x").rank();
+                if (axis < -1 || axis > rank - 1)
+                    ctx.fail("axis must be in [-1, " + std::to_string(rank - 1) + "], got " + std::to_string(axis));
+                return ctx.type("x");
+            },
+            "running sum of x along an axis");
 }
 
 }  // namespace cms::mil

@@ -1,5 +1,5 @@
 // Ops that rearrange a tensor without computing on its elements: reshape, transpose, squeeze,
-// expand_dims and slicing. iOS17 re-declares them with wider element and index types.
+// expand_dims, slicing and reverse. iOS17 re-declares them with wider element and index types.
 #include <algorithm>
 #include <cmath>
 
@@ -255,6 +255,13 @@ void registerTensorTransformationOps(OpRegistry& r) {
                  {"begin", false, false, false, v.index},
                  {"size", false, false, false, v.index}},
                 inferSliceBySize, "a block of x starting at begin with the given size");
+        declare(r, "reverse", v.since, {{"x", false, false, false, v.elems}, {"axes", true, false, true, {DType::Int32}}},
+                [](const InferContext& ctx) {
+                    if (ctx.has("axes"))
+                        for (int64_t a : ctx.ints("axes")) ctx.axis(a, ctx.type("x").rank());
+                    return ctx.type("x");
+                },
+                "x with the order of elements reversed along the given axes (all axes by default)");
     }
 }
 

@@ -107,6 +107,7 @@ const KernelTable& kernelTable() {
         registerTensorKernels(t);
         registerReductionKernels(t);
         registerConstexprKernels(t);
+        registerImageResizingKernels(t);
         return t;
     }();
     return table;

@@ -68,6 +68,7 @@ void registerNnKernels(KernelTable& t);
 void registerTensorKernels(KernelTable& t);
 void registerReductionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);
+void registerImageResizingKernels(KernelTable& t);
 
 const KernelTable& kernelTable();
 

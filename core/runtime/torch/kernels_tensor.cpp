@@ -230,6 +230,41 @@ Tensors gatherAlongAxis(const KernelContext& c) {
     const int64_t axis = c.axis(c.intOr("axis", 0), x.dim());
     return {at::gather(x, axis, checkedIndices(c, c.in("indices"), x.size(axis)))};
 }
+
+// Keeps the band |row - col| of the last two dimensions: `lower` rows below the diagonal and
+// `upper` above it (negative: the whole triangle).
+Tensors bandPart(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    const int64_t lower = c.intOr("lower", -1), upper = c.intOr("upper", -1);
+    const int64_t rows = x.size(-2), cols = x.size(-1);
+    const at::Tensor r = at::arange(rows, at::kLong).unsqueeze(1);
+    const at::Tensor k = at::arange(cols, at::kLong).unsqueeze(0);
+    at::Tensor keep = at::ones({rows, cols}, at::kBool);
+    if (lower >= 0) keep = keep.logical_and((r - k).le(lower));
+    if (upper >= 0) keep = keep.logical_and((k - r).le(upper));
+    return {at::where(keep, x, at::zeros({}, x.options()))};
+}
+
+Tensors cumsum(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    const int64_t axis = c.axis(c.intOr("axis", 0), x.dim());
+    const bool reverse = c.boolOr("reverse", false), exclusive = c.boolOr("exclusive", false);
+    at::Tensor y = reverse ? x.flip(axis) : x;
+    at::Tensor sum = y.cumsum(axis, y.scalar_type());
+    // Exclusive: each position holds the sum of the elements before it.
+    if (exclusive) sum = sum - y;
+    return {reverse ? sum.flip(axis) : sum};
+}
+
+Tensors reverse(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    std::vector<int64_t> axes;
+    if (c.has("axes"))
+        for (int64_t a : c.ints("axes")) axes.push_back(c.axis(a, x.dim()));
+    else
+        for (int64_t a = 0; a < x.dim(); ++a) axes.push_back(a);
+    return {axes.empty() ? x : x.flip(axes)};
+}
 }  // namespace
 
 void registerTensorKernels(KernelTable& t) {
@@ -252,6 +287,9 @@ void registerTensorKernels(KernelTable& t) {
     t["select"] = select;
     t["gather"] = gather;
     t["gather_along_axis"] = gatherAlongAxis;
+    t["band_part"] = bandPart;
+    t["cumsum"] = cumsum;
+    t["reverse"] = reverse;
 }
 
 }  // namespace cms::runtime

@@ -1,0 +1,110 @@
+// Type inference of the selection, scan, reverse and upsampling MIL declarations (band_part,
+// cumsum, reverse, upsample_nearest_neighbor, upsample_bilinear) where Core ML's rules are specific:
+// cumsum's axis range, the floor of fractional scales, opset differences.
+#include "common/error.h"
+#include "mil/builder.h"
+#include "support/test_support.h"
+
+using namespace cms;
+using mil::TensorType;
+
+namespace {
+
+struct Fixture {
+    explicit Fixture(mil::Target t) : target(t) {
+        program.target = t;
+        fn = &program.addFunction("main", t);
+        builder = std::make_unique<mil::Builder>(program, fn->body, t);
+    }
+    mil::Value* input(TensorType type) {
+        mil::Value* v = program.newValue("x", std::move(type));
+        fn->inputs.push_back(v);
+        return v;
+    }
+    mil::Value* ints(std::vector<int64_t> v) { return builder->constInts(v); }
+    mil::Value* bools(std::vector<bool> v) { return builder->constant(Tensor::fromBools(v, {int64_t(v.size())})); }
+    std::vector<TensorType> types(const std::string& op, std::vector<mil::OpInput> inputs) {
+        std::vector<TensorType> out;
+        for (mil::Value* v : builder->add(op, std::move(inputs), op)) out.push_back(v->type);
+        return out;
+    }
+    TensorType type(const std::string& op, std::vector<mil::OpInput> inputs) { return types(op, std::move(inputs)).at(0); }
+    bool fails(const std::string& op, std::vector<mil::OpInput> inputs) {
+        try {
+            builder->add(op, std::move(inputs), op);
+        } catch (const Error&) {
+            return true;
+        }
+        return false;
+    }
+
+    mil::Target target;
+    mil::Program program;
+    mil::Function* fn = nullptr;
+    std::unique_ptr<mil::Builder> builder;
+};
+
+TensorType fp32(Shape s) { return TensorType{DType::Float32, std::move(s)}; }
+
+}  // namespace
+
+class TestIndexOpDecls : public QObject {
+    Q_OBJECT
+private slots:
+    void bandPartKeepsTheType() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(TensorType{DType::Int32, {2, 4, 5}});
+        QCOMPARE(f.type("band_part", {{"x", {x}}, {"lower", {f.builder->constInt(0)}}}), (TensorType{DType::Int32, {2, 4, 5}}));
+        mil::Value* v = f.input(fp32({5}));
+        QVERIFY(f.fails("band_part", {{"x", {v}}}));
+    }
+    void cumsumAcceptsOnlyMinusOneAsNegativeAxis() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(fp32({2, 3}));
+        QCOMPARE(f.type("cumsum", {{"x", {x}}, {"axis", {f.builder->constInt(-1)}}}), fp32({2, 3}));
+        QCOMPARE(f.type("cumsum", {{"x", {x}}}), fp32({2, 3}));
+        QVERIFY(f.fails("cumsum", {{"x", {x}}, {"axis", {f.builder->constInt(-2)}}}));
+        QVERIFY(f.fails("cumsum", {{"x", {x}}, {"axis", {f.builder->constInt(2)}}}));
+        mil::Value* b = f.input(TensorType{DType::Bool, {3}});
+        QVERIFY(f.fails("cumsum", {{"x", {b}}}));
+    }
+    void reverseChecksAxes() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(fp32({2, 3}));
+        QCOMPARE(f.type("reverse", {{"x", {x}}, {"axes", {f.ints({-1})}}}), fp32({2, 3}));
+        QVERIFY(f.fails("reverse", {{"x", {x}}, {"axes", {f.ints({2})}}}));
+        mil::Value* i8 = f.input(TensorType{DType::Int8, {3}});
+        QVERIFY(f.fails("reverse", {{"x", {i8}}}));
+        Fixture f17(mil::Target::iOS17);
+        mil::Value* j8 = f17.input(TensorType{DType::Int8, {3}});
+        QCOMPARE(f17.type("reverse", {{"x", {j8}}}), (TensorType{DType::Int8, {3}}));
+    }
+    void upsampleFloorsFractionalScales() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(fp32({1, 3, 4, 5}));
+        QCOMPARE(f.type("upsample_nearest_neighbor", {{"x", {x}},
+                                                      {"scale_factor_height", {f.builder->constInt(2)}},
+                                                      {"scale_factor_width", {f.builder->constInt(3)}}}),
+                 fp32({1, 3, 8, 15}));
+        QCOMPARE(f.type("upsample_bilinear", {{"x", {x}},
+                                              {"scale_factor_height", {f.builder->constFloat(1.5f)}},
+                                              {"scale_factor_width", {f.builder->constFloat(1.3f)}}}),
+                 fp32({1, 3, 6, 6}));
+        mil::Value* small = f.input(fp32({4, 5}));
+        QVERIFY(f.fails("upsample_bilinear", {{"x", {small}}}));
+    }
+    void halfPixelCentersNeedIos16() {
+        Fixture f15(mil::Target::iOS15);
+        mil::Value* x = f15.input(fp32({1, 1, 2, 2}));
+        QVERIFY(f15.fails("upsample_bilinear", {{"x", {x}}, {"half_pixel_centers", {f15.builder->constBool(true)}}}));
+        Fixture f16(mil::Target::iOS16);
+        mil::Value* y = f16.input(fp32({1, 1, 2, 2}));
+        QCOMPARE(f16.type("upsample_bilinear", {{"x", {y}},
+                                                {"scale_factor_height", {f16.builder->constInt(2)}},
+                                                {"half_pixel_centers", {f16.builder->constBool(true)}}}),
+                 fp32({1, 1, 4, 2}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestIndexOpDecls)
+#include "test_index_op_decls.moc"
