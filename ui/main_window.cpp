@@ -24,7 +24,9 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QSignalBlocker>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "common/error.h"
@@ -53,7 +55,9 @@ QString sidecarSettingsPath(const QString& modelPath) {
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runner_(new ConversionRunner(this)) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), runner_(new ConversionRunner(this)), shapeRunner_(new ConversionRunner(this)),
+      shapeTimer_(new QTimer(this)) {
     setWindowTitle(tr("Core ML Conversion Studio"));
     setAcceptDrops(true);
     buildMenus();
@@ -65,10 +69,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runner_(new Conve
     connect(runner_, &ConversionRunner::converted, this, &MainWindow::onConverted);
     connect(runner_, &ConversionRunner::failed, this, &MainWindow::onFailed);
     connect(runner_, &ConversionRunner::busyChanged, this, &MainWindow::onBusyChanged);
+    shapeTimer_->setSingleShot(true);
+    shapeTimer_->setInterval(500);
+    connect(shapeTimer_, &QTimer::timeout, this, &MainWindow::refreshShapes);
+    connect(inputs_, &QTableWidget::itemChanged, this, &MainWindow::scheduleShapeRefresh);
+    connect(shapeRunner_, &ConversionRunner::modelOpened, this, [this](const ModelInfo& info) {
+        if (info.path == modelPath_) graphView_->setGraph(info.graph, info.graphNote);
+    });
     onBusyChanged(false);
 }
 
-MainWindow::~MainWindow() { runner_->stopAndWait(); }
+MainWindow::~MainWindow() {
+    runner_->stopAndWait();
+    shapeRunner_->stopAndWait();
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -228,6 +242,9 @@ void MainWindow::onModelOpened(const ModelInfo& info) {
                              .arg(info.path)
                              .arg(info.nodeCount)
                              .arg(info.outputNames.join(", ")));
+    // Filling the table is not an edit: the graph already has the shapes these settings give.
+    const QSignalBlocker quiet(inputs_);
+    shapeTimer_->stop();
     inputs_->setRowCount(0);
     for (const QString& name : info.inputNames) {
         const int row = inputs_->rowCount();
@@ -339,6 +356,24 @@ void MainWindow::onBusyChanged(bool busy) {
     convertButton_->setEnabled(!busy);
     cancelButton_->setEnabled(busy);
     inputs_->setEnabled(!busy);
+}
+
+void MainWindow::scheduleShapeRefresh() {
+    if (!modelPath_.isEmpty()) shapeTimer_->start();
+}
+
+void MainWindow::refreshShapes() {
+    if (shapeRunner_->busy()) {
+        shapeTimer_->start();  // the running refresh may be for older shapes; try again after it
+        return;
+    }
+    ConversionSettings settings;
+    try {
+        settings = settingsFromWidgets();
+    } catch (const Error&) {
+        return;  // an incomplete shape while typing; Convert reports it if it stays
+    }
+    shapeRunner_->openModel(modelPath_, settings);
 }
 
 void MainWindow::resetStages() {

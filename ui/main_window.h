@@ -15,6 +15,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTimer;
 
 namespace cms::ui {
 
@@ -52,12 +53,18 @@ private:
     void onConverted(const ConversionReport& report);
     void onFailed(const QString& message, bool cancelled);
     void onBusyChanged(bool busy);
+    // Input shapes edited: after a pause, re-import and lower on a second worker so the graph's
+    // edges show the new shapes. Conversions keep their own worker.
+    void scheduleShapeRefresh();
+    void refreshShapes();
     void resetStages();
     void showMessage(const QString& text, bool error);
     // Settings from the widgets; throws cms::Error when a shape cell is not a valid shape.
     ConversionSettings settingsFromWidgets() const;
 
     ConversionRunner* runner_;
+    ConversionRunner* shapeRunner_;
+    QTimer* shapeTimer_;
     QString modelPath_;
     ModelInfo model_;
     ConversionSettings defaults_;  // from a <model>.settings.json next to the model, when present

@@ -1,6 +1,7 @@
 // coreml-studio: the desktop front end. With no argument it opens the bundled demo model.
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
 #include <QPixmap>
 #include <QTimer>
 
@@ -58,6 +59,12 @@ int main(int argc, char** argv) {
     if (!screenshotDir.isEmpty()) {
         // Pictures for the README: taken once the model is open and laid out.
         const auto save = [&window, screenshotDir](bool opened) {
+            // An inspected op makes the picture say more: the first block's first convolution.
+            if (opened) {
+                window.graphView()->searchEdit()->setText(QStringLiteral("block1.conv1"));
+                window.graphView()->findNext();
+                window.graphView()->searchEdit()->clear();
+            }
             QDir().mkpath(screenshotDir);
             const QDir dir(screenshotDir);
             const bool ok = window.grab().save(dir.filePath("studio_window.png")) &&

@@ -15,6 +15,7 @@
 
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableWidget>
 
 #include <cmath>
@@ -218,6 +219,31 @@ private slots:
         for (const DisplayEdge& e : m.edges()) shaped |= e.label == "1x3x64x64";
         QVERIFY(shaped);
         QVERIFY(!w.graphView()->scene()->items().isEmpty());
+    }
+
+    void editingAnInputShapeRelabelsTheEdges() {
+        ui::MainWindow w;
+        w.openModel(QString::fromStdString(test::testModel("demo_cnn.pt")));  // no settings file: no shapes
+        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() != nullptr, 30000);
+        QVERIFY(w.graphView()->statusLabel()->text().contains("once every input has a shape"));
+        const auto hasLabel = [&w](const std::string& label) {
+            for (const DisplayEdge& e : w.graphView()->model()->edges())
+                if (e.label == label) return true;
+            return false;
+        };
+        QVERIFY(!hasLabel("1x3x96x96"));
+        // Collapse a group: the refreshed graph keeps the user's collapse state.
+        const int block1 = w.graphView()->model()->findGroup("block1");
+        QVERIFY(block1 > 0);
+        w.graphView()->scene()->setGroupExpanded(block1, false);
+
+        w.inputsTable()->item(0, 1)->setText("1x3x96x96");
+        QTRY_VERIFY_WITH_TIMEOUT(hasLabel("1x3x96x96"), 30000);
+        QVERIFY(!w.graphView()->statusLabel()->text().contains("once every input has a shape"));
+        QVERIFY(!w.graphView()->model()->expanded(w.graphView()->model()->findGroup("block1")));
+        QVERIFY(w.graphView()->model()->expanded(w.graphView()->model()->findGroup("block2")));
+        // Conversions are not held up by the refresh: they run on their own worker.
+        QVERIFY(w.convertButton()->isEnabled());
     }
 
     void fallsBackToTheGraphWithoutShapesWhenLoweringFails() {

@@ -40,8 +40,10 @@ bool numberedChild(const DisplayNode& n) {
 QString nodeTitle(const DisplayNode& n) { return numberedChild(n) ? opText(n) : qs(n.label); }
 
 QString nodeSubtitle(const DisplayNode& n) {
-    if (n.family == OpFamily::Input) return QObject::tr("input");
-    if (n.family == OpFamily::Output) return QObject::tr("output");
+    if (n.family == OpFamily::Input || n.family == OpFamily::Output) {
+        const QString role = n.family == OpFamily::Input ? QObject::tr("input") : QObject::tr("output");
+        return role == qs(n.label) ? QString() : role;
+    }
     if (numberedChild(n)) return QStringLiteral("[%1]").arg(qs(n.label));
     const QString op = opText(n);
     return op == qs(n.label) ? QString() : op;

@@ -9,6 +9,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <set>
+#include <string>
+
 #include "common/error.h"
 #include "graph/graph_canvas.h"
 #include "graph/graph_items.h"
@@ -108,9 +111,20 @@ graphview::GraphViewModel* GraphView::model() const { return scene_->model(); }
 void GraphView::setGraph(std::shared_ptr<const ir::Graph> graph, const QString& note) {
     note_ = note;
     inspector_->showNothing();
-    search_->clear();
+    // The same model again (new input shapes): keep what the user opened and where they looked.
+    const bool sameModel = graph && graph_ && graph->sourcePath == graph_->sourcePath && model();
+    std::set<std::string> expandedPaths;
+    const QTransform transform = canvas_->transform();
+    const QPointF center = canvas_->visibleSceneRect().center();
+    if (sameModel)
+        for (const graphview::Group& g : model()->groups())
+            if (g.id != graphview::kRootGroup && model()->expanded(g.id)) expandedPaths.insert(g.path);
+    if (!sameModel) search_->clear();
     try {
         auto model = graph ? std::make_shared<graphview::GraphViewModel>(*graph) : nullptr;
+        if (model && sameModel)
+            for (const graphview::Group& g : model->groups())
+                if (g.id != graphview::kRootGroup) model->setExpanded(g.id, expandedPaths.count(g.path) > 0);
         scene_->setModel(model);
         graph_ = std::move(graph);
     } catch (const Error& e) {
@@ -118,7 +132,12 @@ void GraphView::setGraph(std::shared_ptr<const ir::Graph> graph, const QString& 
         graph_.reset();
         note_ = QString::fromStdString(e.what());
     }
-    canvas_->showStart();
+    if (sameModel && graph_) {
+        canvas_->setTransform(transform);
+        canvas_->centerOn(center);
+    } else {
+        canvas_->showStart();
+    }
     updateStatus();
 }
 
