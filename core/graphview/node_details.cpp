@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "graphview/op_arguments.h"
+
 namespace cms::graphview {
 
 WeightSummary summarizeWeight(const std::string& name, const Tensor& t) {
@@ -72,12 +74,13 @@ NodeDetails describeNode(const GraphViewModel& model, int nodeId) {
     out.moduleType = n.prov.moduleType;
     out.file = n.prov.file;
     out.line = n.prov.line;
+    const std::vector<std::string> names = argumentNames(n.kind, n.inputs.size());
     for (size_t i = 0; i < n.inputs.size(); ++i) {
         const ir::Value* v = n.inputs[i];
-        const std::string arg = "arg " + std::to_string(i);
+        const std::string arg = names.empty() ? "arg " + std::to_string(i) : names[i];
         if (v->constant && std::holds_alternative<Tensor>(*v->constant)) {
             collectWeights(v, out.weights);
-            out.attributes.push_back({arg, "weight " + v->name});
+            out.attributes.push_back({arg, v->name});  // summarised under the weights
         } else if (v->constant) {
             out.attributes.push_back({arg, ir::constantToString(*v->constant)});
         } else if (v->producer && isPacking(v->producer)) {

@@ -34,7 +34,8 @@ struct NodeDetails {
     std::string moduleType;
     std::string file;
     int line = 0;
-    std::vector<std::pair<std::string, std::string>> attributes;  // "arg 3" -> "[1, 1]"
+    // Constant inputs by argument name ("stride" -> "[2, 2]"), or "arg 3" for ops without a known schema.
+    std::vector<std::pair<std::string, std::string>> attributes;
     std::vector<PortDetails> inputs;
     std::vector<PortDetails> outputs;
     std::vector<WeightSummary> weights;

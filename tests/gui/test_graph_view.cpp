@@ -137,6 +137,19 @@ private slots:
         QCOMPARE(d.outputs.size(), size_t(1));
         QCOMPARE(d.outputs[0].type, std::string("fp32 1x512x7x7"));
         QVERIFY(!d.file.empty() && d.line > 0);
+        // Constant inputs are attributes named by the op's schema.
+        const auto attribute = [](const NodeDetails& details, const std::string& name) {
+            for (const auto& [key, value] : details.attributes)
+                if (key == name) return value;
+            return std::string("(missing)");
+        };
+        QCOMPARE(attribute(d, "stride"), std::string("[1, 1]"));
+        QCOMPARE(attribute(d, "padding"), std::string("[1, 1]"));
+        QCOMPARE(attribute(d, "groups"), std::string("1"));
+        QCOMPARE(attribute(d, "bias"), std::string("None"));
+        const NodeDetails down = describeNode(m, nodeNamed(m, "layer2.0.downsample.0"));
+        QCOMPARE(attribute(down, "stride"), std::string("[2, 2]"));
+        QCOMPARE(attribute(down, "padding"), std::string("[0, 0]"));
     }
 
     void searchJumpsToTheConvAndInspectsIt() {
