@@ -13,7 +13,9 @@
 #include "converter.h"
 #include "support/test_support.h"
 
+#include <QApplication>
 #include <QLabel>
+#include <QWheelEvent>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
@@ -217,6 +219,61 @@ private slots:
         view.scene()->setGroupExpanded(m->findGroup("layer1"), false);
         QVERIFY(view.scene()->visible().items.size() <= 16);
         QCOMPARE(view.scene()->layout().nodeCenters.size(), view.scene()->visible().items.size());
+    }
+
+    void zoomPanFitAndDoubleClickWithMouseAndKeyboard() {
+        ui::GraphView view;
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setGraph(loweredResnet18());
+        ui::GraphCanvas* canvas = view.canvas();
+        canvas->setFocus();
+
+        const double before = canvas->zoom();
+        QTest::keyClick(canvas, Qt::Key_Equal, Qt::ControlModifier);
+        QVERIFY(canvas->zoom() > before * 1.2);
+        QTest::keyClick(canvas, Qt::Key_Minus, Qt::ControlModifier);
+        QVERIFY(std::abs(canvas->zoom() - before) < 1e-6);
+        // Zoomed in far enough to scroll, the arrow keys pan.
+        canvas->zoomBy(3.0);
+        const QPointF center = canvas->visibleSceneRect().center();
+        QTest::keyClick(canvas, Qt::Key_Down);
+        QVERIFY(canvas->visibleSceneRect().center().y() > center.y());
+        // The wheel zooms.
+        const double wheelBefore = canvas->zoom();
+        QWheelEvent wheel(QPointF(100, 100), canvas->viewport()->mapToGlobal(QPointF(100, 100)), QPoint(),
+                          QPoint(0, -240), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(canvas->viewport(), &wheel);
+        QVERIFY(canvas->zoom() < wheelBefore);
+        // Fit shows the whole graph.
+        QTest::keyClick(canvas, Qt::Key_0, Qt::ControlModifier);
+        QVERIFY(canvas->visibleSceneRect().adjusted(-2, -2, 2, 2).contains(view.scene()->itemsBoundingRect()));
+
+        // Double-clicking a collapsed group box expands it; double-clicking its frame's header collapses it.
+        auto* m = view.model();
+        const int layer2 = m->findGroup("layer2");
+        QVERIFY(!m->expanded(layer2));
+        const auto clickAt = [canvas](QPointF scenePoint) {
+            const QPoint p = canvas->mapFromScene(scenePoint);
+            QTest::mouseDClick(canvas->viewport(), Qt::LeftButton, Qt::NoModifier, p);
+        };
+        clickAt(view.scene()->itemForGroup(layer2)->sceneBoundingRect().center());
+        QVERIFY(m->expanded(layer2));
+        QGraphicsItem* frame = view.scene()->itemForGroup(layer2);
+        QVERIFY(frame && frame->type() == ui::ClusterItem::Type);
+        canvas->centerOn(frame);
+        clickAt(frame->boundingRect().topLeft() + QPointF(30, 8));
+        QVERIFY(!m->expanded(layer2));
+
+        // The minimap moves the main view to where it is clicked.
+        canvas->zoomBy(4.0);
+        ui::Minimap* minimap = view.minimap();
+        minimap->refit();
+        const QPointF target = view.scene()->itemsBoundingRect().bottomLeft() + QPointF(40, -40);
+        QTest::mouseClick(minimap->viewport(), Qt::LeftButton, Qt::NoModifier, minimap->mapFromScene(target));
+        QVERIFY(QLineF(canvas->visibleSceneRect().center(), target).length() <
+                std::max(canvas->visibleSceneRect().width(), canvas->visibleSceneRect().height()) / 2);
     }
 
     void mainWindowShowsTheOpenedGraphWithShapes() {
