@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Time to first paint of the graph view with groups collapsed (densenet121 and resnet18 fixtures),
+# Time to first paint of the graph view with groups collapsed (densenet121 and resnet18 fixtures, and a
+# synthetic 5,000-node transformer),
 # measured by the graph_view_open driver offscreen. Prints the figures; copy them into
 # bench/graph_view_results.md with the date, commit and load average.
 #   bash bench/graph_view_open.sh [BUILD_DIR] [RUNS]
@@ -16,3 +17,5 @@ for model in densenet121 resnet18; do
     QT_QPA_PLATFORM=offscreen "$DRIVER" "$file" 1x3x224x224 "$RUNS"
     echo
 done
+# 5,000+ nodes: a transformer encoder written out op by op, 48 layers (built in memory, no shapes).
+QT_QPA_PLATFORM=offscreen "$DRIVER" --synthetic 48 "$RUNS"
