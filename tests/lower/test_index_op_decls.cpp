@@ -3,50 +3,14 @@
 // cumsum's axis range, the floor of fractional scales, opset differences.
 #include "common/error.h"
 #include "mil/builder.h"
+#include "support/op_decl_fixture.h"
 #include "support/test_support.h"
 
 using namespace cms;
 using mil::TensorType;
 
-namespace {
-
-struct Fixture {
-    explicit Fixture(mil::Target t) : target(t) {
-        program.target = t;
-        fn = &program.addFunction("main", t);
-        builder = std::make_unique<mil::Builder>(program, fn->body, t);
-    }
-    mil::Value* input(TensorType type) {
-        mil::Value* v = program.newValue("x", std::move(type));
-        fn->inputs.push_back(v);
-        return v;
-    }
-    mil::Value* ints(std::vector<int64_t> v) { return builder->constInts(v); }
-    mil::Value* bools(std::vector<bool> v) { return builder->constant(Tensor::fromBools(v, {int64_t(v.size())})); }
-    std::vector<TensorType> types(const std::string& op, std::vector<mil::OpInput> inputs) {
-        std::vector<TensorType> out;
-        for (mil::Value* v : builder->add(op, std::move(inputs), op)) out.push_back(v->type);
-        return out;
-    }
-    TensorType type(const std::string& op, std::vector<mil::OpInput> inputs) { return types(op, std::move(inputs)).at(0); }
-    bool fails(const std::string& op, std::vector<mil::OpInput> inputs) {
-        try {
-            builder->add(op, std::move(inputs), op);
-        } catch (const Error&) {
-            return true;
-        }
-        return false;
-    }
-
-    mil::Target target;
-    mil::Program program;
-    mil::Function* fn = nullptr;
-    std::unique_ptr<mil::Builder> builder;
-};
-
-TensorType fp32(Shape s) { return TensorType{DType::Float32, std::move(s)}; }
-
-}  // namespace
+using Fixture = test::OpDeclFixture;
+using test::fp32;
 
 class TestIndexOpDecls : public QObject {
     Q_OBJECT

@@ -1,20 +1,11 @@
 // Declarations of the compressed-weight ops: output types and rejected inputs as Core ML's type
 // inference gives them; the builder's inferred types agree with what the interpreter decodes.
 #include "interpreter_test_util.h"
+#include "support/op_decl_fixture.h"
 
 using namespace cms;
 using cms::test::ProgramMaker;
 
-#define EXPECT_CONVERSION_ERROR(stmt)                                      \
-    do {                                                                   \
-        bool thrown = false;                                               \
-        try {                                                              \
-            stmt;                                                          \
-        } catch (const cms::Error& e) {                                    \
-            thrown = e.kind() == ErrorKind::Conversion;                    \
-        }                                                                  \
-        QVERIFY2(thrown, "expected a conversion error from: " #stmt);     \
-    } while (0)
 
 class TestConstexprDecls : public QObject {
     Q_OBJECT

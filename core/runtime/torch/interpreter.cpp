@@ -122,7 +122,7 @@ struct Interpreter::Impl {
             const auto kernel = table.find(op.type);
             if (kernel == table.end())
                 opError(op, "the interpreter cannot run op type '" + op.type + "'",
-                        "this op type is not implemented by the interpreter; verify the model on a Mac, or report "
+                        "the interpreter has no kernel for this op type; verify the model on a Mac, or report "
                         "the op so it can be added");
             Step step;
             step.op = &op;
