@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "verify_command.h"
+
 namespace cms::cli {
 
 // Exit code of a run that worked but whose accuracy check (verify, convert --verify) failed:
@@ -29,11 +31,9 @@ struct ConvertOptions {
     std::string target;
     std::string config;
     std::string saveConfig;
-    // --verify: check the package against the model right after converting. NaN: not given.
+    // --verify: check the package against the model right after converting.
     bool verify = false;
-    double rtol = std::numeric_limits<double>::quiet_NaN();
-    double atol = std::numeric_limits<double>::quiet_NaN();
-    double minSnr = std::numeric_limits<double>::quiet_NaN();
+    CriteriaFlags criteria;
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);

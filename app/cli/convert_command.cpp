@@ -78,10 +78,7 @@ analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionS
     analysis::VerifyOptions v;
     v.modelPath = s.modelPath;
     v.packagePath = s.outputPath;
-    const auto given = [](double x) { return std::isnan(x) ? std::optional<double>() : std::optional<double>(x); };
-    v.criteria.rtol = given(o.rtol);
-    v.criteria.atol = given(o.atol);
-    v.criteria.minSnrDb = given(o.minSnr);
+    v.criteria = o.criteria.criteria();
     return v;
 }
 
@@ -107,13 +104,7 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
     CLI::Option* verify = c->add_flag("--verify", o.verify,
                                       "Then check the package against the model on seeded random inputs (as "
                                       "`coreml-cli verify`); exit code 3 when the check fails");
-    CLI::Option* rtol = c->add_option("--rtol", o.rtol, "With --verify: relative tolerance (numpy assert_allclose)");
-    CLI::Option* atol = c->add_option("--atol", o.atol, "With --verify: absolute tolerance (numpy assert_allclose)");
-    CLI::Option* snr = c->add_option("--min-snr", o.minSnr,
-                                     "With --verify: minimum SNR in dB per output (default 40 for fp16, 60 for fp32)");
-    rtol->needs(verify);
-    atol->needs(verify);
-    snr->needs(verify)->excludes(rtol)->excludes(atol);
+    for (CLI::Option* criterion : addCriteriaOptions(*c, o.criteria, "With --verify: ")) criterion->needs(verify);
     return c;
 }
 

@@ -10,6 +10,24 @@
 
 namespace cms::cli {
 
+analysis::Criteria CriteriaFlags::criteria() const {
+    const auto given = [](double x) { return std::isnan(x) ? std::optional<double>() : std::optional<double>(x); };
+    analysis::Criteria c;
+    c.rtol = given(rtol);
+    c.atol = given(atol);
+    c.minSnrDb = given(minSnr);
+    return c;
+}
+
+std::vector<CLI::Option*> addCriteriaOptions(CLI::App& cmd, CriteriaFlags& flags, const std::string& helpPrefix) {
+    CLI::Option* rtol = cmd.add_option("--rtol", flags.rtol, helpPrefix + "relative tolerance (numpy assert_allclose)");
+    CLI::Option* atol = cmd.add_option("--atol", flags.atol, helpPrefix + "absolute tolerance (numpy assert_allclose)");
+    CLI::Option* snr = cmd.add_option("--min-snr", flags.minSnr,
+                                      helpPrefix + "minimum SNR in dB per output (default 40 for fp16, 60 for fp32)");
+    snr->excludes(rtol)->excludes(atol);
+    return {rtol, atol, snr};
+}
+
 CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
     CLI::App* cmd = app.add_subcommand(
         "verify", "Check a converted package against its source model: runs both on the same inputs and compares "
@@ -20,11 +38,7 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
                     "Input data, [NAME=]FILE each: .npz (arrays named after the inputs), .npy (one input), PNG/JPEG "
                     "images for image inputs (resized to the input's size; unnamed ones fill the image inputs in "
                     "order); default: seeded random inputs");
-    CLI::Option* rtol = cmd->add_option("--rtol", o.rtol, "Relative tolerance (numpy assert_allclose semantics)");
-    CLI::Option* atol = cmd->add_option("--atol", o.atol, "Absolute tolerance (numpy assert_allclose semantics)");
-    CLI::Option* snr = cmd->add_option("--min-snr", o.minSnr,
-                                       "Minimum SNR in dB per output (default: 40 for fp16 packages, 60 for fp32)");
-    snr->excludes(rtol)->excludes(atol);
+    addCriteriaOptions(*cmd, o.criteria, "");
     cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
     cmd->add_option("--json", o.json, "Also write the report as JSON to this file (- for standard output)");
     cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
@@ -38,10 +52,7 @@ int runVerify(const VerifyCommandOptions& o) {
     v.modelPath = o.model;
     v.packagePath = o.package;
     v.inputFiles = o.inputs;
-    const auto given = [](double v) { return std::isnan(v) ? std::optional<double>() : std::optional<double>(v); };
-    v.criteria.rtol = given(o.rtol);
-    v.criteria.atol = given(o.atol);
-    v.criteria.minSnrDb = given(o.minSnr);
+    v.criteria = o.criteria.criteria();
     v.perLayer = o.perLayer;
     v.seed = o.seed;
     v.timingRuns = o.timingRuns;

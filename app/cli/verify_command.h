@@ -7,16 +7,26 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analysis/accuracy_metrics.h"
+
 namespace cms::cli {
+
+// --rtol/--atol/--min-snr, shared by `verify` and `convert --verify`. NaN: not given on the command line.
+struct CriteriaFlags {
+    double rtol = std::numeric_limits<double>::quiet_NaN();
+    double atol = std::numeric_limits<double>::quiet_NaN();
+    double minSnr = std::numeric_limits<double>::quiet_NaN();
+    analysis::Criteria criteria() const;
+};
+// Adds the three options to `cmd` (help texts start with `helpPrefix`); --min-snr excludes the other two.
+// Returns them as {rtol, atol, min-snr} so a caller can add constraints of its own.
+std::vector<CLI::Option*> addCriteriaOptions(CLI::App& cmd, CriteriaFlags& flags, const std::string& helpPrefix);
 
 struct VerifyCommandOptions {
     std::string model;
     std::string package;
     std::vector<std::string> inputs;  // [NAME=]FILE: .npy, .npz, PNG or JPEG
-    // NaN: not given on the command line.
-    double rtol = std::numeric_limits<double>::quiet_NaN();
-    double atol = std::numeric_limits<double>::quiet_NaN();
-    double minSnr = std::numeric_limits<double>::quiet_NaN();
+    CriteriaFlags criteria;
     bool perLayer = false;
     std::string json;  // file to write the JSON report to ("-" for stdout)
     uint64_t seed = 0;
