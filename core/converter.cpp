@@ -296,6 +296,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
 
     try {
         checkDeploymentTarget(requested);  // before the import: it needs only the settings
+        rejectUnsupportedSettings(requested);
     } catch (const Error& e) {
         throw e.withFile(requested.modelPath);
     }

@@ -62,10 +62,36 @@ std::optional<ComputeUnits> computeUnitsFromName(const std::string& s) {
     return std::nullopt;
 }
 
+bool InputSpec::hasRanges() const {
+    for (const auto& r : ranges)
+        if (r) return true;
+    return false;
+}
+
 bool ConversionSettings::operator==(const ConversionSettings& o) const {
     return modelPath == o.modelPath && outputPath == o.outputPath && inputs == o.inputs && outputs == o.outputs &&
            precision == o.precision && target == o.target && computeUnits == o.computeUnits &&
-           fp32Ops == o.fp32Ops && metadata == o.metadata;
+           fp32Ops == o.fp32Ops && metadata == o.metadata &&
+           compression == o.compression;
+}
+
+void rejectUnsupportedSettings(const ConversionSettings& s) {
+    for (const InputSpec& in : s.inputs) {
+        if (!in.isFlexible()) continue;
+        throw Error(ErrorKind::Settings,
+                    "input \"" + in.name + "\" has a flexible shape (" + formatInputShape(in) +
+                        "); this converter writes fixed input shapes only",
+                    {s.modelPath, {}},
+                    "give \"" + in.name + "\" a fixed shape (its default is " + shapeToString(in.shape) +
+                        ") to convert now; flexible shapes are not supported yet");
+    }
+    if (!s.compression.empty())
+        throw Error(ErrorKind::Settings,
+                    "weight compression (quantization, palettization or pruning) is set, but this converter cannot "
+                    "apply it yet",
+                    {s.modelPath, {}},
+                    "remove the compression settings (the Quantization panel's Clear button, or the \"compression\" "
+                    "key of the settings file) to convert without compression");
 }
 
 }  // namespace cms

@@ -7,6 +7,7 @@
 
 #include "common/tensor.h"
 #include "mil/target.h"
+#include "settings/compression_config.h"
 
 namespace cms {
 
@@ -22,13 +23,31 @@ struct ImageSpec {
     bool operator==(const ImageSpec& o) const { return layout == o.layout && scale == o.scale && bias == o.bias; }
 };
 
+// One flexible dimension (Core ML's RangeDim): any size in [lower, upper]; upper < 0 is unbounded.
+// The dimension's default size is the one in InputSpec::shape.
+struct DimRange {
+    int64_t lower = 1;
+    int64_t upper = -1;
+    bool operator==(const DimRange& o) const { return lower == o.lower && upper == o.upper; }
+};
+
 struct InputSpec {
     std::string name;   // the model input's name (TorchScript argument name, or as renamed)
-    Shape shape;        // fixed shape; flexible shapes come with their own issue
+    // The fixed shape; for a flexible input, its default shape (the one the graph is lowered with).
+    Shape shape;
     DType dtype = DType::Float32;  // fp32, fp16 (iOS16+) or int32
     std::optional<ImageSpec> image;
+    // Flexible shapes, at most one kind per input. ranges: empty, or one entry per dimension
+    // (nullopt = fixed at shape[i]). enumeratedShapes: the shapes allowed, `shape` among them.
+    std::vector<std::optional<DimRange>> ranges;
+    std::vector<Shape> enumeratedShapes;
+
+    bool hasRanges() const;
+    bool isFlexible() const { return hasRanges() || !enumeratedShapes.empty(); }
     bool operator==(const InputSpec& o) const {
-        return name == o.name && shape == o.shape && dtype == o.dtype && image == o.image;
+        return name == o.name && shape == o.shape && dtype == o.dtype && image == o.image &&
+               hasRanges() == o.hasRanges() && (!hasRanges() || ranges == o.ranges) &&
+               enumeratedShapes == o.enumeratedShapes;
     }
 };
 
@@ -67,6 +86,7 @@ struct ConversionSettings {
     ComputeUnits computeUnits = ComputeUnits::All;
     std::vector<std::string> fp32Ops;  // op types or module paths kept in fp32 when precision is fp16
     ModelMetadata metadata;
+    CompressionConfig compression;  // weight compression (coremltools OptimizationConfig form)
 
     bool operator==(const ConversionSettings& o) const;
     bool operator!=(const ConversionSettings& o) const { return !(*this == o); }
@@ -79,7 +99,17 @@ ConversionSettings loadSettings(const std::string& path);
 void saveSettings(const ConversionSettings& s, const std::string& path);  // atomic replace
 
 // The CLI's --input form: NAME:1x3x224x224[:image,scale=S,bias=R,G,B,layout=RGB][:dtype=fp16]
+// Flexible shapes: a dimension (LOWER..UPPER) or (LOWER..UPPER=DEFAULT) (UPPER may be left out:
+// unbounded; the default is LOWER unless given), or enum(1x3x224x224,1x3x256x256) (the first is the default).
 InputSpec parseInputSpec(const std::string& text);
 std::string formatInputSpec(const InputSpec& in);
+// The shape part of the --input form alone: "1x3x(64..512=224)x224" or "enum(1x3x224x224,1x3x256x256)".
+std::string formatInputShape(const InputSpec& in);
+// Parses the shape part into `in` (shape, ranges, enumeratedShapes); throws cms::Error(Settings).
+void parseInputShape(const std::string& text, InputSpec& in);
+
+// Settings the converter cannot apply yet (flexible shapes, weight compression): throws
+// cms::Error(Settings) naming the input or setting and what to do, so nothing is silently ignored.
+void rejectUnsupportedSettings(const ConversionSettings& s);
 
 }  // namespace cms

@@ -6,6 +6,47 @@ namespace cms::settings_detail {
 
 int imageChannels(ColorLayout layout) { return layout == ColorLayout::Grayscale ? 1 : 3; }
 
+std::optional<InputProblem> checkFlexibleShape(const InputSpec& in) {
+    if (in.hasRanges() && !in.enumeratedShapes.empty())
+        return InputProblem{"shape", "give either dimension ranges or enumerated shapes, not both"};
+    if (in.hasRanges()) {
+        if (in.ranges.size() != in.shape.size())
+            return InputProblem{"shape", "expected one range entry per dimension (" + std::to_string(in.shape.size()) +
+                                             "), got " + std::to_string(in.ranges.size())};
+        for (size_t i = 0; i < in.ranges.size(); ++i) {
+            if (!in.ranges[i]) continue;
+            const DimRange& r = *in.ranges[i];
+            const std::string dim = "dimension " + std::to_string(i);
+            if (r.lower < 1) return InputProblem{"shape", dim + ": the lower bound must be at least 1"};
+            if (r.upper >= 0 && r.upper < r.lower)
+                return InputProblem{"shape", dim + ": the upper bound " + std::to_string(r.upper) +
+                                                 " is below the lower bound " + std::to_string(r.lower)};
+            if (in.shape[i] < r.lower || (r.upper >= 0 && in.shape[i] > r.upper))
+                return InputProblem{"shape", dim + ": the default size " + std::to_string(in.shape[i]) +
+                                                 " is outside its range"};
+            if (in.image && i < 2)
+                return InputProblem{"shape", "an image input's batch and channel dimensions cannot be flexible"};
+        }
+    }
+    if (!in.enumeratedShapes.empty()) {
+        bool hasDefault = false;
+        for (const Shape& s : in.enumeratedShapes) {
+            if (s.size() != in.shape.size())
+                return InputProblem{"enumeratedShapes", "every enumerated shape needs the same rank; " +
+                                                            shapeToString(s) + " differs from " + shapeToString(in.shape)};
+            for (int64_t d : s)
+                if (d <= 0) return InputProblem{"enumeratedShapes", "expected positive dimensions"};
+            if (in.image && (s[0] != in.shape[0] || s[1] != in.shape[1]))
+                return InputProblem{"enumeratedShapes", "an image input's batch and channel sizes must stay fixed"};
+            hasDefault |= s == in.shape;
+        }
+        if (!hasDefault)
+            return InputProblem{"shape", "the default shape " + shapeToString(in.shape) +
+                                             " must be one of the enumerated shapes"};
+    }
+    return std::nullopt;
+}
+
 std::optional<InputProblem> checkInputSpec(const InputSpec& in) {
     if (in.name.empty()) return InputProblem{"name", "an input needs a non-empty name"};
     if (in.shape.empty()) return InputProblem{"shape", "expected a list of positive integers"};
@@ -13,6 +54,7 @@ std::optional<InputProblem> checkInputSpec(const InputSpec& in) {
         if (d <= 0) return InputProblem{"shape", "expected a list of positive integers"};
     if (in.dtype != DType::Float32 && in.dtype != DType::Float16 && in.dtype != DType::Int32)
         return InputProblem{"dtype", "expected fp32, fp16 or int32"};
+    if (auto problem = checkFlexibleShape(in)) return problem;
     if (!in.image) return std::nullopt;
 
     const ImageSpec& img = *in.image;

@@ -14,6 +14,8 @@ struct InputProblem {
 };
 
 std::optional<InputProblem> checkInputSpec(const InputSpec& in);
+// The flexible-shape part of it: ranges and enumerated shapes consistent with the default shape.
+std::optional<InputProblem> checkFlexibleShape(const InputSpec& in);
 // Channels an image of this layout has (3 for RGB/BGR, 1 for grayscale).
 int imageChannels(ColorLayout layout);
 

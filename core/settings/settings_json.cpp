@@ -112,13 +112,54 @@ public:
     }
     static std::string index(const std::string& parent, size_t i) { return parent + "[" + std::to_string(i) + "]"; }
 
+    // A shape whose entries are sizes or ranges {"lower": L, "upper": U, "default": D} (upper left
+    // out: unbounded; default left out: the lower bound).
+    void flexibleShape(const json& j, const std::string& key, InputSpec& in) const {
+        if (!j.is_array() || j.empty()) fail(key, "expected a list of positive integers or ranges");
+        bool anyRange = false;
+        for (size_t i = 0; i < j.size(); ++i) {
+            const json& e = j[i];
+            const std::string ekey = index(key, i);
+            if (e.is_number_integer() && e.get<int64_t>() > 0) {
+                in.shape.push_back(e.get<int64_t>());
+                in.ranges.push_back(std::nullopt);
+                continue;
+            }
+            if (!e.is_object())
+                fail(key, "expected a list of positive integers or ranges {\"lower\", \"upper\", \"default\"}");
+            expectObject(e, ekey, {"lower", "upper", "default"});
+            const auto positive = [&](const char* name) {
+                const json& v = e[name];
+                if (!v.is_number_integer() || v.get<int64_t>() <= 0) fail(join(ekey, name), "expected a positive integer");
+                return v.get<int64_t>();
+            };
+            DimRange r;
+            if (!e.contains("lower")) fail(ekey, "missing \"lower\"");
+            r.lower = positive("lower");
+            if (e.contains("upper") && !e["upper"].is_null()) r.upper = positive("upper");
+            in.shape.push_back(e.contains("default") ? positive("default") : r.lower);
+            in.ranges.push_back(r);
+            anyRange = true;
+        }
+        if (!anyRange) in.ranges.clear();
+    }
+
     InputSpec input(const json& j, const std::string& key) const {
-        expectObject(j, key, {"name", "shape", "dtype", "image"});
+        expectObject(j, key, {"name", "shape", "enumeratedShapes", "dtype", "image"});
         InputSpec in;
         if (!j.contains("name")) fail(key, "missing \"name\"");
         in.name = string(j["name"], join(key, "name"));
-        if (!j.contains("shape")) fail(key, "missing \"shape\"");
-        in.shape = shape(j["shape"], join(key, "shape"));
+        if (j.contains("enumeratedShapes")) {
+            const std::string ekey = join(key, "enumeratedShapes");
+            const json& list = j["enumeratedShapes"];
+            if (!list.is_array() || list.empty()) fail(ekey, "expected a non-empty list of shapes");
+            for (size_t i = 0; i < list.size(); ++i) in.enumeratedShapes.push_back(shape(list[i], index(ekey, i)));
+            in.shape = in.enumeratedShapes.front();
+            if (j.contains("shape")) in.shape = shape(j["shape"], join(key, "shape"));
+        } else {
+            if (!j.contains("shape")) fail(key, "missing \"shape\"");
+            flexibleShape(j["shape"], join(key, "shape"), in);
+        }
         if (j.contains("dtype")) {
             const std::string name = string(j["dtype"], join(key, "dtype"));
             const auto dt = dtypeFromName(name);
@@ -163,7 +204,7 @@ public:
 
     ConversionSettings document(const json& root) const {
         expectObject(root, "", {"settingsVersion", "model", "output", "inputs", "outputs", "precision", "target",
-                                "computeUnits", "fp32Ops", "metadata"});
+                                "computeUnits", "fp32Ops", "metadata", "compression"});
         ConversionSettings s;
         if (root.contains("settingsVersion")) {
             const json& v = root["settingsVersion"];
@@ -217,6 +258,8 @@ public:
         }
         if (root.contains("fp32Ops")) s.fp32Ops = strings(root["fp32Ops"], "fp32Ops");
         if (root.contains("metadata")) s.metadata = metadata(root["metadata"], "metadata");
+        if (root.contains("compression") && !root["compression"].is_null())
+            s.compression = compressionFromJson(root["compression"], file_, "compression");
         return s;
     }
 
@@ -225,7 +268,19 @@ private:
 };
 
 json inputToJson(const InputSpec& in) {
-    json j = {{"name", in.name}, {"shape", in.shape}, {"dtype", dtypeName(in.dtype)}};
+    json shape = json::array();
+    for (size_t i = 0; i < in.shape.size(); ++i) {
+        const std::optional<DimRange> r = in.hasRanges() ? in.ranges[i] : std::nullopt;
+        if (!r) {
+            shape.push_back(in.shape[i]);
+            continue;
+        }
+        json range = {{"lower", r->lower}, {"default", in.shape[i]}};
+        if (r->upper >= 0) range["upper"] = r->upper;
+        shape.push_back(range);
+    }
+    json j = {{"name", in.name}, {"shape", shape}, {"dtype", dtypeName(in.dtype)}};
+    if (!in.enumeratedShapes.empty()) j["enumeratedShapes"] = in.enumeratedShapes;
     if (in.image) {
         j["image"] = {{"layout", colorLayoutName(in.image->layout)}, {"scale", in.image->scale}};
         if (!in.image->bias.empty()) j["image"]["bias"] = in.image->bias;
@@ -256,6 +311,7 @@ std::string settingsToJson(const ConversionSettings& s) {
     if (!m.version.empty()) meta["version"] = m.version;
     if (!m.userDefined.empty()) meta["userDefined"] = m.userDefined;
     root["metadata"] = meta;
+    if (!s.compression.empty()) root["compression"] = compressionToJson(s.compression);
     return root.dump(2) + "\n";
 }
 
