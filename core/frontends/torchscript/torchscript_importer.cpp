@@ -75,6 +75,9 @@ std::optional<std::string> tracedTrainingWarning(const ir::Graph& graph) {
         else if (n->kind == "aten::batch_norm" || n->kind == "aten::instance_norm")
             trainArg = 5;
         if (trainArg < 0 || static_cast<int>(n->inputs.size()) <= trainArg) continue;
+        // Dropout with p = 0 (torchvision's Swin passes its attention dropout so) is an identity either way.
+        const auto& p = n->inputs[1]->constant;
+        if (trainArg == 2 && p && std::holds_alternative<double>(*p) && std::get<double>(*p) == 0.0) continue;
         const auto& c = n->inputs[trainArg]->constant;
         if (c && std::holds_alternative<bool>(*c) && std::get<bool>(*c)) {
             if (count++ == 0) first = n->prov.describe();

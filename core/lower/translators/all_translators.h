@@ -16,6 +16,7 @@ void registerLinearTranslators(TranslatorTable& t);
 void registerActivationTranslators(TranslatorTable& t);
 void registerElementwiseTranslators(TranslatorTable& t);
 void registerIndexTranslators(TranslatorTable& t);
+void registerFusedAttentionTranslators(TranslatorTable& t);
 void registerResampleTranslators(TranslatorTable& t);
 
 inline void registerAllTranslators(TranslatorTable& t) {
@@ -30,6 +31,7 @@ inline void registerAllTranslators(TranslatorTable& t) {
     registerActivationTranslators(t);
     registerElementwiseTranslators(t);
     registerIndexTranslators(t);
+    registerFusedAttentionTranslators(t);
     registerResampleTranslators(t);
 }
 

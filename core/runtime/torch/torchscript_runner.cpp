@@ -103,6 +103,9 @@ struct TorchScriptRunner::Impl {
             for (size_t o = 0; o < n->outputs().size(); ++o) {
                 jit::Value* out = n->outputs()[o];
                 if (!out->type()->isSubtypeOf(*c10::TensorType::get())) continue;
+                // Unused outputs are skipped: nothing compares with them, and some are undefined
+                // tensors that clone would reject (fused attention's weights when not asked for).
+                if (out->uses().empty()) continue;
                 jit::WithInsertPoint guard(n->next());
                 jit::Value* copy = graph->insert(at::aten::clone, {out});
                 values.push_back(copy);
