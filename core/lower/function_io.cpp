@@ -258,6 +258,11 @@ void bindFunctionOutputs(LowerContext& ctx, mil::Function& fn, const ConversionS
     for (size_t i = 0; i < leaves.size(); ++i) {
         const Lowered& leaf = leaves[i];
         mil::Value* v = leaf.tensor;
+        if (leaf.complex)
+            throw Error(ErrorKind::Unsupported,
+                        "output '" + names[i] + "' of the model is complex, and Core ML models have only real outputs",
+                        {g.sourcePath, leaf.complex->producer},
+                        "return torch.view_as_real(x) (real and imaginary parts in a last dimension of 2) or x.abs() instead");
         if (!v) {
             std::optional<Tensor> t = leaf.constant ? tensorOf(*leaf.constant) : std::nullopt;
             if (!t) throw Error(ErrorKind::Unsupported, "output " + std::to_string(i) + " of the model is not a tensor",

@@ -10,13 +10,22 @@
 
 namespace cms::lower {
 
+// A complex value (torch.complex64). Core ML has no complex tensors: the lowering carries the real
+// and imaginary parts as two fp32 tensors of one shape, and only real values may leave the model.
+struct ComplexParts {
+    mil::Value* real = nullptr;
+    mil::Value* imag = nullptr;
+    std::string producer;  // the node that made it (Provenance::describe()), for errors
+};
+
 // What an IR value became: a MIL tensor, a value known at conversion time (shape arithmetic,
-// scalars, lists of ints), or a list/tuple of such values.
+// scalars, lists of ints), a list/tuple of such values, or a complex value.
 struct Lowered {
     mil::Value* tensor = nullptr;
     std::optional<ir::Constant> constant;
     std::vector<Lowered> items;
     bool isList = false;
+    std::optional<ComplexParts> complex;
 };
 
 class LowerContext {

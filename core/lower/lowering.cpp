@@ -9,6 +9,7 @@
 #include "lower/constant_values.h"
 #include "lower/function_io.h"
 #include "lower/lower_context.h"
+#include "lower/translators/complex_translators.h"
 
 namespace cms::lower {
 
@@ -55,6 +56,7 @@ void translateNode(LowerContext& ctx, const ir::Node& node) {
     ctx.builder().setProvenance(prov);
     try {
         if (foldScalarNode(ctx, node)) return;
+        if (translateComplexNode(ctx, node)) return;
         Translator fn = TranslatorTable::instance().find(node.kind);
         if (!fn) ctx.fail("no translator for " + node.kind);
         fn(ctx, node);

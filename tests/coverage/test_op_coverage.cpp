@@ -31,13 +31,7 @@ const std::map<std::string, std::string> kFixtureIndexes = {
 // only shrink: a listed translator that gains a fixture fails the test until it is removed here.
 const std::map<std::string, std::string> kWithoutFixture = {
     {"aten::relu6", "torch 1.13 traces nn.ReLU6 and F.relu6 as aten::hardtanh"},
-    {"aten::conv_transpose1d", "traced models hold aten::_convolution; needs a scripted fixture"},
     {"aten::_native_batch_norm_legit_no_training", "appears in torch.export graphs only"},
-    {"aten::Bool", "scalar conversion in scripted code; needs a scripted fixture"},
-    {"aten::Float", "scalar conversion in scripted code; needs a scripted fixture"},
-    {"aten::numel", "shape code in scripted models; needs a scripted fixture"},
-    {"prim::dtype", "dtype queries in scripted models; needs a scripted fixture"},
-    {"prim::device", "device queries in scripted models; needs a scripted fixture"},
     {"prim::Constant", "the importer turns constants into values, so no node reaches this translator"},
 };
 

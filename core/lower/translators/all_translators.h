@@ -18,6 +18,9 @@ void registerElementwiseTranslators(TranslatorTable& t);
 void registerIndexTranslators(TranslatorTable& t);
 void registerFusedAttentionTranslators(TranslatorTable& t);
 void registerResampleTranslators(TranslatorTable& t);
+void registerComplexTranslators(TranslatorTable& t);
+void registerSpectralTranslators(TranslatorTable& t);
+void registerRandomTranslators(TranslatorTable& t);
 
 inline void registerAllTranslators(TranslatorTable& t) {
     registerPrimTranslators(t);
@@ -33,6 +36,9 @@ inline void registerAllTranslators(TranslatorTable& t) {
     registerIndexTranslators(t);
     registerFusedAttentionTranslators(t);
     registerResampleTranslators(t);
+    registerComplexTranslators(t);
+    registerSpectralTranslators(t);
+    registerRandomTranslators(t);
 }
 
 }  // namespace cms::lower

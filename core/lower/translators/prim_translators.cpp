@@ -1,6 +1,7 @@
 // TorchScript's structural ops (constants, lists, tuples) and the scalar/shape queries that
 // tracing leaves in a graph (aten::size, aten::Int, NumToTensor ...). With fixed input shapes
 // they all fold to conversion-time constants; no MIL op is emitted for them.
+#include <algorithm>
 #include <cmath>
 
 #include "lower/constant_values.h"
@@ -169,6 +170,156 @@ void scalarOnly(LowerContext& ctx, const ir::Node& node) {
              "this arithmetic comes from shapes; give every input a fixed shape so it folds at conversion time");
 }
 
+// aten::item / aten::_local_scalar_dense: the one element of a tensor as a number. A run-time
+// number stays a 0-d tensor, the only scalar form Core ML has.
+void item(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    if (ctx.isConstant(in)) {
+        passScalar(ctx, node);
+        return;
+    }
+    mil::Value* x = ctx.tensor(in);
+    if (!x->type.isStatic() || shapeNumel(x->type.shape) != 1)
+        ctx.fail("item() needs a tensor of exactly one element, got shape " + shapeText(x->type.shape),
+                 "reduce the tensor (sum, max, indexing) to one element before taking its value");
+    if (x->type.rank() == 0) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    emit(ctx, "squeeze", {{"x", {x}}}, node.outputs.at(0));
+}
+
+// One element of the data of aten::tensor: a conversion-time number or a run-time 0-d tensor.
+struct DataLeaf {
+    std::optional<Scalar> number;
+    bool isBool = false;
+    mil::Value* tensor = nullptr;
+};
+
+// Flattens (possibly nested) list data into leaves in row-major order and returns its shape;
+// fails for ragged lists and run-time tensors that are not single numbers.
+Shape collectLeaves(LowerContext& ctx, const Lowered& data, std::vector<DataLeaf>& leaves) {
+    auto leafOf = [&](const ir::Constant& c) {
+        std::optional<Scalar> s = scalarOf(c);
+        if (!s) ctx.fail("tensor() data holds " + ir::constantToString(c) + ", not a number");
+        leaves.push_back(DataLeaf{s, std::holds_alternative<bool>(c), nullptr});
+    };
+    if (data.tensor) {
+        if (data.tensor->type.rank() != 0)
+            ctx.fail("tensor() of a run-time tensor of shape " + shapeText(data.tensor->type.shape),
+                     "use clone() or detach() to copy a tensor; tensor() takes numbers or lists of numbers");
+        leaves.push_back(DataLeaf{std::nullopt, false, data.tensor});
+        return {};
+    }
+    if (data.constant) {
+        const ir::Constant& c = *data.constant;
+        if (const auto* ints = std::get_if<std::vector<int64_t>>(&c)) {
+            for (int64_t i : *ints) leafOf(i);
+            return {static_cast<int64_t>(ints->size())};
+        }
+        if (const auto* fl = std::get_if<std::vector<double>>(&c)) {
+            for (double d : *fl) leafOf(d);
+            return {static_cast<int64_t>(fl->size())};
+        }
+        if (const auto* bs = std::get_if<std::vector<bool>>(&c)) {
+            for (bool b : *bs) leafOf(b);
+            return {static_cast<int64_t>(bs->size())};
+        }
+        if (const auto* t = std::get_if<Tensor>(&c)) {
+            if (t->rank() != 0) ctx.fail("tensor() of a constant tensor of shape " + shapeText(t->shape()));
+        }
+        leafOf(c);
+        return {};
+    }
+    if (!data.isList) ctx.fail("tensor() data is neither a number nor a list");
+    std::optional<Shape> itemShape;
+    for (const Lowered& item : data.items) {
+        Shape s = collectLeaves(ctx, item, leaves);
+        if (itemShape && s != *itemShape)
+            ctx.fail("tensor() data is a ragged list (items of shape " + shapeText(*itemShape) + " and " + shapeText(s) + ")");
+        itemShape = s;
+    }
+    Shape shape{static_cast<int64_t>(data.items.size())};
+    if (itemShape) shape.insert(shape.end(), itemShape->begin(), itemShape->end());
+    return shape;
+}
+
+// torch's inferred dtype for tensor data: float if any float, bool if all bool, else integer.
+DType inferredDtype(const std::vector<DataLeaf>& leaves, DType emptyDefault) {
+    if (leaves.empty()) return emptyDefault;
+    bool anyFloat = false, allBool = true;
+    for (const DataLeaf& l : leaves) {
+        const DType d = l.tensor ? l.tensor->type.dtype : l.isBool ? DType::Bool : l.number->isInt ? DType::Int32 : DType::Float32;
+        anyFloat = anyFloat || isFloat(d);
+        allBool = allBool && d == DType::Bool;
+    }
+    return anyFloat ? DType::Float32 : allBool ? DType::Bool : DType::Int32;
+}
+
+// A tensor made from numbers: a constant when every leaf is known, else the run-time leaves
+// (cast to `dtype`) stacked and reshaped.
+void bindTensorData(LowerContext& ctx, const ir::Node& node, const Lowered& data, std::optional<DType> dtype,
+                    DType emptyDefault) {
+    std::vector<DataLeaf> leaves;
+    const Shape shape = collectLeaves(ctx, data, leaves);
+    const DType d = dtype ? *dtype : inferredDtype(leaves, emptyDefault);
+    const ir::Value* out = node.outputs.at(0);
+    const bool allKnown = std::all_of(leaves.begin(), leaves.end(), [](const DataLeaf& l) { return !l.tensor; });
+    if (allKnown) {
+        if (isFloat(d)) {
+            std::vector<float> values;
+            for (const DataLeaf& l : leaves) values.push_back(static_cast<float>(l.number->value));
+            ctx.bindConstant(out, Tensor::fromFloats(values, shape, d));
+        } else {
+            std::vector<int64_t> values;
+            for (const DataLeaf& l : leaves) values.push_back(l.number->intValue());
+            ctx.bindConstant(out, Tensor::fromInts(values, shape, DType::Int32).castTo(d));
+        }
+        return;
+    }
+    mil::Builder& b = ctx.builder();
+    const std::string name = ctx.nameFor(out);
+    std::vector<mil::Value*> items;
+    for (size_t i = 0; i < leaves.size(); ++i) {
+        const DataLeaf& l = leaves[i];
+        if (!l.tensor) {
+            items.push_back(b.constant(Tensor::scalarFloat(static_cast<float>(l.number->value)).castTo(d), name + "_item"));
+            continue;
+        }
+        items.push_back(l.tensor->type.dtype == d
+                            ? l.tensor
+                            : b.add1("cast", {{"x", {l.tensor}}, {"dtype", {b.constString(dtypeName(d), name + "_dtype")}}},
+                                     name + "_item"));
+    }
+    if (shape.empty()) {
+        ctx.bind(out, items.front());
+        return;
+    }
+    mil::Value* flat = b.add1("stack", {{"values", items}, {"axis", {b.constInt(0)}}}, shape.size() == 1 ? name : name + "_flat");
+    ctx.bind(out, reshapeTo(ctx, flat, shape, name));
+}
+
+std::optional<DType> dtypeArg(LowerContext& ctx, const ir::Node& node, size_t i) {
+    if (node.inputs.size() <= i || ctx.isNone(node.inputs[i])) return std::nullopt;
+    return dtypeFromTorchScalarType(ctx, ctx.intArg(node.inputs[i]));
+}
+
+// aten::tensor(data, dtype, device, requires_grad): numbers or (nested) lists of numbers.
+void tensorFromData(LowerContext& ctx, const ir::Node& node) {
+    bindTensorData(ctx, node, ctx.lowered(node.inputs.at(0)), dtypeArg(ctx, node, 1), DType::Float32);
+}
+
+// aten::scalar_tensor(s, dtype, layout, device, pin_memory): a 0-d tensor, fp32 unless told.
+void scalarTensor(LowerContext& ctx, const ir::Node& node) {
+    bindTensorData(ctx, node, ctx.lowered(node.inputs.at(0)), dtypeArg(ctx, node, 1).value_or(DType::Float32),
+                   DType::Float32);
+}
+
+// Every float type lowers to fp32 or fp16, so the answer is known at conversion time.
+void isFloatingPoint(LowerContext& ctx, const ir::Node& node) {
+    ctx.bindConstant(node.outputs.at(0), isFloat(ctx.typeOf(node.inputs.at(0)).dtype));
+}
+
 }  // namespace
 
 void registerPrimTranslators(TranslatorTable& t) {
@@ -188,6 +339,14 @@ void registerPrimTranslators(TranslatorTable& t) {
     t.add({"prim::dtype"}, dtype);
     t.add({"prim::device"}, device);
     t.add({"aten::floordiv", "aten::__floordiv__"}, scalarOnly);
+    t.add({"aten::item", "aten::_local_scalar_dense"}, item);
+    // prim::ImplicitTensorToNum is the older TorchScript spelling of aten::ScalarImplicit.
+    t.add({"prim::ImplicitTensorToNum"}, passScalar);
+    t.add({"aten::tensor"}, tensorFromData);
+    t.add({"aten::scalar_tensor"}, scalarTensor);
+    t.add({"aten::is_floating_point"}, isFloatingPoint);
+    // Functionalization's copies of fresh tensors: the value itself.
+    t.add({"aten::lift_fresh", "aten::lift_fresh_copy"}, bindSame);
 }
 
 }  // namespace cms::lower

@@ -18,6 +18,7 @@ void registerGatherOps(OpRegistry& r);
 void registerReductionOps(OpRegistry& r);
 void registerImageResizingOps(OpRegistry& r);
 void registerConstexprOps(OpRegistry& r);
+void registerRandomOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
     registerConstOps(r);
@@ -34,6 +35,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerReductionOps(r);
     registerImageResizingOps(r);
     registerConstexprOps(r);
+    registerRandomOps(r);
 }
 
 }  // namespace cms::mil

@@ -108,6 +108,7 @@ const KernelTable& kernelTable() {
         registerReductionKernels(t);
         registerConstexprKernels(t);
         registerImageResizingKernels(t);
+        registerRandomKernels(t);
         return t;
     }();
     return table;

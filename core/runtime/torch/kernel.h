@@ -69,6 +69,7 @@ void registerTensorKernels(KernelTable& t);
 void registerReductionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);
 void registerImageResizingKernels(KernelTable& t);
+void registerRandomKernels(KernelTable& t);
 
 const KernelTable& kernelTable();
 
