@@ -2,6 +2,8 @@
 // broadcasting and type promotion: Python scalars and zero-dim tensors take the dtype of the tensor
 // they meet unless they are of a higher kind (a float scalar with an int tensor gives fp32), as in torch.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "lower/constant_values.h"
 #include "lower/lower_context.h"
@@ -163,6 +165,7 @@ void binaryNumeric(LowerContext& ctx, const ir::Node& node) {
     emit(ctx, Type, {{"x", {o.x}}, {"y", {o.y}}}, node.outputs.at(0));
 }
 constexpr char kFloorDiv[] = "floor_div";
+constexpr char kMod[] = "mod";
 constexpr char kPow[] = "pow";
 constexpr char kMaximum[] = "maximum";
 constexpr char kMinimum[] = "minimum";
@@ -256,6 +259,135 @@ void reciprocal(LowerContext& ctx, const ir::Node& node) {
     if (!isFloat(x->type.dtype)) x = ctx.tensorAs(node.inputs[0], DType::Float32);
     emit(ctx, "real_div", {{"x", {scalarConst(ctx, 1.0, x->type.dtype, ctx.nameFor(node.outputs.at(0)) + "_one")}}, {"y", {x}}},
          node.outputs[0]);
+}
+
+// The float tensor a unary math function works on: integers and bools are promoted to fp32, as in torch.
+mil::Value* floatOperand(LowerContext& ctx, const ir::Value* v) {
+    mil::Value* x = ctx.tensor(v);
+    return isFloat(x->type.dtype) ? x : ctx.tensorAs(v, DType::Float32);
+}
+
+mil::Value* unaryOp(LowerContext& ctx, const std::string& type, mil::Value* x, const std::string& name) {
+    return ctx.builder().add1(type, {{"x", {x}}}, name);
+}
+mil::Value* binaryOp(LowerContext& ctx, const std::string& type, mil::Value* x, mil::Value* y, const std::string& name) {
+    return ctx.builder().add1(type, {{"x", {x}}, {"y", {y}}}, name);
+}
+
+// Core ML has no inverse hyperbolic sine/cosine: acosh(x) = log(x + sqrt(x^2 - 1)) and
+// asinh(x) = sign(x) * log(|x| + sqrt(x^2 + 1)), written on |x| so large negative x does not cancel.
+template <bool Sine>
+void inverseHyperbolic(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = floatOperand(ctx, node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const DType d = x->type.dtype;
+    mil::Value* base = Sine ? unaryOp(ctx, "abs", x, name + "_abs") : x;
+    mil::Value* sq = unaryOp(ctx, "square", base, name + "_square");
+    mil::Value* shifted = binaryOp(ctx, Sine ? "add" : "sub", sq, scalarConst(ctx, 1.0, d, name + "_one"), name + "_shifted");
+    mil::Value* root = unaryOp(ctx, "sqrt", shifted, name + "_sqrt");
+    mil::Value* sum = binaryOp(ctx, "add", base, root, name + "_sum");
+    if (!Sine) {
+        emit(ctx, "log", {{"x", {sum}}}, node.outputs[0]);
+        return;
+    }
+    mil::Value* magnitude = unaryOp(ctx, "log", sum, name + "_log");
+    emit(ctx, "mul", {{"x", {magnitude}}, {"y", {unaryOp(ctx, "sign", x, name + "_sign")}}}, node.outputs[0]);
+}
+
+// atan2(input, other): the angle of the point (other, input). atan(input / other) is corrected by
+// +-pi in the left half-plane; on the vertical axis (other == 0) the angle is sign(input) * pi/2.
+void angleAtan2(LowerContext& ctx, const ir::Node& node) {
+    Operands o = promote(ctx, node.inputs.at(0), node.inputs.at(1));
+    if (!isFloat(o.dtype))
+        o = {ctx.tensorAs(node.inputs[0], DType::Float32), ctx.tensorAs(node.inputs[1], DType::Float32), DType::Float32};
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Builder& b = ctx.builder();
+    const DType d = o.dtype;
+    mil::Value* zero = scalarConst(ctx, 0.0, d, name + "_zero");
+    mil::Value* angle = unaryOp(ctx, "atan", binaryOp(ctx, "real_div", o.x, o.y, name + "_ratio"), name + "_atan");
+    // select takes its shape from its values, so both turns are full tensors.
+    mil::Value* upper = binaryOp(ctx, "greater_equal", o.x, zero, name + "_upper");
+    mil::Value* pi = scalarConst(ctx, M_PI, d, name + "_pi");
+    mil::Value* turned = b.add1("select", {{"cond", {upper}}, {"a", {binaryOp(ctx, "add", angle, pi, name + "_plus_pi")}},
+                                           {"b", {binaryOp(ctx, "sub", angle, pi, name + "_minus_pi")}}}, name + "_turned");
+    mil::Value* left = binaryOp(ctx, "less", o.y, zero, name + "_left");
+    mil::Value* corrected = b.add1("select", {{"cond", {left}}, {"a", {turned}}, {"b", {angle}}}, name + "_corrected");
+    mil::Value* vertical = binaryOp(ctx, "equal", o.y, zero, name + "_vertical");
+    mil::Value* axis = binaryOp(ctx, "mul", unaryOp(ctx, "sign", o.x, name + "_sign"), scalarConst(ctx, M_PI / 2, d, name + "_half_pi"),
+                                name + "_axis_angle");
+    emit(ctx, "select", {{"cond", {vertical}}, {"a", {axis}}, {"b", {corrected}}}, node.outputs[0]);
+}
+
+void exp2Float(LowerContext& ctx, const ir::Node& node) {
+    emit(ctx, "exp2", {{"x", {floatOperand(ctx, node.inputs.at(0))}}}, node.outputs.at(0));
+}
+
+// expm1(x) = exp(x) - 1
+void expMinusOne(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = floatOperand(ctx, node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    emit(ctx, "sub", {{"x", {unaryOp(ctx, "exp", x, name + "_exp")}}, {"y", {scalarConst(ctx, 1.0, x->type.dtype, name + "_one")}}},
+         node.outputs[0]);
+}
+
+// log1p(x) = log(x + 1)
+void logOnePlus(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = floatOperand(ctx, node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    emit(ctx, "log", {{"x", {binaryOp(ctx, "add", x, scalarConst(ctx, 1.0, x->type.dtype, name + "_one"), name + "_shifted")}}},
+         node.outputs[0]);
+}
+
+// log2 and log10: the natural log scaled by 1 / ln(base).
+template <int Base>
+void logBase(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = floatOperand(ctx, node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    emit(ctx, "mul", {{"x", {unaryOp(ctx, "log", x, name + "_ln")}}, {"y", {scalarConst(ctx, 1.0 / std::log(double(Base)), x->type.dtype, name + "_scale")}}},
+         node.outputs[0]);
+}
+
+// frac(x) = x - trunc(x), trunc(x) = sign(x) * floor(|x|); integers have no fraction.
+void frac(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    if (!isFloat(x->type.dtype)) ctx.fail("frac is only defined for float tensors in torch", "cast the input to float first");
+    mil::Value* whole = unaryOp(ctx, "floor", unaryOp(ctx, "abs", x, name + "_abs"), name + "_floor");
+    mil::Value* trunc = binaryOp(ctx, "mul", whole, unaryOp(ctx, "sign", x, name + "_sign"), name + "_trunc");
+    emit(ctx, "sub", {{"x", {x}}, {"y", {trunc}}}, node.outputs[0]);
+}
+
+// isnan(x): NaN is the only value not equal to itself.
+void isNan(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (x->type.dtype == DType::Bool) x = ctx.tensorAs(node.inputs[0], DType::Int32);
+    emit(ctx, "not_equal", {{"x", {x}}, {"y", {x}}}, node.outputs.at(0));
+}
+
+// nan_to_num(x, nan=0, posinf=None, neginf=None): None infinities become the largest finite value
+// of x's dtype (fp32 here: the program is lowered in fp32).
+void nanToNum(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (!isFloat(x->type.dtype)) {
+        bindSame(ctx, node);
+        return;
+    }
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const DType d = x->type.dtype;
+    const double largest = std::numeric_limits<float>::max();
+    const double nan = hasArg(ctx, node, 1) ? ctx.floatArg(node.inputs[1]) : 0.0;
+    const double posinf = hasArg(ctx, node, 2) ? ctx.floatArg(node.inputs[2]) : largest;
+    const double neginf = hasArg(ctx, node, 3) ? ctx.floatArg(node.inputs[3]) : -largest;
+    mil::Builder& b = ctx.builder();
+    auto replace = [&](mil::Value* cond, double value, mil::Value* from, const std::string& what) {
+        return b.add1("select", {{"cond", {cond}}, {"a", {scalarConst(ctx, value, d, name + "_" + what)}}, {"b", {from}}},
+                      name + "_" + what + "_replaced");
+    };
+    mil::Value* y = replace(binaryOp(ctx, "not_equal", x, x, name + "_is_nan"), nan, x, "nan");
+    const double inf = std::numeric_limits<double>::infinity();
+    y = replace(binaryOp(ctx, "equal", y, scalarConst(ctx, inf, d, name + "_inf"), name + "_is_posinf"), posinf, y, "posinf");
+    mil::Value* isNegInf = binaryOp(ctx, "equal", y, scalarConst(ctx, -inf, d, name + "_minus_inf"), name + "_is_neginf");
+    emit(ctx, "select", {{"cond", {isNegInf}}, {"a", {scalarConst(ctx, neginf, d, name + "_neginf")}}, {"b", {y}}}, node.outputs[0]);
 }
 
 // A bound known at conversion time as one number.
@@ -387,6 +519,18 @@ void registerElementwiseTranslators(TranslatorTable& t) {
     t.add({"aten::ceil"}, rounding<kCeil>);
     t.add({"aten::round"}, rounding<kRound>);
     t.add({"aten::reciprocal", "aten::reciprocal_"}, reciprocal);
+    t.add({"aten::acosh", "aten::acosh_", "aten::arccosh"}, inverseHyperbolic<false>);
+    t.add({"aten::asinh", "aten::asinh_", "aten::arcsinh"}, inverseHyperbolic<true>);
+    t.add({"aten::atan2", "aten::atan2_", "aten::arctan2"}, angleAtan2);
+    t.add({"aten::exp2", "aten::exp2_", "aten::special_exp2"}, exp2Float);
+    t.add({"aten::expm1", "aten::expm1_", "aten::special_expm1"}, expMinusOne);
+    t.add({"aten::log1p", "aten::log1p_", "aten::special_log1p"}, logOnePlus);
+    t.add({"aten::log2", "aten::log2_"}, logBase<2>);
+    t.add({"aten::log10", "aten::log10_"}, logBase<10>);
+    t.add({"aten::frac", "aten::frac_"}, frac);
+    t.add({"aten::isnan"}, isNan);
+    t.add({"aten::nan_to_num", "aten::nan_to_num_"}, nanToNum);
+    t.add({"aten::remainder", "aten::remainder_"}, binaryNumeric<kMod>);
     t.add({"aten::clamp", "aten::clamp_", "aten::clip", "aten::clip_"}, clamp);
     t.add({"aten::clamp_min", "aten::clamp_min_"}, binaryNumeric<kMaximum>);
     t.add({"aten::clamp_max", "aten::clamp_max_"}, binaryNumeric<kMinimum>);

@@ -16,6 +16,7 @@ void registerTensorTransformationOps(OpRegistry& r);
 void registerTensorOperationOps(OpRegistry& r);
 void registerGatherOps(OpRegistry& r);
 void registerReductionOps(OpRegistry& r);
+void registerAttentionOps(OpRegistry& r);
 void registerImageResizingOps(OpRegistry& r);
 void registerConstexprOps(OpRegistry& r);
 void registerRandomOps(OpRegistry& r);
@@ -33,6 +34,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerTensorOperationOps(r);
     registerGatherOps(r);
     registerReductionOps(r);
+    registerAttentionOps(r);
     registerImageResizingOps(r);
     registerConstexprOps(r);
     registerRandomOps(r);

@@ -106,6 +106,7 @@ const KernelTable& kernelTable() {
         registerNnKernels(t);
         registerTensorKernels(t);
         registerReductionKernels(t);
+        registerAttentionKernels(t);
         registerConstexprKernels(t);
         registerImageResizingKernels(t);
         registerRandomKernels(t);

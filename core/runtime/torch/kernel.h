@@ -67,6 +67,7 @@ void registerActivationKernels(KernelTable& t);
 void registerNnKernels(KernelTable& t);
 void registerTensorKernels(KernelTable& t);
 void registerReductionKernels(KernelTable& t);
+void registerAttentionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);
 void registerImageResizingKernels(KernelTable& t);
 void registerRandomKernels(KernelTable& t);
