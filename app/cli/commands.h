@@ -34,6 +34,8 @@ struct ConvertOptions {
     // --verify: check the package against the model right after converting.
     bool verify = false;
     CriteriaFlags criteria;
+    std::vector<std::string> composites;  // --composites FILE|builtin:NAME, repeatable
+    std::string reportPath;               // --report FILE.json: the unsupported-op report
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);
@@ -48,6 +50,9 @@ int runInspect(const InspectOptions& options);
 struct OpsOptions {
     std::string model;
     bool json = false;
+    std::vector<std::string> inputs;      // --input NAME:SHAPE, for the input types in the report
+    std::vector<std::string> composites;  // --composites FILE|builtin:NAME
+    std::string reportPath;               // --report FILE.json
 };
 CLI::App* addOpsCommand(CLI::App& app, OpsOptions& options);
 int runOps(const OpsOptions& options);

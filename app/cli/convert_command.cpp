@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "analysis/accuracy_report.h"
+#include "analysis/unsupported_report.h"
 #include "commands.h"
 #include "common/error.h"
 #include "converter.h"
@@ -36,6 +38,8 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
         s = loadSettings(o.config);
         s.modelPath = resolveFrom(o.config, s.modelPath);
         s.outputPath = resolveFrom(o.config, s.outputPath);
+        for (std::string& c : s.composites)
+            if (c.rfind("builtin:", 0) != 0) c = resolveFrom(o.config, c);
     }
     // The command line overrides the file, key by key.
     if (!o.model.empty()) s.modelPath = o.model;
@@ -57,6 +61,8 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
     }
     if (!o.precision.empty()) s.precision = *precisionFromName(o.precision);
     if (!o.target.empty()) s.target = *mil::targetFromName(o.target);
+    // Command-line composites come after the file's, so they override them.
+    s.composites.insert(s.composites.end(), o.composites.begin(), o.composites.end());
     return s;
 }
 
@@ -72,6 +78,28 @@ void printReport(const ConversionReport& r, const ConversionSettings& s, double 
     }
     std::printf("Ops:\n");
     for (const auto& [type, n] : r.opHistogram) std::printf("  %-24s %6zu\n", type.c_str(), n);
+}
+
+void writeText(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.good())
+        throw Error(ErrorKind::Input, "cannot write the report", ErrorLocation{path, {}}, "check that the folder exists and is writable");
+}
+
+// The model uses ops that cannot be converted: the report, then the summary as the error.
+int reportUnsupported(const ConversionSettings& settings, const std::string& reportPath, const Error& original) {
+    ir::Graph graph = importModel(settings.modelPath);
+    const ConversionSettings complete = completeSettings(graph, settings);
+    const analysis::UnsupportedReport report = analysis::buildUnsupportedReport(graph, complete);
+    if (report.empty()) throw original;  // not an op problem after all (e.g. a composite file)
+    if (!reportPath.empty()) writeText(reportPath, analysis::reportToJson(report));
+    std::fprintf(stderr, "coreml-cli: unsupported: %s: %s", settings.modelPath.c_str(), analysis::reportSummary(report).c_str());
+    const std::string json = reportPath.empty() ? std::string(" (--report FILE.json writes it as JSON)")
+                                                : ", and " + reportPath + " has it as JSON";
+    std::fprintf(stderr, "What to do: follow the next step of each op; `coreml-cli ops %s` shows the full report%s.\n",
+                 settings.modelPath.c_str(), json.c_str());
+    return 1;
 }
 
 analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionSettings& s) {
@@ -105,6 +133,12 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
                                       "Then check the package against the model on seeded random inputs (as "
                                       "`coreml-cli verify`); exit code 3 when the check fails");
     for (CLI::Option* criterion : addCriteriaOptions(*c, o.criteria, "With --verify: ")) criterion->needs(verify);
+    c->add_option("--composites", o.composites,
+                  "Composite operator file (docs/composites.md), or builtin:NAME for a built-in optional set; "
+                  "repeatable, later files override earlier ones and the built-ins")
+        ->allow_extra_args(false);
+    c->add_option("--report", o.reportPath,
+                  "Write the unsupported-op report as JSON to this file (an empty list when every op converts)");
     return c;
 }
 
@@ -129,9 +163,19 @@ int runConvert(const ConvertOptions& o, int verbosity) {
         report = convertModel(settings, [&](Stage stage, double fraction, const std::string& message) {
             printer.update(stage, fraction, message);
         });
+    } catch (const Error& e) {
+        printer.interrupt();
+        if (e.kind() == ErrorKind::Unsupported && !settings.modelPath.empty() && fs::exists(settings.modelPath))
+            return reportUnsupported(settings, o.reportPath, e);
+        throw;
     } catch (...) {
         printer.interrupt();
         throw;
+    }
+    if (!o.reportPath.empty()) {
+        analysis::UnsupportedReport none;
+        none.model = settings.modelPath;
+        writeText(o.reportPath, analysis::reportToJson(none));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!o.verify) {

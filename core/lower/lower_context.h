@@ -1,5 +1,6 @@
 #pragma once
 // State shared by the translators while one IR graph is lowered to a MIL program.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,7 +81,8 @@ private:
     std::vector<std::string> warnings_;
 };
 
-using Translator = void (*)(LowerContext& ctx, const ir::Node& node);
+// A callable, so stateful translators (composites loaded from files) register like the built-in functions.
+using Translator = std::function<void(LowerContext& ctx, const ir::Node& node)>;
 
 // Source op name -> translator. Overloads ("aten::add.Tensor") and aliases ("aten::add_") map to
 // one entry. Filled by explicit registration functions, one per op family.

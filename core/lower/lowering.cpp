@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "lower/composites/composite_library.h"
 #include "lower/constant_folding.h"
 #include "lower/constant_values.h"
 #include "lower/function_io.h"
@@ -14,6 +15,21 @@
 namespace cms::lower {
 
 namespace {
+
+// The table of the conversion under way (built-in translators plus composites); nested blocks
+// are translated through translateNodes, so the table travels with the thread, not the call.
+thread_local const TranslatorTable* activeTable = nullptr;
+
+class ActiveTable {
+public:
+    explicit ActiveTable(const TranslatorTable& t) : previous_(activeTable) { activeTable = &t; }
+    ~ActiveTable() { activeTable = previous_; }
+
+private:
+    const TranslatorTable* previous_;
+};
+
+const TranslatorTable& currentTable() { return activeTable ? *activeTable : TranslatorTable::instance(); }
 
 std::string unsupportedMessage(const std::vector<UnsupportedOp>& ops) {
     size_t total = 0;
@@ -57,7 +73,7 @@ void translateNode(LowerContext& ctx, const ir::Node& node) {
     try {
         if (foldScalarNode(ctx, node)) return;
         if (translateComplexNode(ctx, node)) return;
-        Translator fn = TranslatorTable::instance().find(node.kind);
+        Translator fn = currentTable().find(node.kind);
         if (!fn) ctx.fail("no translator for " + node.kind);
         fn(ctx, node);
     } catch (const Error& e) {
@@ -100,10 +116,40 @@ void writeBackTypes(const LowerContext& ctx, ir::Graph& graph) {
 
 }  // namespace
 
+namespace {
+
+// "fp32[1,3,8,8]", "float 0.5" ...: what a report shows of one input of an unsupported node.
+UnsupportedInput describeInput(const LowerContext& ctx, const ir::Value* v) {
+    if (ctx.isConstant(v)) {
+        const ir::Constant& c = ctx.constant(v);
+        if (std::holds_alternative<ir::NoneValue>(c)) return {"None", ""};
+        if (const auto* t = std::get_if<Tensor>(&c))
+            return {mil::TensorType{t->dtype(), t->shape()}.toString() + " (constant)", ""};
+        return {v->typeName.empty() ? ir::valueKindName(v->kind) : v->typeName, ir::constantToString(c)};
+    }
+    if (ctx.isLowered(v)) {
+        const Lowered& l = ctx.lowered(v);
+        if (l.tensor) return {l.tensor->type.toString(), ""};
+        if (l.constant) return {v->typeName, ir::constantToString(*l.constant)};
+        return {v->typeName.empty() ? "list" : v->typeName, ""};
+    }
+    return {"unknown", ""};
+}
+
+bool inputsAvailable(const LowerContext& ctx, const ir::Node& node) {
+    return std::all_of(node.inputs.begin(), node.inputs.end(),
+                       [&](const ir::Value* v) { return ctx.isLowered(v) || ctx.isConstant(v); });
+}
+
+}  // namespace
+
 std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph) {
+    return findUnsupportedOps(graph, translatorTableFor({}));
+}
+
+std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph, const TranslatorTable& table) {
     std::vector<UnsupportedOp> out;
     std::map<std::string, size_t> index;
-    const TranslatorTable& table = TranslatorTable::instance();
     for (const ir::Node* n : graph.allNodes()) {
         if (table.find(n->kind)) continue;
         auto [it, fresh] = index.emplace(n->kind, out.size());
@@ -113,8 +159,55 @@ std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph) {
     return out;
 }
 
+std::vector<UnsupportedOp> surveyUnsupportedOps(ir::Graph& graph, const ConversionSettings& settings) {
+    const TranslatorTable table = translatorTableFor(settings.composites);
+    const ActiveTable active(table);
+    std::vector<UnsupportedOp> ops = findUnsupportedOps(graph, table);
+    std::map<const ir::Node*, std::pair<size_t, size_t>> where;  // node -> (op, occurrence)
+    std::map<std::string, size_t> index, seen;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        index[ops[i].kind] = i;
+        ops[i].inputs.resize(ops[i].occurrences.size());
+    }
+    for (const ir::Node* n : graph.allNodes()) {
+        const auto it = index.find(n->kind);
+        if (it == index.end()) continue;
+        const size_t k = seen[n->kind]++;
+        where[n] = {it->second, k};
+        ops[it->second].inputs[k].assign(n->inputs.size(), UnsupportedInput{"unknown", ""});
+    }
+    if (ops.empty()) return ops;
+
+    mil::Program program;
+    program.target = settings.target;
+    mil::Function& fn = program.addFunction("main", settings.target);
+    mil::Builder builder(program, fn.body, settings.target);
+    LowerContext ctx(program, builder, graph);
+    try {
+        bindFunctionInputs(ctx, fn, settings);
+    } catch (const Error&) {
+        return ops;  // without usable input shapes, the types stay unknown
+    }
+    for (const ir::Node* node : graph.top().nodes) {
+        if (!inputsAvailable(ctx, *node)) continue;  // depends on an op that did not lower
+        if (const auto w = where.find(node); w != where.end()) {
+            auto& inputs = ops[w->second.first].inputs[w->second.second];
+            for (size_t i = 0; i < node->inputs.size(); ++i) inputs[i] = describeInput(ctx, node->inputs[i]);
+            continue;
+        }
+        try {
+            translateNode(ctx, *node);
+        } catch (const Error&) {
+            // Its outputs stay unknown; the nodes that read them are skipped.
+        }
+    }
+    return ops;
+}
+
 mil::Program lowerGraph(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings) {
-    const std::vector<UnsupportedOp> unsupported = findUnsupportedOps(graph);
+    const TranslatorTable table = translatorTableFor(settings.composites);
+    const ActiveTable active(table);
+    const std::vector<UnsupportedOp> unsupported = findUnsupportedOps(graph, table);
     if (!unsupported.empty())
         throw Error(ErrorKind::Unsupported, unsupportedMessage(unsupported), ErrorLocation{graph.sourcePath, {}},
                     "replace these operations in the model with supported ones, or report them so they can be added");

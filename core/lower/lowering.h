@@ -4,18 +4,32 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "lower/lower_context.h"
 #include "mil/program.h"
 #include "settings/conversion_settings.h"
 
 namespace cms::lower {
 
+// One input of an unsupported node as lowering saw it.
+struct UnsupportedInput {
+    std::string type;   // "fp32[1,3,8,8]", "float", "int[]", "None"; "unknown" after another failed op
+    std::string value;  // a constant argument's value ("0.5", "[1, 1]"); empty for tensors
+};
+
 struct UnsupportedOp {
     std::string kind;                      // e.g. "aten::foo"
     std::vector<ir::Provenance> occurrences;
+    // Per occurrence (same order), filled by surveyUnsupportedOps only.
+    std::vector<std::vector<UnsupportedInput>> inputs;
 };
 
-// Every source op without a translator, each listed once with all its occurrences.
+// Every source op without a translator, each listed once with all its occurrences. Without a
+// table: the built-in translators and built-in composites.
 std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph);
+std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph, const TranslatorTable& table);
+// The same, with each occurrence's input types: lowers what can be lowered (settings give the
+// input shapes and the composites), skipping the nodes that depend on an unsupported one.
+std::vector<UnsupportedOp> surveyUnsupportedOps(ir::Graph& graph, const ConversionSettings& settings);
 
 // Lowers the graph in fp32 (precision is applied later by passes). Function inputs follow
 // settings.inputs (by position; names and shapes from the settings), with image preprocessing

@@ -85,6 +85,9 @@ struct ConversionSettings {
     mil::Target target = mil::Target::iOS15;
     ComputeUnits computeUnits = ComputeUnits::All;
     std::vector<std::string> fp32Ops;  // op types or module paths kept in fp32 when precision is fp16
+    // Composite files (docs/composites.md), later ones overriding earlier ones and the built-ins;
+    // "builtin:NAME" names an optional set shipped in resources/composites/optional.
+    std::vector<std::string> composites;
     ModelMetadata metadata;
     CompressionConfig compression;  // weight compression (coremltools OptimizationConfig form)
 

@@ -204,7 +204,7 @@ public:
 
     ConversionSettings document(const json& root) const {
         expectObject(root, "", {"settingsVersion", "model", "output", "inputs", "outputs", "precision", "target",
-                                "computeUnits", "fp32Ops", "metadata", "compression"});
+                                "computeUnits", "fp32Ops", "composites", "metadata", "compression"});
         ConversionSettings s;
         if (root.contains("settingsVersion")) {
             const json& v = root["settingsVersion"];
@@ -257,6 +257,7 @@ public:
             s.computeUnits = *c;
         }
         if (root.contains("fp32Ops")) s.fp32Ops = strings(root["fp32Ops"], "fp32Ops");
+        if (root.contains("composites")) s.composites = strings(root["composites"], "composites");
         if (root.contains("metadata")) s.metadata = metadata(root["metadata"], "metadata");
         if (root.contains("compression") && !root["compression"].is_null())
             s.compression = compressionFromJson(root["compression"], file_, "compression");
@@ -303,6 +304,7 @@ std::string settingsToJson(const ConversionSettings& s) {
     root["target"] = mil::targetName(s.target);
     root["computeUnits"] = computeUnitsName(s.computeUnits);
     root["fp32Ops"] = s.fp32Ops;
+    root["composites"] = s.composites;
     const ModelMetadata& m = s.metadata;
     json meta = json::object();
     if (!m.author.empty()) meta["author"] = m.author;
