@@ -1,6 +1,7 @@
-// Type inference of the selection, scan, reverse and upsampling MIL declarations (band_part,
-// cumsum, reverse, upsample_nearest_neighbor, upsample_bilinear) where Core ML's rules are specific:
-// cumsum's axis range, the floor of fractional scales, opset differences.
+// Type inference of the selection, scan, reverse, upsampling, gather_nd/scatter and sorting MIL
+// declarations (band_part, cumsum, reverse, upsample_nearest_neighbor, upsample_bilinear, gather_nd,
+// scatter, scatter_along_axis, scatter_nd, topk, argsort) where Core ML's rules are specific: cumsum's
+// axis range, the floor of fractional scales, the shapes updates must have, opset differences.
 #include "common/error.h"
 #include "mil/builder.h"
 #include "support/op_decl_fixture.h"
@@ -67,6 +68,65 @@ private slots:
                                                 {"scale_factor_height", {f16.builder->constInt(2)}},
                                                 {"half_pixel_centers", {f16.builder->constBool(true)}}}),
                  fp32({1, 1, 4, 2}));
+    }
+    void gatherNdTakesTheIndexDepthFromTheLastDim() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(fp32({4, 5, 6}));
+        mil::Value* idx = f.input(TensorType{DType::Int32, {2, 3, 2}});
+        QCOMPARE(f.type("gather_nd", {{"x", {x}}, {"indices", {idx}}}), fp32({2, 3, 6}));
+        mil::Value* deep = f.input(TensorType{DType::Int32, {3, 4}});
+        QVERIFY(f.fails("gather_nd", {{"x", {x}}, {"indices", {deep}}}));
+        QVERIFY(f.fails("gather_nd", {{"x", {x}}, {"indices", {idx}}, {"batch_dims", {f.builder->constInt(1)}}}));
+        Fixture f16(mil::Target::iOS16);
+        mil::Value* y = f16.input(fp32({4, 5, 6}));
+        mil::Value* j = f16.input(TensorType{DType::Int32, {4, 1}});
+        QCOMPARE(f16.type("gather_nd", {{"x", {y}}, {"indices", {j}}, {"batch_dims", {f16.builder->constInt(1)}}}), fp32({4, 6}));
+    }
+    void scattersCheckTheShapeOfUpdates() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* data = f.input(fp32({3, 5}));
+        mil::Value* idx1 = f.input(TensorType{DType::Int32, {2}});
+        mil::Value* rows = f.input(fp32({2, 5}));
+        QCOMPARE(f.type("scatter", {{"data", {data}}, {"indices", {idx1}}, {"updates", {rows}}}), fp32({3, 5}));
+        QVERIFY(f.fails("scatter", {{"data", {data}}, {"indices", {idx1}}, {"updates", {data}}}));
+        QVERIFY(f.fails("scatter", {{"data", {data}}, {"indices", {idx1}}, {"updates", {rows}}, {"mode", {f.builder->constString("mean")}}}));
+        mil::Value* idx = f.input(TensorType{DType::Int32, {3, 2}});
+        mil::Value* upd = f.input(fp32({3, 2}));
+        QCOMPARE(f.type("scatter_along_axis", {{"data", {data}}, {"indices", {idx}}, {"updates", {upd}}, {"axis", {f.builder->constInt(1)}}}),
+                 fp32({3, 5}));
+        QVERIFY(f.fails("scatter_along_axis", {{"data", {data}}, {"indices", {idx}}, {"updates", {upd}}, {"axis", {f.builder->constInt(0)}}}));
+        mil::Value* vectors = f.input(TensorType{DType::Int32, {4, 1}});
+        mil::Value* four = f.input(fp32({4, 5}));
+        QCOMPARE(f.type("scatter_nd", {{"data", {data}}, {"indices", {vectors}}, {"updates", {four}}}), fp32({3, 5}));
+        QVERIFY(f.fails("scatter_nd", {{"data", {data}}, {"indices", {vectors}}, {"updates", {rows}}}));
+        mil::Value* ints = f.input(TensorType{DType::Int32, {4, 5}});
+        QVERIFY(f.fails("scatter_nd", {{"data", {data}}, {"indices", {vectors}}, {"updates", {ints}}}));
+        QVERIFY(f.fails("scatter_nd", {{"data", {data}}, {"indices", {vectors}}, {"updates", {four}}, {"validate_indices", {f.builder->constBool(true)}}}));
+        Fixture f17(mil::Target::iOS17);
+        mil::Value* d17 = f17.input(fp32({3, 5}));
+        mil::Value* v17 = f17.input(TensorType{DType::Int32, {4, 1}});
+        mil::Value* u17 = f17.input(fp32({4, 5}));
+        QCOMPARE(f17.type("scatter_nd", {{"data", {d17}}, {"indices", {v17}}, {"updates", {u17}}, {"validate_indices", {f17.builder->constBool(true)}}}),
+                 fp32({3, 5}));
+    }
+    void topkAndArgsortShapes() {
+        Fixture f(mil::Target::iOS15);
+        mil::Value* x = f.input(fp32({2, 6, 3}));
+        const std::vector<TensorType> both = f.types("topk", {{"x", {x}}, {"k", {f.builder->constInt(4)}}, {"axis", {f.builder->constInt(1)}}});
+        QCOMPARE(both.size(), size_t(2));
+        QCOMPARE(both[0], fp32({2, 4, 3}));
+        QCOMPARE(both[1], (TensorType{DType::Int32, {2, 4, 3}}));
+        QCOMPARE(f.types("topk", {{"x", {x}}})[0], fp32({2, 6, 1}));
+        QVERIFY(f.fails("topk", {{"x", {x}}, {"k", {f.builder->constInt(4)}}}));
+        QVERIFY(f.fails("topk", {{"x", {x}}, {"return_indices", {f.builder->constBool(false)}}}));
+        Fixture f16(mil::Target::iOS16);
+        mil::Value* y = f16.input(fp32({2, 6}));
+        QCOMPARE(f16.types("topk", {{"x", {y}}, {"k", {f16.builder->constInt(2)}}, {"return_indices", {f16.builder->constBool(false)}}}).size(),
+                 size_t(1));
+        QCOMPARE(f.type("argsort", {{"x", {x}}, {"axis", {f.builder->constInt(-2)}}}), (TensorType{DType::Int32, {2, 6, 3}}));
+        QVERIFY(f.fails("argsort", {{"x", {x}}, {"axis", {f.builder->constInt(3)}}}));
+        mil::Value* b = f.input(TensorType{DType::Bool, {4}});
+        QVERIFY(f.fails("argsort", {{"x", {b}}}));
     }
 };
 

@@ -16,6 +16,8 @@ void registerLinearTranslators(TranslatorTable& t);
 void registerActivationTranslators(TranslatorTable& t);
 void registerElementwiseTranslators(TranslatorTable& t);
 void registerIndexTranslators(TranslatorTable& t);
+void registerScatterTranslators(TranslatorTable& t);
+void registerSortTranslators(TranslatorTable& t);
 void registerFusedAttentionTranslators(TranslatorTable& t);
 void registerResampleTranslators(TranslatorTable& t);
 void registerLinalgTranslators(TranslatorTable& t);
@@ -37,6 +39,8 @@ inline void registerAllTranslators(TranslatorTable& t) {
     registerActivationTranslators(t);
     registerElementwiseTranslators(t);
     registerIndexTranslators(t);
+    registerScatterTranslators(t);
+    registerSortTranslators(t);
     registerFusedAttentionTranslators(t);
     registerResampleTranslators(t);
     registerLinalgTranslators(t);

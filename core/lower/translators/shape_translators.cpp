@@ -1,5 +1,6 @@
-// Ops that change how a tensor is viewed, not its values: view/reshape/flatten, permute and
-// transpose, (un)squeeze, expand/repeat, casts, and the ops that are identities in eval mode.
+// Ops that change how a tensor is viewed, not its values: view/reshape/flatten/unflatten, permute and
+// transpose, (un)squeeze, atleast_Nd, expand/repeat/tile, casts, shapes as tensors, and the ops that
+// are identities in eval mode.
 // Whatever is static is resolved here, so a reshape to the same shape emits nothing.
 #include <algorithm>
 #include <numeric>
@@ -239,6 +240,100 @@ void to(LowerContext& ctx, const ir::Node& node) {
 
 void typeAs(LowerContext& ctx, const ir::Node& node) { castTo(ctx, node, ctx.typeOf(node.inputs.at(1)).dtype); }
 
+
+// unflatten(x, dim, sizes): dim split into sizes (one may be -1).
+void unflatten(LowerContext& ctx, const ir::Node& node) {
+    const Shape& in = ctx.typeOf(node.inputs.at(0)).shape;
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), static_cast<int64_t>(in.size()));
+    std::vector<int64_t> sizes = ctx.intsArg(node.inputs.at(2));
+    const int64_t n = in[static_cast<size_t>(dim)];
+    if (std::count(sizes.begin(), sizes.end(), -1) > 1) ctx.fail("unflatten sizes " + listText(sizes) + " have more than one -1");
+    int64_t known = 1;
+    for (int64_t v : sizes)
+        if (v != -1) known *= v;
+    for (int64_t& v : sizes)
+        if (v == -1) {
+            if (n == mil::kUnknownDim || known == 0 || n % known != 0)
+                ctx.fail("cannot unflatten a dimension of " + std::to_string(n) + " into " + listText(ctx.intsArg(node.inputs[2])));
+            v = n / known;
+        }
+    if (n != mil::kUnknownDim && shapeNumel(sizes) != n)
+        ctx.fail("cannot unflatten a dimension of " + std::to_string(n) + " into " + listText(sizes));
+    Shape out(in.begin(), in.begin() + dim);
+    out.insert(out.end(), sizes.begin(), sizes.end());
+    out.insert(out.end(), in.begin() + dim + 1, in.end());
+    emitReshape(ctx, node, out);
+}
+
+// numpy_T: all dims reversed.
+void numpyT(LowerContext& ctx, const ir::Node& node) {
+    const int64_t rank = ctx.typeOf(node.inputs.at(0)).rank();
+    std::vector<int64_t> perm;
+    for (int64_t d = rank - 1; d >= 0; --d) perm.push_back(d);
+    emitTranspose(ctx, node, perm);
+}
+
+// atleast_1d/2d/3d: 0-D -> [1](,1)(,1); 1-D [n] -> [1, n] (2d, 3d: [1, n, 1]); 2-D [a, b] -> [a, b, 1] (3d).
+Shape atLeast(const Shape& s, int n) {
+    if (static_cast<int>(s.size()) >= n) return s;
+    if (s.empty()) return Shape(static_cast<size_t>(n), 1);
+    if (s.size() == 1) return n == 2 ? Shape{1, s[0]} : Shape{1, s[0], 1};
+    return Shape{s[0], s[1], 1};
+}
+
+template <int N>
+void atleast(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    const ir::Value* out = node.outputs.at(0);
+    const std::string name = ctx.nameFor(out);
+    const Lowered& l = ctx.lowered(in);
+    if (!l.isList) {
+        mil::Value* x = ctx.tensor(in);
+        ctx.bind(out, reshapeTo(ctx, x, atLeast(x->type.shape, N), name));
+        return;
+    }
+    // The .Sequence overload: each tensor of the list.
+    Lowered list;
+    list.isList = true;
+    int i = 0;
+    for (mil::Value* x : tensorsOf(ctx, in)) {
+        Lowered item;
+        item.tensor = reshapeTo(ctx, x, atLeast(x->type.shape, N), name + "_" + std::to_string(i++));
+        list.items.push_back(item);
+    }
+    ctx.bindLowered(out, std::move(list));
+}
+
+// _shape_as_tensor(x): the shape as a 1-D integer tensor, a constant when the shape is fixed.
+void shapeAsTensor(LowerContext& ctx, const ir::Node& node) {
+    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
+    if (t.isStatic()) {
+        ctx.bindConstant(node.outputs.at(0), Tensor::fromInts(t.shape, {t.rank()}));
+        return;
+    }
+    emit(ctx, "shape", {{"x", {ctx.tensor(node.inputs.at(0))}}}, node.outputs.at(0));
+}
+
+// _reshape_from_tensor(x, shape): a reshape to a shape given as a tensor known at conversion time.
+void reshapeFromTensor(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* shape = node.inputs.at(1);
+    if (!ctx.isConstant(shape))
+        ctx.fail("_reshape_from_tensor with a shape computed at run time is not supported",
+                 "give the model fixed input shapes so the target shape is known when converting");
+    emitReshape(ctx, node, ctx.intsArg(shape));
+}
+
+// tile(x, dims): repeat with dims padded by leading 1s to x's rank.
+void tile(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    std::vector<int64_t> reps = ctx.intsArg(node.inputs.at(1));
+    if (static_cast<int64_t>(reps.size()) < x->type.rank()) reps.insert(reps.begin(), x->type.rank() - reps.size(), 1);
+    if (std::any_of(reps.begin(), reps.end(), [](int64_t r) { return r <= 0; }))
+        ctx.fail("tile counts must be positive (empty tensors are not supported by Core ML), got " + listText(reps));
+    x = withLeadingOnes(ctx, x, static_cast<int64_t>(reps.size()), ctx.nameFor(node.outputs.at(0)) + "_rank");
+    tileTo(ctx, node, x, reps);
+}
+
 }  // namespace
 
 void registerShapeTranslators(TranslatorTable& t) {
@@ -255,6 +350,14 @@ void registerShapeTranslators(TranslatorTable& t) {
     t.add({"aten::repeat"}, repeat);
     t.add({"aten::to", "aten::_to_copy"}, to);
     t.add({"aten::type_as"}, typeAs);
+    t.add({"aten::unflatten"}, unflatten);
+    t.add({"aten::numpy_T"}, numpyT);
+    t.add({"aten::atleast_1d"}, atleast<1>);
+    t.add({"aten::atleast_2d"}, atleast<2>);
+    t.add({"aten::atleast_3d"}, atleast<3>);
+    t.add({"aten::_shape_as_tensor"}, shapeAsTensor);
+    t.add({"aten::_reshape_from_tensor"}, reshapeFromTensor);
+    t.add({"aten::tile"}, tile);
     // Identities in eval mode (dropout, stochastic depth's scaling) or for a value graph (copies).
     t.add({"aten::contiguous", "aten::detach", "aten::detach_", "aten::clone", "aten::dropout", "aten::dropout_",
            "aten::feature_dropout", "aten::feature_dropout_", "aten::alpha_dropout", "aten::alpha_dropout_",

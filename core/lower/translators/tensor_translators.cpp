@@ -1,5 +1,7 @@
-// Ops that join, cut, index or create tensors: cat/stack, chunk/split/unbind, slice/select/
-// narrow/index_select, and zeros/ones/full/arange (folded to constants when small and static).
+// Ops that join, cut, index or create tensors: cat/stack/hstack, chunk/split/tensor_split/unbind,
+// slice/select/narrow/index_select, repeat_interleave, meshgrid/broadcast_tensors, the scans cumprod
+// and logcumsumexp, and zeros/ones/full/fill_/eye/linspace/arange (folded to constants when small and
+// static). Also the in-place bitwise operators (&=, |=, ^=), which compute what their functional forms do.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,6 +9,7 @@
 #include "lower/constant_values.h"
 #include "lower/lower_context.h"
 #include "lower/translators/all_translators.h"
+#include "lower/translators/index_utils.h"
 #include "lower/translators/translator_utils.h"
 
 namespace cms::lower {
@@ -383,6 +386,275 @@ void arange(LowerContext& ctx, const ir::Node& node) {
     }
 }
 
+
+// tensor_split(x, sections | indices | tensor, dim): like numpy.array_split.
+void tensorSplit(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const int64_t dim = normalizeDim(ctx, node.inputs.size() > 2 ? ctx.intArg(node.inputs[2]) : 0, x->type.rank());
+    const int64_t n = staticDim(ctx, x, dim, "tensor_split");
+    const ir::Constant& arg = ctx.constant(node.inputs.at(1));
+    std::optional<int64_t> sections;
+    std::vector<int64_t> bounds;
+    if (const auto* t = std::get_if<Tensor>(&arg); t && t->rank() == 0) sections = t->scalarAsInt();
+    else if (std::holds_alternative<int64_t>(arg)) sections = std::get<int64_t>(arg);
+    else bounds = ctx.intsArg(node.inputs.at(1));
+    std::vector<int64_t> sizes;
+    if (sections) {
+        if (*sections <= 0) ctx.fail("tensor_split needs a positive number of sections, got " + std::to_string(*sections));
+        for (int64_t i = 0; i < *sections; ++i) sizes.push_back(n / *sections + (i < n % *sections ? 1 : 0));
+    } else {
+        int64_t prev = 0;
+        bounds.push_back(n);
+        for (int64_t b : bounds) {
+            b = std::clamp<int64_t>(b < 0 ? b + n : b, 0, n);
+            sizes.push_back(std::max<int64_t>(0, b - prev));
+            prev = std::max(prev, b);
+        }
+    }
+    if (std::find(sizes.begin(), sizes.end(), 0) != sizes.end())
+        ctx.fail("tensor_split produces an empty piece (sizes " + listText(sizes) + "); Core ML has no empty tensors");
+    splitInto(ctx, node, x, dim, sizes, false);
+}
+
+// hstack(tensors): cat along dim 1, or dim 0 for 1-D tensors (0-D ones count as 1-D).
+void hstack(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* out = node.outputs.at(0);
+    const std::string name = ctx.nameFor(out);
+    std::vector<mil::Value*> values = tensorsOf(ctx, node.inputs.at(0));
+    if (values.empty()) ctx.fail("hstack of an empty list");
+    for (size_t i = 0; i < values.size(); ++i)
+        if (values[i]->type.rank() == 0) values[i] = reshapeTo(ctx, values[i], {1}, name + "_1d" + std::to_string(i));
+    values = promoted(ctx, values, name);
+    const int64_t dim = values.front()->type.rank() == 1 ? 0 : 1;
+    if (values.size() == 1) {
+        ctx.bind(out, values.front());
+        return;
+    }
+    emit(ctx, "concat", {{"values", values}, {"axis", {ctx.builder().constInt(dim, name + "_axis")}}}, out);
+}
+
+void bindTensorList(LowerContext& ctx, const ir::Node& node, const std::vector<mil::Value*>& tensors) {
+    if (node.outputs.size() == tensors.size() && tensors.size() > 1) {
+        for (size_t i = 0; i < tensors.size(); ++i) ctx.bind(node.outputs[i], tensors[i]);
+        return;
+    }
+    Lowered list;
+    list.isList = true;
+    for (mil::Value* t : tensors) {
+        Lowered item;
+        item.tensor = t;
+        list.items.push_back(item);
+    }
+    ctx.bindLowered(node.outputs.at(0), std::move(list));
+}
+
+// meshgrid(tensors, indexing): each 1-D tensor spread along its own dim of the grid; 'xy' swaps the
+// first two grid dims.
+void meshgrid(LowerContext& ctx, const ir::Node& node) {
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    std::vector<mil::Value*> values = tensorsOf(ctx, node.inputs.at(0));
+    const std::string indexing = node.inputs.size() > 1 && !ctx.isNone(node.inputs[1]) ? ctx.stringArg(node.inputs[1]) : "ij";
+    if (indexing != "ij" && indexing != "xy") ctx.fail("meshgrid indexing must be 'ij' or 'xy', got '" + indexing + "'");
+    const size_t k = values.size();
+    if (k == 0) ctx.fail("meshgrid of an empty list");
+    auto position = [&](size_t i) { return indexing == "xy" && k > 1 && i < 2 ? 1 - i : i; };
+    Shape grid(k);
+    for (size_t i = 0; i < k; ++i) {
+        if (values[i]->type.rank() > 1) ctx.fail("meshgrid takes 0-D or 1-D tensors, got " + values[i]->type.toString());
+        grid[position(i)] = values[i]->type.rank() == 0 ? 1 : values[i]->type.shape[0];
+    }
+    std::vector<mil::Value*> outs;
+    for (size_t i = 0; i < k; ++i) {
+        Shape along(k, 1);
+        along[position(i)] = grid[position(i)];
+        const std::string piece = name + "_" + std::to_string(i);
+        outs.push_back(broadcastTo(ctx, reshapeTo(ctx, values[i], along, piece + "_along"), grid, piece));
+    }
+    bindTensorList(ctx, node, outs);
+}
+
+// broadcast_tensors(tensors): each tensor expanded to the common shape.
+void broadcastTensors(LowerContext& ctx, const ir::Node& node) {
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    std::vector<mil::Value*> values = tensorsOf(ctx, node.inputs.at(0));
+    std::vector<Shape> shapes;
+    for (mil::Value* v : values) shapes.push_back(v->type.shape);
+    const Shape common = broadcastShape(ctx, shapes);
+    std::vector<mil::Value*> outs;
+    for (size_t i = 0; i < values.size(); ++i) outs.push_back(broadcastTo(ctx, values[i], common, name + "_" + std::to_string(i)));
+    bindTensorList(ctx, node, outs);
+}
+
+// eye(n, dtype, ...) / eye(n, m, dtype, ...): a constant identity matrix.
+void eye(LowerContext& ctx, const ir::Node& node) {
+    const bool hasM = node.inputs.size() >= 6;
+    const int64_t n = ctx.intArg(node.inputs.at(0));
+    const int64_t m = hasM ? ctx.intArg(node.inputs.at(1)) : n;
+    if (n <= 0 || m <= 0) ctx.fail("eye of size " + std::to_string(n) + "x" + std::to_string(m) + " is empty; Core ML has no empty tensors");
+    const DType dtype = dtypeArg(ctx, node, hasM ? 2 : 1, DType::Float32);
+    std::vector<int64_t> v(static_cast<size_t>(n * m), 0);
+    for (int64_t i = 0; i < std::min(n, m); ++i) v[static_cast<size_t>(i * m + i)] = 1;
+    ctx.bindConstant(node.outputs.at(0), Tensor::fromInts(v, {n, m}).castTo(dtype));
+}
+
+// linspace(start, end, steps, dtype, ...): a constant, evaluated from both ends as torch does.
+void linspace(LowerContext& ctx, const ir::Node& node) {
+    for (size_t i = 0; i < 3; ++i)
+        if (!ctx.isConstant(node.inputs.at(i)))
+            ctx.fail("linspace with bounds computed at run time is not supported", "use constant bounds and step count");
+    const double start = ctx.floatArg(node.inputs[0]), end = ctx.floatArg(node.inputs[1]);
+    const int64_t steps = ctx.intArg(node.inputs[2]);
+    if (steps <= 0) ctx.fail("linspace with " + std::to_string(steps) + " steps is empty; Core ML has no empty tensors");
+    const DType dtype = dtypeArg(ctx, node, 3, DType::Float32);
+    const double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
+    std::vector<float> v;
+    for (int64_t i = 0; i < steps; ++i)
+        v.push_back(static_cast<float>(i < steps / 2 ? start + step * static_cast<double>(i)
+                                                     : end - step * static_cast<double>(steps - 1 - i)));
+    ctx.bindConstant(node.outputs.at(0), Tensor::fromFloats(v, {steps}).castTo(dtype));
+}
+
+// fill_(x, value): x's shape and dtype, every element value (a number, or a 0-D tensor).
+void fillInPlace(LowerContext& ctx, const ir::Node& node) {
+    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
+    if (!t.isStatic()) ctx.fail("fill_ of a tensor whose shape is only known at run time is not supported", "give the input a fixed shape");
+    const ir::Value* value = node.inputs.at(1);
+    if (ctx.isConstant(value)) {
+        filled(ctx, node, t.shape, ctx.floatArg(value), t.dtype);
+        return;
+    }
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Value* v = ctx.tensor(value);
+    if (shapeNumel(v->type.shape) != 1) ctx.fail("fill_ takes a single value, got a tensor of shape " + shapeText(v->type.shape));
+    v = castValue(ctx, reshapeTo(ctx, v, {}, name + "_value"), t.dtype, name + "_cast");
+    ctx.bind(node.outputs.at(0), broadcastTo(ctx, v, t.shape, name));
+}
+
+// repeat_interleave(x, repeats, dim, output_size): each element (slice along dim) repeated; x is
+// flattened when dim is None. repeat_interleave(repeats): indices 0.. repeated by a constant count each.
+void repeatInterleave(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* out = node.outputs.at(0);
+    const std::string name = ctx.nameFor(out);
+    auto constantCounts = [&](const ir::Value* v) {
+        if (!ctx.isConstant(v))
+            ctx.fail("repeat_interleave with repeat counts computed at run time has a data-dependent size; Core ML needs static shapes",
+                     "use constant repeat counts");
+        return ctx.intsArg(v);
+    };
+    if (node.inputs.size() == 2) {  // repeat_interleave(repeats, output_size)
+        std::vector<int64_t> result;
+        const std::vector<int64_t> counts = constantCounts(node.inputs[0]);
+        for (size_t i = 0; i < counts.size(); ++i) result.insert(result.end(), static_cast<size_t>(std::max<int64_t>(0, counts[i])), static_cast<int64_t>(i));
+        if (result.empty()) ctx.fail("repeat_interleave produces an empty tensor; Core ML has no empty tensors");
+        ctx.bindConstant(out, Tensor::fromInts(result, {static_cast<int64_t>(result.size())}));
+        return;
+    }
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (!x->type.isStatic()) ctx.fail("repeat_interleave needs a tensor of fixed shape, got " + x->type.toString(), "give the input a fixed shape");
+    int64_t dim = 0;
+    if (node.inputs.size() > 2 && !ctx.isNone(node.inputs[2])) {
+        dim = normalizeDim(ctx, ctx.intArg(node.inputs[2]), std::max<int64_t>(1, x->type.rank()));
+    }
+    if (x->type.rank() == 0 || node.inputs.size() <= 2 || ctx.isNone(node.inputs[2]))
+        x = reshapeTo(ctx, x, {shapeNumel(x->type.shape)}, name + "_flat");
+    const int64_t n = x->type.shape[static_cast<size_t>(dim)];
+    std::vector<int64_t> counts = constantCounts(node.inputs.at(1));
+    mil::Builder& b = ctx.builder();
+    if (counts.size() == 1) {
+        // Same count for all: a new axis after dim, tiled, merged back into dim.
+        const int64_t r = counts[0];
+        if (r <= 0) ctx.fail("repeat_interleave count must be positive (Core ML has no empty tensors), got " + std::to_string(r));
+        if (r == 1) {
+            ctx.bind(out, x);
+            return;
+        }
+        mil::Value* e = b.add1("expand_dims", {{"x", {x}}, {"axes", {b.constInts({dim + 1}, name + "_axes")}}}, name + "_each");
+        Shape reps(static_cast<size_t>(e->type.rank()), 1);
+        reps[static_cast<size_t>(dim + 1)] = r;
+        mil::Value* tiled = b.add1("tile", {{"x", {e}}, {"reps", {b.constInts(reps, name + "_reps")}}}, name + "_tiled");
+        Shape shape = x->type.shape;
+        shape[static_cast<size_t>(dim)] = n * r;
+        ctx.bind(out, reshapeTo(ctx, tiled, shape, name));
+        return;
+    }
+    if (static_cast<int64_t>(counts.size()) != n)
+        ctx.fail("repeat_interleave needs one count per element (" + std::to_string(n) + "), got " + std::to_string(counts.size()));
+    std::vector<int64_t> source;
+    for (int64_t i = 0; i < n; ++i) {
+        if (counts[static_cast<size_t>(i)] < 0) ctx.fail("repeat_interleave counts must not be negative");
+        source.insert(source.end(), static_cast<size_t>(counts[static_cast<size_t>(i)]), i);
+    }
+    if (source.empty()) ctx.fail("repeat_interleave produces an empty tensor; Core ML has no empty tensors");
+    const DType dtype = x->type.dtype;
+    mil::Value* data = castValue(ctx, x, dtype == DType::Bool ? DType::Int32 : dtype, name + "_data");
+    mil::Value* g = b.add1("gather", {{"x", {data}}, {"indices", {b.constInts(source, name + "_source")}}, {"axis", {b.constInt(dim, name + "_axis")}}},
+                           name + "_gathered");
+    ctx.bind(out, castValue(ctx, g, dtype, name));
+}
+
+// cumprod(x, dim, dtype): Core ML has no running product; a chain of multiplies over the slices
+// (a log-domain cumsum would lose zeros and signs).
+void cumprod(LowerContext& ctx, const ir::Node& node) {
+    constexpr int64_t kMaxSteps = 512;
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const DType dtype = dtypeArg(ctx, node, 2, x->type.dtype == DType::Bool ? DType::Int32 : x->type.dtype);
+    x = castValue(ctx, x, dtype, name + "_x");
+    if (x->type.rank() == 0) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank());
+    const int64_t n = staticDim(ctx, x, dim, "cumprod");
+    if (n > kMaxSteps)
+        ctx.fail("cumprod along a dimension of " + std::to_string(n) + " would need " + std::to_string(2 * n) +
+                     " Core ML ops (at most " + std::to_string(kMaxSteps) + " steps are emitted)",
+                 "compute the running product over shorter dimensions (reshape), or outside the model");
+    if (n == 1) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    mil::Builder& b = ctx.builder();
+    std::vector<mil::Value*> pieces = b.add("split", {{"x", {x}}, {"split_sizes", {b.constInts(std::vector<int64_t>(static_cast<size_t>(n), 1), name + "_sizes")}},
+                                                      {"axis", {b.constInt(dim, name + "_axis")}}},
+                                            name + "_slice");
+    for (size_t i = 1; i < pieces.size(); ++i)
+        pieces[i] = b.add1("mul", {{"x", {pieces[i - 1]}}, {"y", {pieces[i]}}}, name + "_prod" + std::to_string(i));
+    emit(ctx, "concat", {{"values", pieces}, {"axis", {b.constInt(dim, name + "_concat_axis")}}}, node.outputs.at(0));
+}
+
+// logcumsumexp(x, dim) = log(cumsum(exp(x - m))) + m with m the maximum along dim, which keeps exp
+// from overflowing (prefixes far below the maximum underflow towards -inf instead).
+void logcumsumexp(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    if (!isFloat(x->type.dtype)) x = castValue(ctx, x, DType::Float32, name + "_float");
+    if (x->type.rank() == 0) {
+        ctx.bind(node.outputs.at(0), x);
+        return;
+    }
+    const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank());
+    mil::Builder& b = ctx.builder();
+    mil::Value* m = b.add1("reduce_max", {{"x", {x}}, {"axes", {b.constInts({dim}, name + "_axes")}}, {"keep_dims", {b.constBool(true, name + "_keep")}}},
+                           name + "_max");
+    mil::Value* shifted = b.add1("sub", {{"x", {x}}, {"y", {m}}}, name + "_shifted");
+    mil::Value* e = b.add1("exp", {{"x", {shifted}}}, name + "_exp");
+    mil::Value* c = b.add1("cumsum", {{"x", {e}}, {"axis", {b.constInt(dim, name + "_axis")}}}, name + "_cumsum");
+    mil::Value* l = b.add1("log", {{"x", {c}}}, name + "_log");
+    emit(ctx, "add", {{"x", {l}}, {"y", {m}}}, node.outputs.at(0));
+}
+
+// x &= y etc.: the value is what the functional operator computes.
+template <const char* Functional>
+void inPlaceBitwise(LowerContext& ctx, const ir::Node& node) {
+    const Translator fn = TranslatorTable::instance().find(Functional);
+    if (!fn) ctx.fail(std::string("no translator for ") + Functional);
+    fn(ctx, node);
+}
+constexpr char kAnd[] = "aten::__and__";
+constexpr char kOr[] = "aten::__or__";
+constexpr char kXor[] = "aten::__xor__";
+
 }  // namespace
 
 void registerTensorTranslators(TranslatorTable& t) {
@@ -391,7 +663,7 @@ void registerTensorTranslators(TranslatorTable& t) {
     t.add({"aten::chunk"}, chunk);
     t.add({"aten::split", "aten::split_with_sizes"}, split);
     t.add({"aten::unbind"}, unbind);
-    t.add({"aten::slice"}, slice);
+    t.add({"aten::slice", "aten::_slice"}, slice);
     t.add({"aten::narrow"}, narrow);
     t.add({"aten::select"}, select);
     t.add({"aten::index_select"}, indexSelect);
@@ -405,6 +677,19 @@ void registerTensorTranslators(TranslatorTable& t) {
     t.add({"aten::new_ones"}, newFill<1>);
     t.add({"aten::new_full"}, newFull);
     t.add({"aten::arange"}, arange);
+    t.add({"aten::tensor_split"}, tensorSplit);
+    t.add({"aten::hstack"}, hstack);
+    t.add({"aten::meshgrid"}, meshgrid);
+    t.add({"aten::broadcast_tensors"}, broadcastTensors);
+    t.add({"aten::eye"}, eye);
+    t.add({"aten::linspace"}, linspace);
+    t.add({"aten::fill_", "aten::fill"}, fillInPlace);
+    t.add({"aten::repeat_interleave"}, repeatInterleave);
+    t.add({"aten::cumprod", "aten::cumprod_"}, cumprod);
+    t.add({"aten::logcumsumexp", "aten::_logcumsumexp"}, logcumsumexp);
+    t.add({"aten::__iand__"}, inPlaceBitwise<kAnd>);
+    t.add({"aten::__ior__"}, inPlaceBitwise<kOr>);
+    t.add({"aten::__ixor__"}, inPlaceBitwise<kXor>);
 }
 
 }  // namespace cms::lower

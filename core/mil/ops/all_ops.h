@@ -15,6 +15,7 @@ void registerCastOps(OpRegistry& r);
 void registerTensorTransformationOps(OpRegistry& r);
 void registerTensorOperationOps(OpRegistry& r);
 void registerGatherOps(OpRegistry& r);
+void registerScatterOps(OpRegistry& r);
 void registerReductionOps(OpRegistry& r);
 void registerAttentionOps(OpRegistry& r);
 void registerImageResizingOps(OpRegistry& r);
@@ -33,6 +34,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerTensorTransformationOps(r);
     registerTensorOperationOps(r);
     registerGatherOps(r);
+    registerScatterOps(r);
     registerReductionOps(r);
     registerAttentionOps(r);
     registerImageResizingOps(r);

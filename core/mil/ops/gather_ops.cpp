@@ -1,4 +1,5 @@
-// gather (pick slices by index along an axis) and gather_along_axis (torch.gather semantics).
+// gather (pick slices by index along an axis), gather_along_axis (torch.gather semantics) and
+// gather_nd (slices picked by index vectors over the leading dimensions).
 // iOS16 adds small index types and batch_dims; iOS17 adds validate_indices and more element types.
 #include "mil/op_registry.h"
 #include "mil/ops/all_ops.h"
@@ -49,6 +50,22 @@ TensorType inferGatherAlongAxis(const InferContext& ctx) {
     return TensorType{x.dtype, idx.shape};
 }
 
+// V = indices.shape[:-1] + x.shape[batch_dims + depth:], depth = indices.shape[-1].
+TensorType inferGatherNd(const InferContext& ctx) {
+    const TensorType& x = ctx.type("x");
+    const TensorType& idx = ctx.type("indices");
+    const int64_t batchDims = ctx.intOr("batch_dims", 0);
+    if (idx.rank() < 1) ctx.fail("indices must have rank 1 or more");
+    const int64_t depth = idx.shape.back();
+    if (depth == kUnknownDim) ctx.fail("the last dimension of indices (the index depth) must be known");
+    if (batchDims < 0 || depth + batchDims > x.rank())
+        ctx.fail("indices.shape[-1] (" + std::to_string(depth) + ") + batch_dims (" + std::to_string(batchDims) +
+                 ") exceeds the rank of x (" + std::to_string(x.rank()) + ")");
+    Shape out(idx.shape.begin(), idx.shape.end() - 1);
+    out.insert(out.end(), x.shape.begin() + batchDims + depth, x.shape.end());
+    return TensorType{x.dtype, out};
+}
+
 void declare(OpRegistry& r, const std::string& name, Target since, std::vector<InputDecl> inputs,
              TensorType (*infer)(const InferContext&), const std::string& summary) {
     r.add({name, since, std::move(inputs),
@@ -81,6 +98,16 @@ void registerGatherOps(OpRegistry& r) {
     declare(r, "gather_along_axis", Target::iOS17,
             {{"x", false, false, false, kElems17}, {"indices", false, false, false, kIndex17}, axis, validate},
             inferGatherAlongAxis, alongSummary);
+
+    const std::string ndSummary = "slices of x addressed by index vectors over its leading dimensions";
+    declare(r, "gather_nd", Target::iOS15, {{"x", false, false, false, kElems15}, {"indices", false, false, false, kIndex15}},
+            inferGatherNd, ndSummary);
+    declare(r, "gather_nd", Target::iOS16,
+            {{"x", false, false, false, kElems15}, {"indices", false, false, false, kIndex16}, batchDims}, inferGatherNd,
+            ndSummary);
+    declare(r, "gather_nd", Target::iOS17,
+            {{"x", false, false, false, kElems17}, {"indices", false, false, false, kIndex17}, batchDims, validate},
+            inferGatherNd, ndSummary);
 }
 
 }  // namespace cms::mil

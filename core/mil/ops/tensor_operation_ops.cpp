@@ -1,5 +1,5 @@
 // Ops that build, combine or split tensors: concat, split, stack, tile, fill, fill_like,
-// range_1d, shape, identity, select, band_part and cumsum.
+// range_1d, shape, identity, select, band_part, cumsum, and the sorting ops topk and argsort.
 #include <algorithm>
 #include <cmath>
 
@@ -144,6 +144,22 @@ TensorType inferSelect(const InferContext& ctx) {
     return TensorType{a.dtype, broadcastShapes(ctx, a.shape, b.shape)};
 }
 
+// values and int32 indices of the k largest (or smallest) elements along an axis; iOS16's
+// return_indices=false drops the indices output.
+std::vector<TensorType> inferTopk(const InferContext& ctx) {
+    const TensorType& x = ctx.type("x");
+    const int64_t axis = ctx.axis(ctx.intOr("axis", -1), x.rank());
+    const int64_t k = ctx.intOr("k", 1);
+    if (k <= 0) ctx.fail("k must be positive, got " + std::to_string(k));
+    if (known(x.shape[axis]) && k > x.shape[axis])
+        ctx.fail("k (" + std::to_string(k) + ") is larger than the axis (" + std::to_string(x.shape[axis]) + ")");
+    Shape out = x.shape;
+    out[axis] = k;
+    std::vector<TensorType> types = {TensorType{x.dtype, out}};
+    if (ctx.boolOr("return_indices", true)) types.push_back(TensorType{DType::Int32, out});
+    return types;
+}
+
 void declare(OpRegistry& r, const std::string& name, Target since, std::vector<InputDecl> inputs,
              std::function<TensorType(const InferContext&)> infer, const std::string& summary) {
     r.add({name, since, std::move(inputs),
@@ -203,6 +219,22 @@ void registerTensorOperationOps(OpRegistry& r) {
                 return ctx.type("x");
             },
             "running sum of x along an axis");
+    const InputDecl sortX{"x", false, false, false, kNumeric};
+    const InputDecl axis{"axis", true, false, true, {DType::Int32}};
+    const InputDecl ascending{"ascending", true, false, true, {DType::Bool}};
+    const InputDecl k{"k", true, false, true, {DType::Int32}};
+    r.add({"topk", Target::iOS15, {sortX, k, axis, ascending}, inferTopk,
+           "the k largest (or smallest) elements along an axis and their indices"});
+    r.add({"topk", Target::iOS16,
+           {sortX, k, axis, ascending, {"sort", true, false, true, {DType::Bool}},
+            {"return_indices", true, false, true, {DType::Bool}}},
+           inferTopk, "the k largest (or smallest) elements along an axis and their indices"});
+    declare(r, "argsort", Target::iOS15, {sortX, axis, ascending},
+            [](const InferContext& ctx) {
+                ctx.axis(ctx.intOr("axis", -1), ctx.type("x").rank());
+                return TensorType{DType::Int32, ctx.type("x").shape};
+            },
+            "the indices that sort x along an axis (descending by default)");
 }
 
 }  // namespace cms::mil

@@ -105,6 +105,7 @@ const KernelTable& kernelTable() {
         registerActivationKernels(t);
         registerNnKernels(t);
         registerTensorKernels(t);
+        registerIndexKernels(t);
         registerReductionKernels(t);
         registerAttentionKernels(t);
         registerConstexprKernels(t);

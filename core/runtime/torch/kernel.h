@@ -66,6 +66,7 @@ void registerElementwiseKernels(KernelTable& t);
 void registerActivationKernels(KernelTable& t);
 void registerNnKernels(KernelTable& t);
 void registerTensorKernels(KernelTable& t);
+void registerIndexKernels(KernelTable& t);
 void registerReductionKernels(KernelTable& t);
 void registerAttentionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);

@@ -1,0 +1,148 @@
+// Ops that address elements by computed positions: gather_nd, the scatter family (scatter,
+// scatter_along_axis, scatter_nd) and the sorting ops (topk, argsort), written from Core ML's op
+// definitions. Every scatter form is reduced to an element-wise scatter along one axis.
+#include <algorithm>
+
+#include "runtime/torch/kernel.h"
+
+namespace cms::runtime {
+
+namespace {
+using Tensors = std::vector<at::Tensor>;
+
+// Indices as int64; negatives count from the end before iOS17 and are out of bounds from iOS17 on.
+at::Tensor boundedIndices(const KernelContext& c, const at::Tensor& indices, int64_t size) {
+    at::Tensor idx = indices.to(at::kLong);
+    if (idx.numel() == 0) return idx;
+    const int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
+    const int64_t lowest = c.target() >= mil::Target::iOS17 ? 0 : -size;
+    if (lo < lowest || hi >= size)
+        c.fail("index out of bounds: indices span [" + std::to_string(lo) + ", " + std::to_string(hi) +
+               "] for a dimension of size " + std::to_string(size));
+    return at::where(at::lt(idx, 0), at::add(idx, size), idx);
+}
+
+// The flat position over x's leading `depth` dimensions of each index vector (last axis of indices).
+at::Tensor flatPositions(const KernelContext& c, const at::Tensor& x, const at::Tensor& indices) {
+    const int64_t depth = indices.size(-1);
+    at::Tensor flat = at::zeros(indices.sizes().slice(0, indices.dim() - 1), at::kLong);
+    for (int64_t d = 0; d < depth; ++d)
+        flat = flat * x.size(d) + boundedIndices(c, indices.select(-1, d), x.size(d));
+    return flat;
+}
+
+// x viewed as [positions over the first `depth` dims, rest...].
+at::Tensor leadingMerged(const at::Tensor& x, int64_t depth) {
+    std::vector<int64_t> shape = {-1};
+    shape.insert(shape.end(), x.sizes().begin() + depth, x.sizes().end());
+    return x.reshape(shape);
+}
+
+at::Tensor gatherNdOne(const KernelContext& c, const at::Tensor& x, const at::Tensor& indices) {
+    const int64_t depth = indices.size(-1);
+    const at::Tensor flat = flatPositions(c, x, indices);
+    std::vector<int64_t> shape(indices.sizes().begin(), indices.sizes().end() - 1);
+    shape.insert(shape.end(), x.sizes().begin() + depth, x.sizes().end());
+    return at::index_select(leadingMerged(x, depth), 0, flat.flatten()).reshape(shape);
+}
+
+Tensors gatherNd(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    const at::Tensor& indices = c.in("indices");
+    const int64_t batchDims = c.intOr("batch_dims", 0);
+    if (batchDims == 0) return {gatherNdOne(c, x, indices)};
+    // The leading batch_dims dimensions of x and indices are walked together.
+    const std::vector<int64_t> batch(x.sizes().begin(), x.sizes().begin() + batchDims);
+    const at::Tensor xs = x.flatten(0, batchDims - 1), is = indices.flatten(0, batchDims - 1);
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < xs.size(0); ++i) parts.push_back(gatherNdOne(c, xs[i], is[i]));
+    at::Tensor out = at::stack(parts, 0);
+    std::vector<int64_t> shape = batch;
+    shape.insert(shape.end(), out.sizes().begin() + 1, out.sizes().end());
+    return {out.reshape(shape)};
+}
+
+// data with updates combined at idx (same shape as updates, int64, in range) along axis by mode.
+at::Tensor scatterElements(const KernelContext& c, const at::Tensor& data, int64_t axis, const at::Tensor& idx,
+                           const at::Tensor& updates, const std::string& mode) {
+    const at::Tensor u = updates.to(data.scalar_type());
+    if (mode == "update") return data.scatter(axis, idx, u);
+    if (mode == "add") return data.scatter_add(axis, idx, u);
+    if (mode == "sub") return data.scatter_add(axis, idx, u.neg());
+    if (mode == "mul") return data.scatter_reduce(axis, idx, u, "prod", true);
+    if (mode == "max") return data.scatter_reduce(axis, idx, u, "amax", true);
+    if (mode == "min") return data.scatter_reduce(axis, idx, u, "amin", true);
+    if (mode == "div") {
+        // Dividing by each update in turn: divide once by the product of the updates per position.
+        const at::Tensor divisor = at::ones_like(data).scatter_reduce(axis, idx, u, "prod", true);
+        return data.is_floating_point() ? data / divisor : at::div(data, divisor, "trunc");
+    }
+    c.fail("unknown mode '" + mode + "'");
+}
+
+std::string modeOf(const KernelContext& c) { return c.strOr("mode", "add"); }
+
+Tensors scatterAlongAxis(const KernelContext& c) {
+    const at::Tensor& data = c.in("data");
+    const int64_t axis = c.axis(c.intOr("axis", 0), data.dim());
+    const at::Tensor idx = boundedIndices(c, c.in("indices"), data.size(axis));
+    return {scatterElements(c, data, axis, idx, c.in("updates"), modeOf(c))};
+}
+
+Tensors scatter(const KernelContext& c) {
+    const at::Tensor& data = c.in("data");
+    const at::Tensor& updates = c.in("updates");
+    const int64_t axis = c.axis(c.intOr("axis", 0), data.dim());
+    const at::Tensor idx = boundedIndices(c, c.in("indices"), data.size(axis));
+    // Slice i of updates along the axis goes to position indices[i]: spread the 1-D index over it.
+    std::vector<int64_t> view(static_cast<size_t>(data.dim()), 1);
+    view[static_cast<size_t>(axis)] = idx.numel();
+    const at::Tensor full = idx.reshape(view).expand(updates.sizes()).contiguous();
+    return {scatterElements(c, data, axis, full, updates, modeOf(c))};
+}
+
+Tensors scatterNd(const KernelContext& c) {
+    const at::Tensor& data = c.in("data");
+    const at::Tensor& indices = c.in("indices");
+    const int64_t depth = indices.size(-1);
+    const at::Tensor flat = flatPositions(c, data, indices).flatten();
+    // Over data merged to [positions, rest...], each index vector addresses one row.
+    const at::Tensor rows = leadingMerged(data, depth);
+    std::vector<int64_t> rowShape = rows.sizes().vec();
+    rowShape[0] = flat.numel();
+    const at::Tensor u = c.in("updates").reshape(rowShape);
+    std::vector<int64_t> view(static_cast<size_t>(rows.dim()), 1);
+    view[0] = flat.numel();
+    const at::Tensor idx = flat.reshape(view).expand(u.sizes()).contiguous();
+    return {scatterElements(c, rows, 0, idx, u, modeOf(c)).reshape(data.sizes())};
+}
+
+Tensors topk(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    const int64_t axis = c.axis(c.intOr("axis", -1), x.dim());
+    const int64_t k = c.intOr("k", 1);
+    const bool ascending = c.boolOr("ascending", false);
+    // Sorted output in both cases (sort=false leaves the order to the implementation).
+    auto [values, indices] = at::topk(x, k, axis, !ascending, true);
+    if (!c.boolOr("return_indices", true)) return {values};
+    return {values, indices.to(at::kInt)};
+}
+
+Tensors argsort(const KernelContext& c) {
+    const at::Tensor& x = c.in("x");
+    const int64_t axis = c.axis(c.intOr("axis", -1), x.dim());
+    auto sorted = at::sort(x, /*stable=*/true, axis, /*descending=*/!c.boolOr("ascending", false));
+    return {std::get<1>(sorted).to(at::kInt)};
+}
+}  // namespace
+
+void registerIndexKernels(KernelTable& t) {
+    t["gather_nd"] = gatherNd;
+    t["scatter"] = scatter;
+    t["scatter_along_axis"] = scatterAlongAxis;
+    t["scatter_nd"] = scatterNd;
+    t["topk"] = topk;
+    t["argsort"] = argsort;
+}
+
+}  // namespace cms::runtime
