@@ -8,6 +8,9 @@
 
 namespace cms::lower {
 
+const char* const kGenericFailHint =
+    "check this op's arguments and input shapes; if they look right, the op form is not supported yet";
+
 namespace {
 std::string nodeLabel(const ir::Node* n) {
     if (!n) return {};
@@ -17,7 +20,23 @@ std::string nodeLabel(const ir::Node* n) {
 }  // namespace
 
 LowerContext::LowerContext(mil::Program& program, mil::Builder& builder, const ir::Graph& graph)
-    : program_(program), builder_(builder), graph_(graph) {}
+    : program_(program), builder_(&builder), graph_(graph) {}
+
+mil::Builder& LowerContext::setBuilder(mil::Builder& b) {
+    mil::Builder& previous = *builder_;
+    builder_ = &b;
+    return previous;
+}
+
+void LowerContext::restoreBindings(Bindings b) {
+    values_ = std::move(b.values);
+    typed_ = std::move(b.typed);
+}
+
+// A value bound again (an unrolled loop body, a mutated list) must not keep the casts of its old binding.
+void LowerContext::forgetTyped(const ir::Value* v) {
+    for (auto it = typed_.lower_bound({v, DType::Invalid}); it != typed_.end() && it->first.first == v;) it = typed_.erase(it);
+}
 
 const Lowered& LowerContext::lowered(const ir::Value* v) const {
     auto it = values_.find(v);
@@ -38,7 +57,7 @@ mil::Value* LowerContext::tensor(const ir::Value* v) {
         std::optional<Tensor> t = tensorOf(*l.constant);
         if (!t)
             fail("expected a tensor for '" + v->name + "', got the constant " + ir::constantToString(*l.constant));
-        l.tensor = builder_.constant(*t, nameFor(v));
+        l.tensor = builder_->constant(*t, nameFor(v));
         return l.tensor;
     }
     if (l.complex)
@@ -56,12 +75,12 @@ mil::Value* LowerContext::tensorAs(const ir::Value* v, DType dtype) {
         std::optional<Tensor> t = tensorOf(*l.constant);
         if (!t)
             fail("expected a tensor for '" + v->name + "', got the constant " + ir::constantToString(*l.constant));
-        out = t->dtype() == dtype ? tensor(v) : builder_.constant(t->castTo(dtype), nameFor(v));
+        out = t->dtype() == dtype ? tensor(v) : builder_->constant(t->castTo(dtype), nameFor(v));
     } else {
         mil::Value* t = tensor(v);
         out = t->type.dtype == dtype
                   ? t
-                  : builder_.add1("cast", {{"x", {t}}, {"dtype", {builder_.constString(dtypeName(dtype), t->name + "_dtype")}}},
+                  : builder_->add1("cast", {{"x", {t}}, {"dtype", {builder_->constString(dtypeName(dtype), t->name + "_dtype")}}},
                                   t->name + "_" + dtypeName(dtype));
     }
     typed_[key] = out;
@@ -136,16 +155,21 @@ std::vector<int64_t> LowerContext::intsArg(const ir::Value* v) const {
 void LowerContext::bind(const ir::Value* v, mil::Value* t) {
     Lowered l;
     l.tensor = t;
+    forgetTyped(v);
     values_[v] = std::move(l);
 }
 
 void LowerContext::bindConstant(const ir::Value* v, ir::Constant c) {
     Lowered l;
     l.constant = std::move(c);
+    forgetTyped(v);
     values_[v] = std::move(l);
 }
 
-void LowerContext::bindLowered(const ir::Value* v, Lowered l) { values_[v] = std::move(l); }
+void LowerContext::bindLowered(const ir::Value* v, Lowered l) {
+    forgetTyped(v);
+    values_[v] = std::move(l);
+}
 
 std::string LowerContext::nameFor(const ir::Value* v) const {
     // TorchScript numbers anonymous values ("123"); prefix those with the op that makes them.
@@ -159,8 +183,7 @@ std::string LowerContext::nameFor(const ir::Value* v) const {
 
 void LowerContext::fail(const std::string& message, const std::string& hint) const {
     throw Error(ErrorKind::Conversion, message, ErrorLocation{graph_.sourcePath, nodeLabel(current_)},
-                hint.empty() ? "check this op's arguments and input shapes; if they look right, the op form is not supported yet"
-                             : hint);
+                hint.empty() ? kGenericFailHint : hint);
 }
 
 const TranslatorTable& TranslatorTable::instance() {

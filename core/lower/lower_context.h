@@ -33,9 +33,9 @@ class LowerContext {
 public:
     LowerContext(mil::Program& program, mil::Builder& builder, const ir::Graph& graph);
 
-    mil::Builder& builder() { return builder_; }
+    mil::Builder& builder() { return *builder_; }
     mil::Program& program() { return program_; }
-    mil::Target target() const { return builder_.target(); }
+    mil::Target target() const { return builder_->target(); }
     const ir::Graph& graph() const { return graph_; }
 
     // Inputs. tensor() materialises conversion-time constants as const ops (once per value).
@@ -70,9 +70,22 @@ public:
     const ir::Node* currentNode() const { return current_; }
     std::vector<std::string>& warnings() { return warnings_; }
 
+    // Control flow. Ops go to the builder set here (a nested block's) until it is set back; the
+    // bindings saved before a nested or tentative region are restored after it, so values made
+    // inside it (materialised constants and casts included) are not visible outside.
+    mil::Builder& setBuilder(mil::Builder& b);  // returns the previous builder
+    struct Bindings {
+        std::map<const ir::Value*, Lowered> values;
+        std::map<std::pair<const ir::Value*, DType>, mil::Value*> typed;
+    };
+    Bindings saveBindings() const { return {values_, typed_}; }
+    void restoreBindings(Bindings b);
+
 private:
+    void forgetTyped(const ir::Value* v);
+
     mil::Program& program_;
-    mil::Builder& builder_;
+    mil::Builder* builder_;
     const ir::Graph& graph_;
     // Mutable: IR constants are looked up lazily, and materialised const ops are cached.
     mutable std::map<const ir::Value*, Lowered> values_;
@@ -82,6 +95,10 @@ private:
 };
 
 // A callable, so stateful translators (composites loaded from files) register like the built-in functions.
+// The hint of LowerContext::fail() when none is given; lowering replaces only this one with a hint
+// about the model inputs the failing node reads (a translator's own hint says more).
+extern const char* const kGenericFailHint;
+
 using Translator = std::function<void(LowerContext& ctx, const ir::Node& node)>;
 
 // Source op name -> translator. Overloads ("aten::add.Tensor") and aliases ("aten::add_") map to

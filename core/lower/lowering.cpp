@@ -78,7 +78,7 @@ void translateNode(LowerContext& ctx, const ir::Node& node) {
         fn(ctx, node);
     } catch (const Error& e) {
         const std::string inputs = modelInputsRead(ctx, node);
-        if (!e.node().empty() && inputs.empty()) throw;
+        if (!e.node().empty() && (inputs.empty() || e.hint() != kGenericFailHint)) throw;
         const std::string hint = inputs.empty() ? e.hint()
                                                 : "this op reads " + inputs + "; check that its --input NAME:SHAPE has the "
                                                   "rank and sizes the model expects";
@@ -115,6 +115,13 @@ void writeBackTypes(const LowerContext& ctx, ir::Graph& graph) {
 }
 
 }  // namespace
+
+void translateNodes(LowerContext& ctx, const std::vector<ir::Node*>& nodes) {
+    const ir::Node* outer = ctx.currentNode();
+    for (const ir::Node* node : nodes) translateNode(ctx, *node);
+    ctx.setCurrentNode(outer);
+    if (outer) ctx.builder().setProvenance(provenanceOf(*outer));
+}
 
 namespace {
 

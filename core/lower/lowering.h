@@ -23,6 +23,11 @@ struct UnsupportedOp {
     std::vector<std::vector<UnsupportedInput>> inputs;
 };
 
+class LowerContext;
+// Translates the nodes of a nested IR block (a control-flow body) with the context's current
+// builder, as the top-level nodes are; the current node is restored afterwards.
+void translateNodes(LowerContext& ctx, const std::vector<ir::Node*>& nodes);
+
 // Every source op without a translator, each listed once with all its occurrences. Without a
 // table: the built-in translators and built-in composites.
 std::vector<UnsupportedOp> findUnsupportedOps(const ir::Graph& graph);

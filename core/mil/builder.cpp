@@ -47,9 +47,15 @@ Value* Builder::constFloats(const std::vector<float>& v, const std::string& name
 }
 
 std::vector<Value*> Builder::add(const std::string& type, std::vector<OpInput> inputs, const std::string& nameHint) {
+    return addWithBlocks(type, std::move(inputs), {}, nameHint);
+}
+
+std::vector<Value*> Builder::addWithBlocks(const std::string& type, std::vector<OpInput> inputs,
+                                           std::vector<std::unique_ptr<Block>> blocks, const std::string& nameHint) {
     auto op = std::make_unique<Operation>();
     op->type = type;
     op->inputs = std::move(inputs);
+    op->blocks = std::move(blocks);
     op->prov = prov_;
     op->name = program_.uniqueName(nameHint);
     verifyOp(*op, target_);

@@ -35,6 +35,10 @@ public:
     Value* add1(const std::string& type, std::vector<OpInput> inputs, const std::string& nameHint) {
         return add(type, std::move(inputs), nameHint).front();
     }
+    // Adds an op with nested blocks (cond, while_loop), built beforehand: its type inference reads
+    // the blocks' outputs.
+    std::vector<Value*> addWithBlocks(const std::string& type, std::vector<OpInput> inputs,
+                                      std::vector<std::unique_ptr<Block>> blocks, const std::string& nameHint);
 
 private:
     Operation* insert(std::unique_ptr<Operation> op);

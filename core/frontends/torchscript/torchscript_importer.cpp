@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "common/error.h"
+#include "frontends/torchscript/torchvision_ops.h"
 #include "common/log.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/torchscript_graph.h"
@@ -36,7 +37,9 @@ const std::string kExportHint =
 torch::jit::Module loadOnCpu(const std::string& path) {
     try {
         // Storages saved from cuda:N are mapped to the CPU while reading, never touching CUDA.
-        return torch::jit::load(path, c10::Device(c10::kCPU));
+        return loadWithTorchvisionOps(path);
+    } catch (const Error&) {
+        throw;
     } catch (const std::exception& e) {
         throw Error(ErrorKind::Input, "libtorch " TORCH_VERSION " could not load the archive: " + libtorchMessage(e),
                     {path, ""},

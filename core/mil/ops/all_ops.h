@@ -20,6 +20,7 @@ void registerReductionOps(OpRegistry& r);
 void registerAttentionOps(OpRegistry& r);
 void registerImageResizingOps(OpRegistry& r);
 void registerConstexprOps(OpRegistry& r);
+void registerPaddingOps(OpRegistry& r);
 void registerRandomOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
@@ -39,6 +40,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerAttentionOps(r);
     registerImageResizingOps(r);
     registerConstexprOps(r);
+    registerPaddingOps(r);
     registerRandomOps(r);
 }
 

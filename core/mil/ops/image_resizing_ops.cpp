@@ -1,5 +1,6 @@
 // upsample_nearest_neighbor and upsample_bilinear: integer or fractional scale factors on the last
-// two dimensions. iOS16 adds half_pixel_centers to upsample_bilinear.
+// two dimensions. iOS16 adds half_pixel_centers to upsample_bilinear. resample: sampling an image at
+// given (x, y) coordinates; iOS16 and iOS17 widen the coordinate dtypes.
 #include <cmath>
 
 #include "mil/op_registry.h"
@@ -28,6 +29,37 @@ std::vector<TensorType> inferUpsample(const InferContext& ctx) {
     out[out.size() - 1] = scaled(ctx, "scale_factor_width", out[out.size() - 1]);
     return {TensorType{x.dtype, out}};
 }
+
+std::vector<TensorType> inferResample(const InferContext& ctx) {
+    const TensorType& x = ctx.type("x");
+    const TensorType& coords = ctx.type("coordinates");
+    if (x.rank() != 4) ctx.fail("x must have rank 4 ([B, C, H, W]), got " + x.toString());
+    if (coords.rank() != 4) ctx.fail("coordinates must have rank 4 ([B, H, W, 2]), got " + coords.toString());
+    if (x.shape[0] != kUnknownDim && coords.shape[0] != kUnknownDim && x.shape[0] != coords.shape[0])
+        ctx.fail("x " + x.toString() + " and coordinates " + coords.toString() + " must have the same batch size");
+    if (coords.shape[3] != kUnknownDim && coords.shape[3] != 2)
+        ctx.fail("the last dimension of coordinates must be 2 (x, y), got " + coords.toString());
+    if (ctx.type("padding_value").dtype != x.dtype) ctx.fail("padding_value must have x's dtype");
+    const std::string sampling = ctx.stringValue("sampling_mode");
+    if (sampling != "bilinear" && sampling != "nearest") ctx.fail("sampling_mode must be bilinear or nearest");
+    const std::string padding = ctx.stringValue("padding_mode");
+    if (padding != "constant" && padding != "border" && padding != "reflection" && padding != "symmetric")
+        ctx.fail("padding_mode must be constant, border, reflection or symmetric");
+    const std::string mode = ctx.stringValue("coordinates_mode");
+    if (mode != "unnormalized" && mode != "normalized_minus_one_to_one" && mode != "normalized_zero_to_one")
+        ctx.fail("coordinates_mode must be unnormalized, normalized_minus_one_to_one or normalized_zero_to_one");
+    return {TensorType{x.dtype, {x.shape[0], x.shape[1], coords.shape[1], coords.shape[2]}}};
+}
+
+std::vector<InputDecl> resampleInputs(std::vector<DType> coordinateDtypes) {
+    return {{"x", false, false, false, kFloat},
+            {"coordinates", false, false, false, std::move(coordinateDtypes)},
+            {"sampling_mode", false, false, true, {DType::String}},
+            {"padding_mode", false, false, true, {DType::String}},
+            {"padding_value", false, false, true, kFloat},
+            {"coordinates_mode", false, false, true, {DType::String}},
+            {"align_corners", false, false, true, {DType::Bool}}};
+}
 }  // namespace
 
 void registerImageResizingOps(OpRegistry& r) {
@@ -43,6 +75,14 @@ void registerImageResizingOps(OpRegistry& r) {
     bilinear.push_back({"half_pixel_centers", true, false, true, {DType::Bool}});
     r.add({"upsample_bilinear", Target::iOS16, bilinear, inferUpsample,
            "enlarges the last two dimensions by scale factors with bilinear interpolation"});
+    const std::string resampleSummary = "samples an image at given (x, y) coordinates, bilinear or nearest";
+    r.add({"resample", Target::iOS15, resampleInputs({DType::Int32, DType::Float32}), inferResample, resampleSummary});
+    r.add({"resample", Target::iOS16, resampleInputs({DType::Int32, DType::Float16, DType::Float32}), inferResample,
+           resampleSummary});
+    r.add({"resample", Target::iOS17,
+           resampleInputs({DType::Int8, DType::UInt8, DType::Int16, DType::UInt16, DType::Int32, DType::Float16,
+                           DType::Float32}),
+           inferResample, resampleSummary});
 }
 
 }  // namespace cms::mil

@@ -27,13 +27,20 @@ const char* kReportHint = "this is a bug in the interpreter or an invalid packag
 }  // namespace
 
 struct Interpreter::Impl {
+    struct Step;
+    // The steps of one block, in order; nested blocks of control-flow ops have their own plans.
+    struct Plan {
+        std::vector<Step> steps;
+        std::vector<size_t> inputs, outputs;  // slots of the block's inputs and outputs
+    };
     struct Step {
         const mil::Operation* op = nullptr;
-        Kernel kernel = nullptr;
+        Kernel kernel = nullptr;      // null for control flow (cond, while_loop), run by the interpreter
         std::vector<size_t> inputs;   // slots, in op input order (lists flattened)
         std::vector<size_t> outputs;  // slots
-        std::vector<size_t> release;  // slots whose last reader is this step
+        std::vector<size_t> release;  // slots whose last reader is this step (top-level steps only)
         std::vector<std::string> outputNames;
+        std::vector<Plan> blocks;
     };
 
     package::PackageContents contents;
@@ -41,7 +48,7 @@ struct Interpreter::Impl {
     std::map<const mil::Value*, size_t> slotOf;
     std::vector<at::Tensor> prepared;  // constant slots filled at preparation, others empty
     std::vector<std::pair<std::string, size_t>> inputSlots, outputSlots;
-    std::vector<Step> steps;
+    Plan main;
 
     explicit Impl(package::PackageContents c) : contents(std::move(c)) {}
 
@@ -71,6 +78,12 @@ struct Interpreter::Impl {
         } catch (const std::exception& e) {
             opError(*s.op, std::string("failed: ") + firstLine(e.what()), kReportHint);
         }
+        conformOutputs(s, out);
+        return out;
+    }
+
+    // Brings results to the declared dtypes and checks them against the declared shapes.
+    static void conformOutputs(const Step& s, std::vector<at::Tensor>& out) {
         if (out.size() != s.op->outputs.size())
             opError(*s.op,
                     "produced " + std::to_string(out.size()) + " outputs, the package declares " +
@@ -89,7 +102,56 @@ struct Interpreter::Impl {
                             " but the package declares " + t.toString(),
                         "the converter's shape inference and the op's semantics disagree; please report the model");
         }
+    }
+
+    static bool scalarTrue(const Step& s, const at::Tensor& t) {
+        if (!t.defined() || t.numel() != 1) opError(*s.op, "its condition is not a single bool", kReportHint);
+        return t.item<bool>();
+    }
+
+    // Runs a nested block on `values` (shared slots) after binding its inputs; returns its outputs.
+    std::vector<at::Tensor> runBlock(const Plan& plan, const std::vector<at::Tensor>& args, std::vector<at::Tensor>& values) const {
+        for (size_t i = 0; i < plan.inputs.size(); ++i) values[plan.inputs[i]] = args.at(i);
+        runPlan(plan, values, nullptr, nullptr);
+        std::vector<at::Tensor> out;
+        for (size_t o : plan.outputs) out.push_back(values[o]);
         return out;
+    }
+
+    // cond and while_loop, as Core ML defines them: cond runs its first block when pred is true and
+    // its second otherwise; while_loop runs its condition block on the loop variables and, while it
+    // returns true, its body block, whose outputs become the next loop variables.
+    std::vector<at::Tensor> executeControlFlow(const Step& s, std::vector<at::Tensor>& values) const {
+        std::vector<at::Tensor> args;
+        for (size_t i : s.inputs) {
+            if (!values[i].defined()) opError(*s.op, "an input is used before it is computed", kReportHint);
+            args.push_back(values[i]);
+        }
+        std::vector<at::Tensor> out;
+        if (s.op->type == "cond") {
+            out = runBlock(s.blocks.at(scalarTrue(s, args.at(0)) ? 0 : 1), {}, values);
+        } else {
+            out = args;
+            while (scalarTrue(s, runBlock(s.blocks.at(0), out, values).at(0))) out = runBlock(s.blocks.at(1), out, values);
+        }
+        conformOutputs(s, out);
+        return out;
+    }
+
+    void runPlan(const Plan& plan, std::vector<at::Tensor>& values, const OpObserver* observer,
+                 std::vector<Tensor>* observed) const {
+        for (size_t index = 0; index < plan.steps.size(); ++index) {
+            const Step& s = plan.steps[index];
+            std::vector<at::Tensor> out = s.kernel ? execute(s, values) : executeControlFlow(s, values);
+            for (size_t i = 0; i < out.size(); ++i) values[s.outputs[i]] = std::move(out[i]);
+            if (observer && *observer) {
+                observed->clear();
+                for (size_t i = 0; i < s.outputs.size(); ++i)
+                    observed->push_back(fromRuntime(values[s.outputs[i]], s.op->outputs[i]->type.dtype));
+                (*observer)(OpEvent{index, s.op->type, s.op->name, s.op->prov, s.outputNames, *observed});
+            }
+            for (size_t r : s.release) values[r] = at::Tensor();
+        }
     }
 
     // String consts (pad types, modes) have no runtime tensor; kernels read them from the program.
@@ -101,17 +163,20 @@ struct Interpreter::Impl {
         return false;
     }
 
-    void prepare() {
-        const mil::Function& main = contents.program.main();
-        opset = main.opset;
-        for (const mil::Value* v : main.inputs) inputSlots.emplace_back(v->name, slot(v));
+    // Every slot a step reads, its nested blocks' reads and outputs included.
+    static void slotsRead(const Step& s, std::set<size_t>& out) {
+        out.insert(s.inputs.begin(), s.inputs.end());
+        for (const Plan& p : s.blocks) {
+            out.insert(p.outputs.begin(), p.outputs.end());
+            for (const Step& inner : p.steps) slotsRead(inner, out);
+        }
+    }
+
+    void compileBlock(const mil::Block& block, Plan& plan) {
         const KernelTable& table = kernelTable();
-        std::map<size_t, size_t> lastUse;  // slot -> step index
-        for (const auto& opPtr : main.body.ops) {
+        for (const mil::Value* v : block.inputs) plan.inputs.push_back(slot(v));
+        for (const auto& opPtr : block.ops) {
             const mil::Operation& op = *opPtr;
-            if (!op.blocks.empty())
-                opError(op, "control flow (nested blocks) cannot be run by the interpreter yet",
-                        "convert a model without data-dependent control flow (trace it instead of scripting)");
             if (op.type == "const") {
                 const mil::Value* out = op.output();
                 if (!out || !out->constValue) opError(op, "has no value", kReportHint);
@@ -119,20 +184,28 @@ struct Interpreter::Impl {
                 if (out->constValue->dtype() != DType::String) prepared[s] = toRuntime(*out->constValue);
                 continue;
             }
+            const bool controlFlow = op.type == "cond" || op.type == "while_loop";
             const auto kernel = table.find(op.type);
-            if (kernel == table.end())
+            if (!controlFlow && kernel == table.end())
                 opError(op, "the interpreter cannot run op type '" + op.type + "'",
                         "the interpreter has no kernel for this op type; verify the model on a Mac, or report "
                         "the op so it can be added");
+            if (controlFlow != !op.blocks.empty() || (controlFlow && op.blocks.size() != 2))
+                opError(op, "has " + std::to_string(op.blocks.size()) + " nested block(s), which this op type does not take",
+                        kReportHint);
             Step step;
             step.op = &op;
-            step.kernel = kernel->second;
+            step.kernel = controlFlow ? nullptr : kernel->second;
             for (const mil::OpInput& in : op.inputs)
                 for (const mil::Value* v : in.values) {
                     if (!slotOf.count(v))
                         opError(op, "reads " + v->name + ", which is not defined before it", kReportHint);
                     step.inputs.push_back(slot(v));
                 }
+            for (const auto& sub : op.blocks) {
+                step.blocks.emplace_back();
+                compileBlock(*sub, step.blocks.back());
+            }
             for (const mil::Value* v : op.outputs) {
                 step.outputs.push_back(slot(v));
                 step.outputNames.push_back(v->name);
@@ -143,18 +216,34 @@ struct Interpreter::Impl {
                 for (size_t i = 0; i < out.size(); ++i) prepared[step.outputs[i]] = out[i];
                 continue;
             }
-            for (size_t s : step.inputs)
-                if (!prepared[s].defined()) lastUse[s] = steps.size();
-            steps.push_back(std::move(step));
+            plan.steps.push_back(std::move(step));
         }
-        for (const mil::Value* v : main.body.outputs) {
-            if (!slotOf.count(v)) throw Error(ErrorKind::Package, "the main function returns " + v->name + ", which is never computed");
-            outputSlots.emplace_back(v->name, slot(v));
+        for (const mil::Value* v : block.outputs) {
+            if (!slotOf.count(v))
+                throw Error(ErrorKind::Package, std::string(&block == &contents.program.main().body ? "the main function" : "a block") +
+                                                    " returns " + v->name + ", which is never computed");
+            plan.outputs.push_back(slot(v));
+        }
+    }
+
+    void prepare() {
+        const mil::Function& fn = contents.program.main();
+        opset = fn.opset;
+        for (const mil::Value* v : fn.inputs) inputSlots.emplace_back(v->name, slot(v));
+        compileBlock(fn.body, main);
+        for (size_t i = 0; i < fn.body.outputs.size(); ++i) outputSlots.emplace_back(fn.body.outputs[i]->name, main.outputs[i]);
+        // Values are released after their last top-level reader; a control-flow step reads whatever its blocks read.
+        std::map<size_t, size_t> lastUse;  // slot -> step index
+        for (size_t index = 0; index < main.steps.size(); ++index) {
+            std::set<size_t> read;
+            slotsRead(main.steps[index], read);
+            for (size_t s : read)
+                if (!prepared[s].defined()) lastUse[s] = index;
         }
         std::set<size_t> kept;
         for (const auto& [name, s] : outputSlots) kept.insert(s);
         for (const auto& [s, step] : lastUse)
-            if (!kept.count(s)) steps[step].release.push_back(s);
+            if (!kept.count(s)) main.steps[step].release.push_back(s);
     }
 
     at::Tensor checkedInput(const std::string& name, const mil::TensorType& type, const Tensor& t) const {
@@ -218,18 +307,7 @@ std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tenso
         }
     }
     std::vector<Tensor> observed;
-    for (size_t index = 0; index < im.steps.size(); ++index) {
-        const Impl::Step& s = im.steps[index];
-        std::vector<at::Tensor> out = im.execute(s, values);
-        for (size_t i = 0; i < out.size(); ++i) values[s.outputs[i]] = std::move(out[i]);
-        if (options.observer) {
-            observed.clear();
-            for (size_t i = 0; i < s.outputs.size(); ++i)
-                observed.push_back(fromRuntime(values[s.outputs[i]], s.op->outputs[i]->type.dtype));
-            options.observer(OpEvent{index, s.op->type, s.op->name, s.op->prov, s.outputNames, observed});
-        }
-        for (size_t r : s.release) values[r] = at::Tensor();
-    }
+    im.runPlan(im.main, values, &options.observer, &observed);
     std::map<std::string, Tensor> result;
     for (size_t i = 0; i < im.outputSlots.size(); ++i) {
         const auto& [name, slot] = im.outputSlots[i];
@@ -255,7 +333,7 @@ std::vector<std::pair<std::string, mil::TensorType>> Interpreter::outputTypes() 
 }
 
 std::vector<std::string> Interpreter::supportedOps() {
-    std::vector<std::string> names = {"const"};
+    std::vector<std::string> names = {"const", "cond", "while_loop"};
     for (const auto& [name, kernel] : kernelTable()) names.push_back(name);
     return names;
 }

@@ -110,6 +110,7 @@ const KernelTable& kernelTable() {
         registerAttentionKernels(t);
         registerConstexprKernels(t);
         registerImageResizingKernels(t);
+        registerPaddingKernels(t);
         registerRandomKernels(t);
         return t;
     }();

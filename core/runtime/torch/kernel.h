@@ -71,6 +71,7 @@ void registerReductionKernels(KernelTable& t);
 void registerAttentionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);
 void registerImageResizingKernels(KernelTable& t);
+void registerPaddingKernels(KernelTable& t);
 void registerRandomKernels(KernelTable& t);
 
 const KernelTable& kernelTable();

@@ -1,7 +1,8 @@
 // upsample_nearest_neighbor and upsample_bilinear as separable 1-D resampling of the last two
 // dimensions: each output position reads the input at a source coordinate given by Core ML's
 // sampling rule, so every mode (integer or fractional scale, aligned corners, half-pixel centers)
-// runs through the same code.
+// runs through the same code. resample reads the four (or one nearest) pixels around each
+// coordinate, with out-of-image pixels taken from the padding Core ML describes.
 #include <algorithm>
 #include <cmath>
 
@@ -77,11 +78,66 @@ Tensors upsampleBilinear(const KernelContext& c) {
     }
     return {y.contiguous()};
 }
+// Pixel indices outside [0, n) mapped by a resample padding mode; `valid` is false where the pixel
+// takes the constant padding value.
+at::Tensor padIndex(const at::Tensor& i, int64_t n, const std::string& mode, at::Tensor& valid) {
+    valid = (i >= 0).logical_and(i < n);
+    if (mode == "constant" || mode == "border") return i.clamp(0, n - 1);
+    if (n == 1) return at::zeros_like(i);
+    if (mode == "reflection") {  // |1 2 3| -> 2 3 2 1 2 3 2 1 2: mirrored at the edge pixels
+        const at::Tensor m = at::remainder(i.abs(), 2 * (n - 1));
+        return at::where(m >= n, 2 * (n - 1) - m, m);
+    }
+    // symmetric: |1 2 3| -> 3 2 1 1 2 3 3 2 1: mirrored beyond the edge pixels
+    const at::Tensor m = at::remainder(i, 2 * n);
+    return at::where(m >= n, 2 * n - 1 - m, m);
+}
+
+// Input pixel coordinate of a coordinate given in `mode`, for an axis of n pixels.
+at::Tensor toPixels(const at::Tensor& v, int64_t n, const std::string& mode, bool alignCorners) {
+    const double size = static_cast<double>(n);
+    if (mode == "unnormalized") return v;
+    if (mode == "normalized_minus_one_to_one")
+        return alignCorners ? (v + 1.0) * 0.5 * (size - 1.0) : ((v + 1.0) * size - 1.0) * 0.5;
+    return alignCorners ? v * (size - 1.0) : v * size - 0.5;  // normalized_zero_to_one
+}
+
+Tensors resample(const KernelContext& c) {
+    const at::Tensor x = c.in("x");
+    const at::Tensor coords = c.in("coordinates").to(at::kFloat);
+    const std::string sampling = c.str("sampling_mode"), padding = c.str("padding_mode");
+    const std::string mode = c.str("coordinates_mode");
+    const bool alignCorners = c.boolOr("align_corners", false);
+    const double padValue = c.floatValue("padding_value");
+    const int64_t batch = x.size(0), channels = x.size(1), h = x.size(2), w = x.size(3);
+    const int64_t oh = coords.size(1), ow = coords.size(2);
+    const at::Tensor px = toPixels(coords.select(3, 0), w, mode, alignCorners).to(at::kDouble);
+    const at::Tensor py = toPixels(coords.select(3, 1), h, mode, alignCorners).to(at::kDouble);
+    const at::Tensor flat = x.reshape({batch, channels, h * w});
+    // The value of pixel (iy, ix) per output position, padding applied.
+    auto pixel = [&](const at::Tensor& iy, const at::Tensor& ix) {
+        at::Tensor vy, vx;
+        const at::Tensor my = padIndex(iy, h, padding, vy), mx = padIndex(ix, w, padding, vx);
+        const at::Tensor index = (my * w + mx).reshape({batch, 1, oh * ow}).expand({batch, channels, oh * ow});
+        at::Tensor v = flat.gather(2, index).reshape({batch, channels, oh, ow});
+        if (padding == "constant")
+            v = at::where(vy.logical_and(vx).unsqueeze(1), v, at::scalar_tensor(padValue, v.options()));
+        return v;
+    };
+    if (sampling == "nearest") return {pixel(at::round(py).to(at::kLong), at::round(px).to(at::kLong)).contiguous()};
+    const at::Tensor fy = at::floor(py), fx = at::floor(px);
+    const at::Tensor wy = (py - fy).to(at::kFloat).unsqueeze(1), wx = (px - fx).to(at::kFloat).unsqueeze(1);
+    const at::Tensor y0 = fy.to(at::kLong), x0 = fx.to(at::kLong);
+    const at::Tensor top = pixel(y0, x0) * (1 - wx) + pixel(y0, x0 + 1) * wx;
+    const at::Tensor bottom = pixel(y0 + 1, x0) * (1 - wx) + pixel(y0 + 1, x0 + 1) * wx;
+    return {(top * (1 - wy) + bottom * wy).contiguous()};
+}
 }  // namespace
 
 void registerImageResizingKernels(KernelTable& t) {
     t["upsample_nearest_neighbor"] = upsampleNearest;
     t["upsample_bilinear"] = upsampleBilinear;
+    t["resample"] = resample;
 }
 
 }  // namespace cms::runtime

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "frontends/torchscript/torchvision_ops.h"
 #include "runtime/torch/kernel.h"
 
 namespace cms::runtime {
@@ -128,7 +129,7 @@ struct TorchScriptRunner::Impl {
 TorchScriptRunner::TorchScriptRunner(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
     try {
-        impl_->module = jit::load(path, c10::Device(c10::kCPU));
+        impl_->module = frontends::loadWithTorchvisionOps(path);
         impl_->module.eval();
         jit::freeze_module_inplace(&impl_->module);
         impl_->forward = impl_->module.get_method("forward").graph();
