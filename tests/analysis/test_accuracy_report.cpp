@@ -1,6 +1,5 @@
 // End to end: converted packages, run by the interpreter, against libtorch running the source
-// model. The foundation's torchvision models: fp32 max relative error <= 1e-4, fp16 SNR >= 40 dB (or within 1 dB
-// of PyTorch's own fp16 emulation where that is below 40 dB). Op fixtures: every
+// model. The foundation's torchvision models: fp32 max relative error <= 1e-4, fp16 SNR >= 40 dB. Op fixtures: every
 // op the converter lowers agrees with libtorch in fp32 (tight) and fp16 (loose).
 #include <QDir>
 #include <QFile>
@@ -75,16 +74,14 @@ private slots:
         QVERIFY(m32.top1Agrees.value());
         QVERIFY(fp32.passed);
 
-        // fp16 on the fixture's own input, against PyTorch's fp16 emulation of the same model on it
-        // (gen_torchvision_fp16.py: one fp16 rounding per ATen op, the most favourable fp16 arithmetic).
-        // 40 dB is required wherever that emulation reaches 40 dB. Some random-weight fixtures lose more
-        // than that to fp16 in PyTorch itself (resnet50 33.3 dB, mobilenet_v2 37.2, regnet_y_400mf 37.3,
-        // shufflenet_v2_x1_0 38.7): these must come within 1 dB of it.
+        // fp16 on the fixture's own input. PyTorch's own fp16 emulation of the same model
+        // (gen_torchvision_fp16.py: one fp16 rounding per ATen op) is printed beside it, as the yardstick
+        // for what fp16 arithmetic can keep of this model (gen_torchvision.py says why the fixtures'
+        // residual branches are damped: without it no fp16 arithmetic reaches 40 dB on random weights).
         QFile emulation(QString::fromStdString(test::testModel("tv_" + model.toStdString() + ".fp16.json")));
         QVERIFY(emulation.open(QIODevice::ReadOnly));
         const double emulatedDb = QJsonDocument::fromJson(emulation.readAll()).object()["snr_db"].toDouble();
-        QVERIFY(emulatedDb > 20.0);
-        const double requiredDb = emulatedDb >= 40.0 ? 40.0 : emulatedDb - 1.0;
+        const double requiredDb = 40.0;
         o.packagePath = convert(pt, in, Precision::Float16, dir.path("fp16.mlpackage"));
         o.perLayer = true;
         o.inputFiles = {test::testModel("tv_" + model.toStdString() + ".input.npy")};
