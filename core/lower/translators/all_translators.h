@@ -24,6 +24,8 @@ void registerPaddingTranslators(TranslatorTable& t);
 void registerNnFunctionalTranslators(TranslatorTable& t);
 void registerPatchTranslators(TranslatorTable& t);
 void registerTorchvisionTranslators(TranslatorTable& t);
+void registerRecurrentTranslators(TranslatorTable& t);
+void registerControlFlowTranslators(TranslatorTable& t);
 void registerLinalgTranslators(TranslatorTable& t);
 void registerAttentionTranslators(TranslatorTable& t);
 void registerLossTranslators(TranslatorTable& t);
@@ -51,6 +53,8 @@ inline void registerAllTranslators(TranslatorTable& t) {
     registerNnFunctionalTranslators(t);
     registerPatchTranslators(t);
     registerTorchvisionTranslators(t);
+    registerRecurrentTranslators(t);
+    registerControlFlowTranslators(t);
     registerLinalgTranslators(t);
     registerAttentionTranslators(t);
     registerLossTranslators(t);

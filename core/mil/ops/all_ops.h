@@ -21,6 +21,8 @@ void registerAttentionOps(OpRegistry& r);
 void registerImageResizingOps(OpRegistry& r);
 void registerConstexprOps(OpRegistry& r);
 void registerPaddingOps(OpRegistry& r);
+void registerRecurrentOps(OpRegistry& r);
+void registerControlFlowOps(OpRegistry& r);
 void registerRandomOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
@@ -41,6 +43,8 @@ inline void registerAllOps(OpRegistry& r) {
     registerImageResizingOps(r);
     registerConstexprOps(r);
     registerPaddingOps(r);
+    registerRecurrentOps(r);
+    registerControlFlowOps(r);
     registerRandomOps(r);
 }
 

@@ -111,6 +111,7 @@ const KernelTable& kernelTable() {
         registerConstexprKernels(t);
         registerImageResizingKernels(t);
         registerPaddingKernels(t);
+        registerRecurrentKernels(t);
         registerRandomKernels(t);
         return t;
     }();

@@ -72,6 +72,7 @@ void registerAttentionKernels(KernelTable& t);
 void registerConstexprKernels(KernelTable& t);
 void registerImageResizingKernels(KernelTable& t);
 void registerPaddingKernels(KernelTable& t);
+void registerRecurrentKernels(KernelTable& t);
 void registerRandomKernels(KernelTable& t);
 
 const KernelTable& kernelTable();
