@@ -28,9 +28,10 @@ QString describeFailure(std::exception_ptr failure, bool* cancelled) {
     }
 }
 
-// Lowers the graph only to learn its tensor shapes (lowering writes them back into the graph); the
-// program itself is discarded. Returns why shapes are missing, or nothing.
-QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, const CancelToken& token) {
+// Lowers and optimises the graph as a conversion would (lowering writes tensor shapes back into the
+// graph) and keeps the program for the graph view. Returns why shapes are missing, or nothing.
+QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, const CancelToken& token,
+                       std::shared_ptr<const mil::Program>* program) {
     if (settings.inputs.empty() || settings.inputs.size() != graph.inputNames.size())
         return QObject::tr("tensor shapes appear once every input has a shape (Inputs table or settings file)");
     for (const InputSpec& in : settings.inputs)
@@ -38,7 +39,7 @@ QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, con
     try {
         ConversionSettings complete = completeSettings(graph, settings);
         token.throwIfCancelled();
-        lower::lowerGraph(graph, complete);
+        *program = std::make_shared<const mil::Program>(buildProgram(graph, complete, nullptr, {}, &token));
         return {};
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Cancelled) throw;
@@ -52,6 +53,7 @@ QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, con
 
 ConversionRunner::ConversionRunner(QObject* parent) : QObject(parent) {
     qRegisterMetaType<cms::ui::ModelInfo>();
+    qRegisterMetaType<cms::ui::PackageInfo>();
     qRegisterMetaType<cms::ConversionReport>();
     qRegisterMetaType<cms::Stage>();
 }
@@ -89,7 +91,7 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
     start([this, path, shapeSettings](const CancelToken& token) {
         auto graph = std::make_shared<ir::Graph>(importModel(path.toStdString()));
         ModelInfo info;
-        info.graphNote = annotateShapes(*graph, shapeSettings, token);
+        info.graphNote = annotateShapes(*graph, shapeSettings, token, &info.program);
         info.graph = graph;
         info.path = path;
         for (const auto& n : graph->inputNames) info.inputNames << QString::fromStdString(n);
@@ -97,6 +99,20 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
         for (const auto& w : graph->warnings) info.warnings << QString::fromStdString(w);
         info.nodeCount = int(graph->nodeCount());
         QMetaObject::invokeMethod(this, [this, info] { emit modelOpened(info); }, Qt::QueuedConnection);
+    });
+}
+
+void ConversionRunner::openPackage(const QString& path) {
+    if (busy()) return;
+    start([this, path](const CancelToken&) {
+        auto contents = std::make_shared<const package::PackageContents>(package::readPackage(path.toStdString()));
+        PackageInfo info;
+        info.path = path;
+        info.contents = contents;
+        info.program = std::shared_ptr<const mil::Program>(contents, &contents->program);
+        if (contents->provenance.empty())
+            info.note = tr("no provenance sidecar (not written by this studio): ops are not grouped by module");
+        QMetaObject::invokeMethod(this, [this, info] { emit packageOpened(info); }, Qt::QueuedConnection);
     });
 }
 

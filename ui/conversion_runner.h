@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "converter.h"
+#include "package/package.h"
 
 namespace cms::ui {
 
@@ -19,10 +20,21 @@ struct ModelInfo {
     // every input a shape and lowering succeeded; graphNote says why shapes are missing otherwise.
     std::shared_ptr<const ir::Graph> graph;
     QString graphNote;
+    // The ML Program converted from the graph (lowered and optimised with the settings' precision) when
+    // lowering succeeded: the graph view shows it beside the source graph, linked op by op.
+    std::shared_ptr<const mil::Program> program;
     QStringList inputNames;
     QStringList outputNames;
     QStringList warnings;
     int nodeCount = 0;
+};
+
+// A package opened from disk for inspection.
+struct PackageInfo {
+    QString path;
+    std::shared_ptr<const package::PackageContents> contents;
+    std::shared_ptr<const mil::Program> program;  // contents->program, for GraphView::showProgramOnly
+    QString note;                                 // e.g. that the package has no provenance sidecar
 };
 
 class ConversionRunner : public QObject {
@@ -35,6 +47,8 @@ public:
     // Imports the model (interface and graph) and, when `shapeSettings` gives its inputs shapes,
     // lowers it so the graph carries tensor shapes. Emits modelOpened or failed.
     void openModel(const QString& path, const ConversionSettings& shapeSettings = {});
+    // Reads an .mlpackage folder (model, weights, our provenance sidecar). Emits packageOpened or failed.
+    void openPackage(const QString& path);
     // Runs the whole conversion. Emits progress, then converted or failed (cancelled included).
     void convert(const ConversionSettings& settings);
     void cancel();
@@ -43,6 +57,7 @@ public:
 
 signals:
     void modelOpened(const cms::ui::ModelInfo& info);
+    void packageOpened(const cms::ui::PackageInfo& info);
     void progress(cms::Stage stage, double fraction, const QString& message);
     void converted(const cms::ConversionReport& report);
     void failed(const QString& message, bool cancelled);
@@ -57,5 +72,6 @@ private:
 }  // namespace cms::ui
 
 Q_DECLARE_METATYPE(cms::ui::ModelInfo)
+Q_DECLARE_METATYPE(cms::ui::PackageInfo)
 Q_DECLARE_METATYPE(cms::ConversionReport)
 Q_DECLARE_METATYPE(cms::Stage)

@@ -74,7 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(shapeTimer_, &QTimer::timeout, this, &MainWindow::refreshShapes);
     connect(inputs_, &QTableWidget::itemChanged, this, &MainWindow::scheduleShapeRefresh);
     connect(shapeRunner_, &ConversionRunner::modelOpened, this, [this](const ModelInfo& info) {
-        if (info.path == modelPath_) graphView_->setGraph(info.graph, info.graphNote);
+        if (info.path == modelPath_) graphView_->setGraph(info.graph, info.graphNote, info.program);
     });
     onBusyChanged(false);
 }
@@ -225,7 +225,7 @@ void MainWindow::openModel(const QString& path) {
 void MainWindow::onModelOpened(const ModelInfo& info) {
     model_ = info;
     modelPath_ = info.path;
-    graphView_->setGraph(info.graph, info.graphNote);
+    graphView_->setGraph(info.graph, info.graphNote, info.program);
     defaults_ = ConversionSettings{};
     QStringList notes;
     const QString sidecar = sidecarSettingsPath(info.path);

@@ -24,6 +24,14 @@ std::string edgeLabel(const ir::Value* v) {
     return shapeToString(v->shape);
 }
 
+// "1x64x56x56"; a dimension known only at run time reads "?". Scalars have no label.
+std::string programEdgeLabel(const mil::TensorType& t) {
+    std::string out;
+    for (size_t i = 0; i < t.shape.size(); ++i)
+        out += (i ? "x" : "") + (t.shape[i] == mil::kUnknownDim ? std::string("?") : std::to_string(t.shape[i]));
+    return out;
+}
+
 // Every proper prefix and the path itself: "a.b" -> {"a", "a.b"}.
 std::vector<std::string> pathPrefixes(const std::string& path) {
     std::vector<std::string> out;
@@ -48,13 +56,25 @@ int VisibleGraph::itemOfGroup(int groupId) const {
     return -1;
 }
 
-GraphViewModel::GraphViewModel(const ir::Graph& graph) : graph_(graph) {
-    build();
+const ir::Provenance* DisplayNode::provenance() const {
+    if (source) return &source->prov;
+    if (op) return &op->prov;
+    return nullptr;
+}
+
+GraphViewModel::GraphViewModel(const ir::Graph& graph) : graph_(&graph) {
+    buildFromGraph();
+    finishTotals();
     expanded_.assign(groups_.size(), nodes_.size() <= kCollapseThreshold);
     expanded_[kRootGroup] = true;
 }
 
-bool GraphViewModel::isFolded(const ir::Node* n) const { return isPacking(n); }
+GraphViewModel::GraphViewModel(const mil::Program& program) : program_(&program) {
+    buildFromProgram();
+    finishTotals();
+    expanded_.assign(groups_.size(), nodes_.size() <= kCollapseThreshold);
+    expanded_[kRootGroup] = true;
+}
 
 int GraphViewModel::findGroup(const std::string& path) const {
     for (const Group& g : groups_)
@@ -62,37 +82,41 @@ int GraphViewModel::findGroup(const std::string& path) const {
     return -1;
 }
 
-void GraphViewModel::build() {
-    const ir::Block& top = graph_.top();
-    std::vector<const ir::Node*> shown;
-    for (const ir::Node* n : top.nodes)
-        if (!isFolded(n)) shown.push_back(n);
-
-    // A module path becomes a group when it holds at least two ops and has structure: nested
+std::vector<std::pair<int, std::string>> GraphViewModel::placeInGroups(
+    const std::vector<const ir::Provenance*>& provs, const std::vector<std::vector<int>>& producers) {
+    // What one source node became: several MIL ops lowered from one node count as one, so a module
+    // gets the same group in the ML Program view as in the source graph.
+    const auto sourceKey = [&](size_t i) {
+        const ir::Provenance& p = *provs[i];
+        if (p.sourceNode >= 0) return std::to_string(p.sourceNode);
+        if (graph_) return "#" + std::to_string(i);  // every source node is its own
+        return p.modulePath + "|" + p.sourceOp + "|" + std::to_string(p.line);
+    };
+    // A module path becomes a group when it holds at least two source ops and has structure: nested
     // modules, or ops feeding each other. A module called twice (one ReLU reused) or holding a
     // single op is drawn as ops of the enclosing group, named by its path.
-    std::map<std::string, size_t> total;
+    std::map<std::string, std::set<std::string>> sources;
     std::set<std::string> hasChildren;
-    std::map<std::string, std::set<const ir::Node*>> direct;
-    for (const ir::Node* n : shown) {
-        const auto prefixes = pathPrefixes(n->prov.modulePath);
-        for (size_t i = 0; i < prefixes.size(); ++i) {
-            ++total[prefixes[i]];
-            if (i + 1 < prefixes.size()) hasChildren.insert(prefixes[i]);
+    for (size_t i = 0; i < provs.size(); ++i) {
+        const auto prefixes = pathPrefixes(provs[i]->modulePath);
+        const std::string key = sourceKey(i);
+        for (size_t k = 0; k < prefixes.size(); ++k) {
+            sources[prefixes[k]].insert(key);
+            if (k + 1 < prefixes.size()) hasChildren.insert(prefixes[k]);
         }
-        if (!n->prov.modulePath.empty()) direct[n->prov.modulePath].insert(n);
     }
     std::set<std::string> internallyConnected;
-    for (const auto& [path, members] : direct) {
-        for (const ir::Node* n : members)
-            for (const ir::Value* v : n->inputs)
-                if (v->producer && members.count(v->producer)) internallyConnected.insert(path);
+    for (size_t i = 0; i < provs.size(); ++i) {
+        const std::string& path = provs[i]->modulePath;
+        if (path.empty()) continue;
+        for (int from : producers[i])
+            if (provs[size_t(from)]->modulePath == path && sourceKey(size_t(from)) != sourceKey(i))
+                internallyConnected.insert(path);
     }
     const auto isGroupPath = [&](const std::string& p) {
-        return total[p] >= 2 && (hasChildren.count(p) || internallyConnected.count(p));
+        return sources[p].size() >= 2 && (hasChildren.count(p) || internallyConnected.count(p));
     };
 
-    groups_.push_back(Group{});  // the root
     std::unordered_map<std::string, int> groupOfPath;
     const auto ensureGroup = [&](const std::string& path, int parent) {
         auto it = groupOfPath.find(path);
@@ -108,13 +132,47 @@ void GraphViewModel::build() {
         groupOfPath[path] = g.id;
         return g.id;
     };
+    std::vector<std::pair<int, std::string>> out;
+    for (const ir::Provenance* prov : provs) {
+        int group = kRootGroup;
+        std::string groupPath;
+        for (const std::string& prefix : pathPrefixes(prov->modulePath)) {
+            if (!isGroupPath(prefix)) continue;
+            group = ensureGroup(prefix, group);
+            groupPath = prefix;
+            if (groups_[group].moduleType.empty() && prefix == prov->modulePath)
+                groups_[group].moduleType = prov->moduleType;
+        }
+        out.emplace_back(group, groupPath);
+    }
+    return out;
+}
+
+void GraphViewModel::buildFromGraph() {
+    const ir::Graph& graph = *graph_;
+    const ir::Block& top = graph.top();
+    std::vector<const ir::Node*> shown;
+    for (const ir::Node* n : top.nodes)
+        if (!isPacking(n)) shown.push_back(n);
+
+    std::unordered_map<const ir::Node*, int> indexOf;
+    for (size_t i = 0; i < shown.size(); ++i) indexOf[shown[i]] = int(i);
+    std::vector<const ir::Provenance*> provs;
+    std::vector<std::vector<int>> producers(shown.size());
+    for (size_t i = 0; i < shown.size(); ++i) {
+        provs.push_back(&shown[i]->prov);
+        for (const ir::Value* v : shown[i]->inputs)
+            if (v->producer && indexOf.count(v->producer)) producers[i].push_back(indexOf[v->producer]);
+    }
+    groups_.push_back(Group{});  // the root
+    const auto placed = placeInGroups(provs, producers);
 
     std::unordered_map<const ir::Node*, int> displayOf;
     std::unordered_map<const ir::Value*, int> inputNodeOf;
     for (size_t i = 0; i < top.inputs.size(); ++i) {
         DisplayNode d;
         d.id = int(nodes_.size());
-        d.name = i < graph_.inputNames.size() ? graph_.inputNames[i] : top.inputs[i]->name;
+        d.name = i < graph.inputNames.size() ? graph.inputNames[i] : top.inputs[i]->name;
         d.label = d.name;
         d.kind = "input";
         d.family = OpFamily::Input;
@@ -123,16 +181,9 @@ void GraphViewModel::build() {
         groups_[kRootGroup].nodes.push_back(d.id);
         nodes_.push_back(d);
     }
-    for (const ir::Node* n : shown) {
-        int group = kRootGroup;
-        std::string groupPath;
-        for (const std::string& prefix : pathPrefixes(n->prov.modulePath)) {
-            if (!isGroupPath(prefix)) continue;
-            group = ensureGroup(prefix, group);
-            groupPath = prefix;
-            if (groups_[group].moduleType.empty() && prefix == n->prov.modulePath)
-                groups_[group].moduleType = n->prov.moduleType;
-        }
+    for (size_t i = 0; i < shown.size(); ++i) {
+        const ir::Node* n = shown[i];
+        const auto& [group, groupPath] = placed[i];
         DisplayNode d;
         d.id = int(nodes_.size());
         d.kind = n->kind;
@@ -156,7 +207,7 @@ void GraphViewModel::build() {
     for (size_t i = 0; i < top.outputs.size(); ++i) {
         DisplayNode d;
         d.id = int(nodes_.size());
-        d.name = i < graph_.outputNames.size() ? graph_.outputNames[i] : top.outputs[i]->name;
+        d.name = i < graph.outputNames.size() ? graph.outputNames[i] : top.outputs[i]->name;
         d.label = d.name;
         d.kind = "output";
         d.family = OpFamily::Output;
@@ -174,7 +225,7 @@ void GraphViewModel::build() {
             return;
         }
         if (!v->producer) return;  // a constant: an attribute of the consumer
-        if (isFolded(v->producer)) {
+        if (isPacking(v->producer)) {
             auto& folded = nodes_[to].folded;
             if (std::find(folded.begin(), folded.end(), v->producer) == folded.end()) folded.push_back(v->producer);
             for (const ir::Value* element : v->producer->inputs) connect(element, to);
@@ -188,7 +239,95 @@ void GraphViewModel::build() {
         for (const ir::Value* v : n->inputs) connect(v, displayOf[n]);
     for (size_t i = 0; i < top.outputs.size(); ++i)
         connect(top.outputs[i], int(nodes_.size() - top.outputs.size() + i));
+}
 
+void GraphViewModel::buildFromProgram() {
+    const auto fn = program_->functions.find("main");
+    if (fn == program_->functions.end()) {
+        groups_.push_back(Group{});
+        return;
+    }
+    const mil::Function& main = fn->second;
+    std::vector<const mil::Operation*> shown;
+    for (const auto& op : main.body.ops)
+        if (op->type != "const") shown.push_back(op.get());
+
+    std::unordered_map<const mil::Operation*, int> indexOf;
+    for (size_t i = 0; i < shown.size(); ++i) indexOf[shown[i]] = int(i);
+    std::vector<const ir::Provenance*> provs;
+    std::vector<std::vector<int>> producers(shown.size());
+    for (size_t i = 0; i < shown.size(); ++i) {
+        provs.push_back(&shown[i]->prov);
+        for (const mil::OpInput& in : shown[i]->inputs)
+            for (const mil::Value* v : in.values)
+                if (v && v->producer && indexOf.count(v->producer)) producers[i].push_back(indexOf[v->producer]);
+    }
+    groups_.push_back(Group{});
+    const auto placed = placeInGroups(provs, producers);
+
+    std::unordered_map<const mil::Value*, int> inputNodeOf;
+    for (const mil::Value* v : main.inputs) {
+        DisplayNode d;
+        d.id = int(nodes_.size());
+        d.name = d.label = v->name;
+        d.kind = "input";
+        d.family = OpFamily::Input;
+        d.programValue = v;
+        inputNodeOf[v] = d.id;
+        groups_[kRootGroup].nodes.push_back(d.id);
+        nodes_.push_back(d);
+    }
+    std::unordered_map<const mil::Operation*, int> displayOf;
+    for (size_t i = 0; i < shown.size(); ++i) {
+        const mil::Operation* op = shown[i];
+        const auto& [group, groupPath] = placed[i];
+        DisplayNode d;
+        d.id = int(nodes_.size());
+        d.kind = op->type;
+        d.family = opFamily(op->type);
+        d.group = group;
+        d.op = op;
+        const std::string& path = op->prov.modulePath;
+        // Several MIL ops may come from one module: the op type keeps their names apart.
+        d.name = path.empty() ? op->type : path + "/" + op->type;
+        d.label = path == groupPath ? op->type : path.substr(groupPath.empty() ? 0 : groupPath.size() + 1);
+        displayOf[op] = d.id;
+        groups_[group].nodes.push_back(d.id);
+        nodes_.push_back(d);
+    }
+    const size_t firstOutput = nodes_.size();
+    for (const mil::Value* v : main.body.outputs) {
+        DisplayNode d;
+        d.id = int(nodes_.size());
+        d.name = d.label = v->name;
+        d.kind = "output";
+        d.family = OpFamily::Output;
+        d.programValue = v;
+        groups_[kRootGroup].nodes.push_back(d.id);
+        nodes_.push_back(d);
+    }
+
+    std::set<std::tuple<int, int, const mil::Value*>> seen;
+    const auto connect = [&](const mil::Value* v, int to) {
+        int from = -1;
+        if (const auto it = inputNodeOf.find(v); it != inputNodeOf.end()) from = it->second;
+        else if (v->producer && displayOf.count(v->producer)) from = displayOf[v->producer];
+        if (from < 0 || !seen.insert({from, to, v}).second) return;  // consts are attributes of the consumer
+        DisplayEdge e;
+        e.from = from;
+        e.to = to;
+        e.programValue = v;
+        e.label = programEdgeLabel(v->type);
+        edges_.push_back(e);
+    };
+    for (const mil::Operation* op : shown)
+        for (const mil::OpInput& in : op->inputs)
+            for (const mil::Value* v : in.values)
+                if (v) connect(v, displayOf[op]);
+    for (size_t i = 0; i < main.body.outputs.size(); ++i) connect(main.body.outputs[i], int(firstOutput + i));
+}
+
+void GraphViewModel::finishTotals() {
     // Totals bottom-up: children always have larger ids than their parents.
     for (int g = int(groups_.size()) - 1; g >= 0; --g) {
         groups_[g].totalNodes += groups_[g].nodes.size();

@@ -1,8 +1,9 @@
 #pragma once
-// What the graph view draws, built from an ir::Graph: display nodes grouped by module path
-// (groups nest like `layer1` > `layer1.0`), with constants and list/tuple packing folded into
-// their consumers, edges labelled with tensor shapes where lowering wrote them back, and a
-// collapse state per group. visibleGraph() is what a layout engine should place.
+// What the graph view draws, built from an ir::Graph or from a converted ML Program: display nodes
+// grouped by module path (groups nest like `layer1` > `layer1.0`; MIL ops by the provenance lowering
+// stamped on them), with constants and list/tuple packing folded into their consumers, edges labelled
+// with tensor shapes where known, and a collapse state per group. visibleGraph() is what a layout
+// engine should place.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/tensor.h"
 #include "graphview/op_family.h"
 #include "ir/graph.h"
+#include "mil/program.h"
 
 namespace cms::graphview {
 
@@ -19,12 +21,16 @@ struct DisplayNode {
     int id = 0;
     std::string name;   // searchable identity: "layer4.1.conv2", or "layer1.0/add" for a group's own ops
     std::string label;  // short box text: "conv2" or "add"
-    std::string kind;   // source op kind; "input"/"output" for graph interface nodes
+    std::string kind;   // source op kind or MIL op type; "input"/"output" for graph interface nodes
     OpFamily family = OpFamily::Other;
     int group = kRootGroup;            // innermost enclosing group
     const ir::Node* source = nullptr;  // null for interface nodes
     const ir::Value* interfaceValue = nullptr;  // the graph input/output an interface node stands for
     std::vector<const ir::Node*> folded;        // list/tuple nodes merged into this one
+    const mil::Operation* op = nullptr;          // ML Program view: the MIL op (null for interface nodes)
+    const mil::Value* programValue = nullptr;    // ML Program view: the function input/output shown
+    // Where the op came from (the source node's or the MIL op's provenance); null for interface nodes.
+    const ir::Provenance* provenance() const;
 };
 
 struct DisplayEdge {
@@ -32,6 +38,7 @@ struct DisplayEdge {
     int to = 0;
     const ir::Value* value = nullptr;  // the tensor (or other value) flowing along it
     std::string label;                 // "1x64x56x56" when the shape is known, else empty
+    const mil::Value* programValue = nullptr;  // ML Program view: the value flowing along it
 };
 
 struct Group {
@@ -71,13 +78,19 @@ public:
     static constexpr size_t kCollapseThreshold = 60;
 
     explicit GraphViewModel(const ir::Graph& graph);
+    // The program's main function: `const` ops are folded into their consumers (the inspector shows
+    // them), ops grouped by their provenance's module path.
+    explicit GraphViewModel(const mil::Program& program);
+
+    bool isProgram() const { return program_ != nullptr; }
+    const mil::Program* program() const { return program_; }
 
     const std::vector<DisplayNode>& nodes() const { return nodes_; }
     const std::vector<DisplayEdge>& edges() const { return edges_; }
     const std::vector<Group>& groups() const { return groups_; }
     const Group& group(int id) const { return groups_.at(id); }
     int findGroup(const std::string& path) const;  // -1 when absent
-    const ir::Graph& graph() const { return graph_; }
+    const ir::Graph* graph() const { return graph_; }  // null in the ML Program view
 
     bool expanded(int group) const { return expanded_.at(group); }
     void setExpanded(int group, bool expanded);
@@ -94,10 +107,15 @@ public:
     std::vector<int> search(const std::string& text) const;
 
 private:
-    void build();
-    bool isFolded(const ir::Node* n) const;
+    void buildFromGraph();
+    void buildFromProgram();
+    // Creates the groups for ops with these provenances and returns each op's group and path.
+    std::vector<std::pair<int, std::string>> placeInGroups(const std::vector<const ir::Provenance*>& provs,
+                                                           const std::vector<std::vector<int>>& producers);
+    void finishTotals();
 
-    const ir::Graph& graph_;
+    const ir::Graph* graph_ = nullptr;
+    const mil::Program* program_ = nullptr;
     std::vector<DisplayNode> nodes_;
     std::vector<DisplayEdge> edges_;
     std::vector<Group> groups_;

@@ -1,6 +1,7 @@
 #include "graphview/node_details.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "graphview/op_arguments.h"
 
@@ -58,8 +59,73 @@ void collectWeights(const ir::Value* v, std::vector<WeightSummary>& out) {
 
 }  // namespace
 
+std::string describeProgramType(const mil::TensorType& t) {
+    std::string dims;
+    for (size_t i = 0; i < t.shape.size(); ++i)
+        dims += (i ? "x" : "") + (t.shape[i] == mil::kUnknownDim ? std::string("?") : std::to_string(t.shape[i]));
+    return dtypeName(t.dtype) + (t.shape.empty() ? " scalar" : " " + dims);
+}
+
+namespace {
+
+// Constants with more elements than this are weights (summarised), smaller ones are printed.
+constexpr int64_t kPrintedConstElements = 16;
+
+std::string constToString(const Tensor& t) {
+    if (t.dtype() == DType::String || t.dtype() == DType::Bool || !(isFloat(t.dtype()) || isInteger(t.dtype())))
+        return describeProgramType({t.dtype(), t.shape()});
+    const std::vector<double> values = t.toDoubles();
+    std::string out = t.shape().empty() ? "" : "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", values[i]);
+        out += (i ? ", " : "") + std::string(buf);
+    }
+    return out + (t.shape().empty() ? "" : "]");
+}
+
+NodeDetails describeProgramOp(const DisplayNode& d) {
+    NodeDetails out;
+    out.title = d.name;
+    out.kind = d.kind;
+    out.family = opFamilyName(d.family);
+    if (d.programValue) {
+        PortDetails port{d.name, describeProgramType(d.programValue->type)};
+        (d.family == OpFamily::Input ? out.outputs : out.inputs).push_back(port);
+        return out;
+    }
+    const mil::Operation& op = *d.op;
+    out.milName = op.name;
+    out.modulePath = op.prov.modulePath;
+    out.moduleType = op.prov.moduleType;
+    out.sourceOp = op.prov.sourceOp;
+    out.file = op.prov.file;
+    out.line = op.prov.line;
+    for (const mil::OpInput& in : op.inputs) {
+        for (size_t i = 0; i < in.values.size(); ++i) {
+            const mil::Value* v = in.values[i];
+            if (!v) continue;
+            const std::string arg = in.values.size() > 1 ? in.name + "[" + std::to_string(i) + "]" : in.name;
+            if (v->isConst() && v->constValue->defined() && v->constValue->numel() > kPrintedConstElements &&
+                v->constValue->dtype() != DType::String) {
+                out.weights.push_back(summarizeWeight(v->name, *v->constValue));
+                out.attributes.push_back({arg, v->name});  // summarised under the weights
+            } else if (v->isConst() && v->constValue->defined()) {
+                out.attributes.push_back({arg, constToString(*v->constValue)});
+            } else {
+                out.inputs.push_back({arg + ": " + v->name, describeProgramType(v->type)});
+            }
+        }
+    }
+    for (const mil::Value* v : op.outputs) out.outputs.push_back({v->name, describeProgramType(v->type)});
+    return out;
+}
+
+}  // namespace
+
 NodeDetails describeNode(const GraphViewModel& model, int nodeId) {
     const DisplayNode& d = model.nodes().at(nodeId);
+    if (model.isProgram()) return describeProgramOp(d);
     NodeDetails out;
     out.title = d.name;
     out.kind = d.kind;

@@ -1,6 +1,6 @@
 #pragma once
-// What the inspector shows for one display node: op, attributes (constant inputs), input and
-// output types, provenance, and a summary of each weight (tensor constant) it reads.
+// What the inspector shows for one display node (a source node or a MIL op): op, attributes (constant
+// inputs), input and output types, provenance, and a summary of each weight (tensor constant) it reads.
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +30,8 @@ struct NodeDetails {
     std::string title;  // display name
     std::string kind;
     std::string family;
+    std::string milName;   // ML Program view: the op's unique name in the program
+    std::string sourceOp;  // ML Program view: the source op it was lowered from
     std::string modulePath;
     std::string moduleType;
     std::string file;
@@ -45,5 +47,7 @@ struct NodeDetails {
 NodeDetails describeNode(const GraphViewModel& model, int nodeId);
 // "fp32 1x3x224x224", or the value's source type when it is not a tensor with a known shape.
 std::string describeValueType(const ir::Value& v);
+// "fp16 1x64x56x56" ("?" for a dimension known at run time only, "fp32 scalar" for rank 0).
+std::string describeProgramType(const mil::TensorType& t);
 
 }  // namespace cms::graphview

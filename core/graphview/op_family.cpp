@@ -24,7 +24,10 @@ OpFamily opFamily(const std::string& kind) {
         "add", "sub", "rsub", "mul", "div", "pow", "sqrt", "rsqrt", "exp", "log", "neg", "abs", "clamp", "clamp_min",
         "clamp_max", "where", "eq", "ne", "lt", "le", "gt", "ge", "maximum", "minimum", "floor_divide", "remainder",
         "erf", "sin", "cos", "reciprocal", "sign", "floor", "ceil", "round", "__and__", "__or__", "logical_not",
-        "masked_fill", "fmod", "square", "addcmul", "lerp"};
+        "masked_fill", "fmod", "square", "addcmul", "lerp",
+        // MIL names of the same operations
+        "real_div", "floor_div", "mod", "inverse", "clip", "equal", "not_equal", "less", "less_equal",
+        "greater", "greater_equal", "logical_and", "logical_or", "cast"};
     static const std::set<std::string> shape = {
         "view", "reshape", "flatten", "permute", "transpose", "t", "squeeze", "unsqueeze", "cat", "concat", "stack",
         "split", "split_with_sizes", "chunk", "slice", "select", "index", "index_select", "gather", "expand",
@@ -32,7 +35,11 @@ OpFamily opFamily(const std::string& kind) {
         "TupleUnpack", "TupleConstruct", "ListConstruct", "NumToTensor", "Int", "to", "type_as", "pixel_shuffle",
         "channel_shuffle", "upsample_nearest2d", "upsample_bilinear2d", "interpolate", "roll", "flip", "numel",
         "dim", "view_as", "reshape_as", "unflatten", "movedim", "tile", "zeros", "ones", "zeros_like", "ones_like",
-        "arange", "full", "full_like"};
+        "arange", "full", "full_like",
+        // MIL names of the same operations
+        "expand_dims", "slice_by_index", "slice_by_size", "gather_nd", "gather_along_axis", "shape",
+        "band_part", "reverse", "range_1d", "fill", "upsample_nearest_neighbor", "upsample_bilinear",
+        "space_to_depth", "depth_to_space", "pixel_unshuffle"};
     if (contains("conv")) return OpFamily::Conv;
     if (contains("norm")) return OpFamily::Norm;
     if (contains("pool")) return OpFamily::Pooling;

@@ -11,6 +11,9 @@ struct Provenance {
     std::string sourceOp;    // e.g. "aten::_convolution"
     std::string file;        // source file the node was scripted/traced from
     int line = 0;            // 1-based; 0 when unknown
+    // ir::Node::id of the source node a MIL op was lowered from (-1: unknown), so the graph view links a
+    // source node to exactly its MIL ops even when one line emits the same op several times.
+    long long sourceNode = -1;
 
     // "layer1.0.conv1 (aten::_convolution, resnet.py:42)": for errors and reports.
     std::string describe() const;

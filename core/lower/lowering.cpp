@@ -48,6 +48,7 @@ std::string unsupportedMessage(const std::vector<UnsupportedOp>& ops) {
 ir::Provenance provenanceOf(const ir::Node& node) {
     ir::Provenance p = node.prov;
     if (p.sourceOp.empty()) p.sourceOp = node.kind;
+    p.sourceNode = static_cast<long long>(node.id);
     return p;
 }
 

@@ -19,6 +19,7 @@ std::string provenanceToJson(const std::map<std::string, ir::Provenance>& byOpNa
         if (!p.sourceOp.empty()) e["sourceOp"] = p.sourceOp;
         if (!p.file.empty()) e["file"] = p.file;
         if (p.line > 0) e["line"] = p.line;
+        if (p.sourceNode >= 0) e["sourceNode"] = p.sourceNode;
         ops[name] = std::move(e);
     }
     nlohmann::json j = {{"formatVersion", kFormatVersion}, {"ops", std::move(ops)}};
@@ -50,6 +51,7 @@ std::map<std::string, ir::Provenance> provenanceFromJson(const std::string& text
             p.sourceOp = e.value("sourceOp", std::string());
             p.file = e.value("file", std::string());
             p.line = e.value("line", 0);
+            p.sourceNode = e.value("sourceNode", -1LL);
         } catch (const nlohmann::json::exception&) {
             throw invalid("entry for op " + name + " has a field of the wrong type");
         }

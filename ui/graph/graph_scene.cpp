@@ -100,6 +100,27 @@ void GraphScene::selectNode(int nodeId) {
     if (QGraphicsItem* item = itemForNode(nodeId)) item->setSelected(true);
 }
 
+void GraphScene::selectNodes(const std::vector<int>& nodeIds) {
+    if (!model_) return;
+    bool hidden = false;
+    for (int id : nodeIds)
+        if (model_->hidingGroup(id) >= 0) {
+            model_->reveal(id);
+            hidden = true;
+        }
+    if (hidden) rebuild();
+    clearSelection();
+    for (int id : nodeIds)
+        if (QGraphicsItem* item = itemForNode(id)) item->setSelected(true);
+}
+
+std::vector<int> GraphScene::selectedNodeIds() const {
+    std::vector<int> out;
+    for (QGraphicsItem* item : selectedItems())
+        if (item->type() == NodeItem::Type) out.push_back(static_cast<NodeItem*>(item)->nodeId());
+    return out;
+}
+
 QGraphicsItem* GraphScene::itemForNode(int nodeId) const {
     if (const auto it = nodeItems_.find(nodeId); it != nodeItems_.end()) return it->second;
     if (!model_) return nullptr;

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "graphview/graph_view_model.h"
 #include "graphview/layered_layout.h"
@@ -26,10 +27,13 @@ public:
     void collapseAll();
     // Expands the node's groups if needed, then selects it.
     void selectNode(int nodeId);
+    // The same for several nodes at once (one re-layout at most); an empty list clears the selection.
+    void selectNodes(const std::vector<int>& nodeIds);
     // The item standing for a display node: its own box, or the collapsed group hiding it.
     QGraphicsItem* itemForNode(int nodeId) const;
     QGraphicsItem* itemForGroup(int groupId) const;  // a collapsed box or an expanded frame
     int selectedNodeId() const;                      // -1 when no op box is selected
+    std::vector<int> selectedNodeIds() const;        // op boxes only, in no particular order
     const graphview::LayoutResult& layout() const { return layout_; }
     const graphview::VisibleGraph& visible() const { return visible_; }
     double lastLayoutSeconds() const { return lastLayoutSeconds_; }

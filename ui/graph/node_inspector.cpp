@@ -43,6 +43,8 @@ void NodeInspector::showNode(const GraphViewModel& model, int nodeId) {
     QString html = QStringLiteral("<h3 style='margin-bottom:4px'>%1</h3><table>").arg(esc(d.title));
     html += row(tr("Op"), QStringLiteral("<b>%1</b>").arg(esc(d.kind)));
     html += row(tr("Family"), esc(d.family));
+    if (!d.milName.empty()) html += row(tr("MIL name"), esc(d.milName));
+    if (!d.sourceOp.empty()) html += row(tr("Lowered from"), esc(d.sourceOp));
     if (!d.modulePath.empty()) html += row(tr("Module"), esc(d.modulePath));
     if (!d.moduleType.empty()) html += row(tr("Module type"), esc(d.moduleType));
     if (!d.file.empty())
