@@ -61,7 +61,7 @@ mil::Value* LowerContext::tensor(const ir::Value* v) {
         return l.tensor;
     }
     if (l.complex)
-        fail("'" + v->name + "' is a complex value (made by " + l.complex->producer + "), and Core ML has no complex tensors",
+        fail("input '" + v->name + "' is a complex value (made by " + l.complex->producer + "), and Core ML has no complex tensors",
              "take torch.view_as_real(x), x.abs(), x.real or x.imag before this op");
     fail("expected a tensor for '" + v->name + "', got a " + std::string(l.isList ? "list" : "value without a tensor"));
 }

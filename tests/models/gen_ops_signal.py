@@ -123,3 +123,25 @@ def generate(outdir):
         if up_to_date(files, sources):
             continue
         build(name, fn, inputs, outdir, extra, buffers)
+    generate_rejected(outdir)
+
+
+# Models the converter must reject with a clear message (tests/lower/test_signal_ops.cpp); not op fixtures.
+REJECTED = {
+    "signal_complex_output": (lambda m, x: fft.fft(x), [("x", f32(2, 8))]),
+    "signal_complex_into_exp": (lambda m, x: torch.exp(fft.rfft(x)).real, [("x", f32(2, 8))]),
+    "signal_multinomial_no_replacement": (lambda m, x: torch.multinomial(torch.softmax(x, -1), 3), [("x", f32(2, 5))]),
+}
+
+
+def generate_rejected(outdir):
+    here = os.path.abspath(__file__)
+    sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
+    for name, (fn, inputs) in REJECTED.items():
+        path = os.path.join(outdir, f"{name}.pt")
+        if up_to_date([path], sources):
+            continue
+        module = (Fn1 if len(inputs) == 1 else Fn2)(fn).eval()
+        args = [torch.randn(*shape) for _, (_, shape) in inputs]
+        with torch.no_grad():
+            save_scripted(torch.jit.trace(module, tuple(args), check_trace=False), path)
