@@ -68,6 +68,8 @@ SPECTRAL = {
     "stft_short_window": (lambda m, x: real(torch.stft(x, 16, win_length=12, window=torch.hann_window(12, periodic=False),
                                                        center=False, normalized=True, onesided=False,
                                                        return_complex=True)), [("x", f32(50))]),
+    "stft_center": (lambda m, x: real(torch.stft(x, 16, hop_length=5, window=torch.hann_window(16), return_complex=True)),
+                    [("x", f32(2, 48))]),
     "hann_window": (lambda m, x: x * torch.hann_window(8) + torch.hann_window(8, periodic=False), [("x", f32(3, 8))]),
     "polar": (lambda m, x, y: real(torch.polar(x.abs(), y)), [("x", f32(2, 5)), ("y", f32(2, 5))]),
     "complex_parts": (lambda m, x, y: cx(x, y).real * 2 + cx(x, y).imag + x.real, [("x", f32(2, 5)), ("y", f32(2, 5))]),
