@@ -80,6 +80,15 @@ class IfDataDependent(nn.Module):
         return y
 
 
+class IfPassThrough(nn.Module):
+    """One branch returns the input itself (a block output made outside the block)."""
+
+    def forward(self, x):
+        if x.mean() > 0:
+            x = x * 3.0
+        return x + 1.0
+
+
 class ForStatic(nn.Module):
     def forward(self, x):
         for i in range(3):
@@ -92,6 +101,17 @@ class WhileDataDependent(nn.Module):
         while x.abs().sum() < 64.0:
             x = x * 2.0
         return x
+
+
+class WhileCounting(nn.Module):
+    """A Python int carried through a run-time loop next to a tensor."""
+
+    def forward(self, x):
+        n = 0
+        while x.abs().sum() < 64.0:
+            x = x * 2.0
+            n += 1
+        return x * float(n)
 
 
 class ListAccumulate(nn.Module):
@@ -126,8 +146,10 @@ class BranchInLoop(nn.Module):
 # name -> (module, inputs, fp16)
 SCRIPTED = {
     "if_data_dependent": (IfDataDependent, [("x", f32(2, 3))], True),
+    "if_pass_through": (IfPassThrough, [("x", f32(2, 3))], True),
     "loop_for_static": (ForStatic, [("x", f32(2, 3))], True),
     "loop_while_data_dependent": (WhileDataDependent, [("x", f32(2, 3))], True),
+    "loop_while_counting": (WhileCounting, [("x", f32(2, 3))], True),
     "loop_list_append_stack": (ListAccumulate, [("x", f32(2, 3))], True),
     "loop_runtime_trip_count": (LoopRuntimeCount, [("x", f32(2, 3)), ("n", f32(2))], False),
     "loop_branch_inside": (BranchInLoop, [("x", f32(2, 3))], True),
