@@ -192,6 +192,17 @@ CASES = {
 }
 
 
+# Models whose conversion must stop with a clear error (data-dependent sizes Core ML cannot express):
+# err_index_NAME.pt, converted by tests/lower/test_index_conversion_errors.cpp.
+ERRORS = {
+    "nonzero_runtime": (lambda m, x: torch.nonzero(x > 0).float(), [("x", f32(3, 4))], {}),
+    "unique_runtime": (lambda m, x: torch.unique(x), [("x", f32(6))], {}),
+    "mask_index_runtime": (lambda m, x: x[x > 0], [("x", f32(3, 4))], {}),
+    "repeat_interleave_runtime": (lambda m, x, y: x.repeat_interleave(y.argmax(1) + 1, dim=0), [("x", f32(3, 2)), ("y", f32(3, 4))], {}),
+    "one_hot_no_classes": (lambda m, x: F.one_hot(x.argmax(-1)), [("x", f32(2, 5))], {}),
+}
+
+
 def describe(result):
     results = result if isinstance(result, (tuple, list)) else (result,)
     return [{"dtype": str(r.dtype).replace("torch.", ""), "shape": list(r.shape)} for r in results]
@@ -226,3 +237,12 @@ def generate(outdir):
         if up_to_date(files, sources):
             continue
         build(name, fn, inputs, buffers, fp16, outdir)
+    for name, (fn, inputs, buffers) in ERRORS.items():
+        path = os.path.join(outdir, f"err_index_{name}.pt")
+        if up_to_date([path], sources):
+            continue
+        torch.manual_seed(seed_for("err_" + name))
+        module = (Fn1 if len(inputs) == 1 else Fn2)(fn, buffers).eval()
+        args = [torch.randn(*shape) for _, (_, shape) in inputs]
+        with torch.no_grad():
+            save_scripted(torch.jit.trace(module, tuple(args), check_trace=False), path)
