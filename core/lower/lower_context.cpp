@@ -196,22 +196,36 @@ const TranslatorTable& TranslatorTable::instance() {
 }
 
 void TranslatorTable::add(std::initializer_list<const char*> names, Translator fn) {
-    for (const char* n : names) table_[n] = fn;
+    for (const char* n : names) {
+        table_[n] = fn;
+        registrations_[n] = nextRegistration_;
+    }
+    ++nextRegistration_;
 }
 
-Translator TranslatorTable::find(const std::string& kind) const {
-    if (auto it = table_.find(kind); it != table_.end()) return it->second;
+const std::string* TranslatorTable::resolve(const std::string& kind) const {
+    if (auto it = table_.find(kind); it != table_.end()) return &it->first;
     // "aten::add.Tensor" -> "aten::add": overloads share the op's translator unless registered apart.
     const auto colon = kind.find("::");
     const auto dot = kind.find('.', colon == std::string::npos ? 0 : colon);
     std::string base = dot == std::string::npos ? kind : kind.substr(0, dot);
-    if (auto it = table_.find(base); it != table_.end()) return it->second;
+    if (auto it = table_.find(base); it != table_.end()) return &it->first;
     // "aten::foo_" -> "aten::foo": an in-place variant computes the same value ("__and__" is not one).
     if (base.size() > 2 && base.back() == '_' && base[base.size() - 2] != '_') {
         base.pop_back();
-        if (auto it = table_.find(base); it != table_.end()) return it->second;
+        if (auto it = table_.find(base); it != table_.end()) return &it->first;
     }
     return nullptr;
+}
+
+Translator TranslatorTable::find(const std::string& kind) const {
+    const std::string* name = resolve(kind);
+    return name ? table_.at(*name) : nullptr;
+}
+
+long long TranslatorTable::registration(const std::string& kind) const {
+    const std::string* name = resolve(kind);
+    return name ? registrations_.at(*name) : -1;
 }
 
 std::vector<std::string> TranslatorTable::names() const {

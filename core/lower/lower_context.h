@@ -109,9 +109,15 @@ public:
     void add(std::initializer_list<const char*> names, Translator fn);
     Translator find(const std::string& kind) const;  // null when unsupported
     std::vector<std::string> names() const;
+    // Which add() call registered the translator `kind` resolves to (names added together share
+    // it), or -1 when unsupported: std::function has no identity to compare translators by.
+    long long registration(const std::string& kind) const;
 
 private:
+    const std::string* resolve(const std::string& kind) const;  // the registered name `kind` uses
     std::map<std::string, Translator> table_;
+    std::map<std::string, long long> registrations_;
+    long long nextRegistration_ = 0;
 };
 
 }  // namespace cms::lower

@@ -130,15 +130,15 @@ std::vector<Fixture> opFixtures() {
 struct Coverage {
     const lower::TranslatorTable& table = lower::TranslatorTable::instance();
     std::vector<Fixture> fixtures = opFixtures();
-    // Translator -> the fixtures whose graphs reach it.
-    std::map<lower::Translator, std::vector<const Fixture*>> testedBy;
+    // Translator (by its registration) -> the fixtures whose graphs reach it.
+    std::map<long long, std::vector<const Fixture*>> testedBy;
     // canonical name -> registered names.
     std::map<std::string, std::vector<std::string>> byCanonical;
 
     Coverage() {
         for (const Fixture& f : fixtures)
             for (const std::string& k : f.kinds)
-                if (lower::Translator t = table.find(k)) {
+                if (const long long t = table.registration(k); t >= 0) {
                     auto& list = testedBy[t];
                     if (list.empty() || list.back() != &f) list.push_back(&f);
                 }
@@ -155,7 +155,7 @@ struct Coverage {
     }
 
     std::string testsOf(const std::string& registered) const {
-        auto it = testedBy.find(table.find(registered));
+        auto it = testedBy.find(table.registration(registered));
         if (it == testedBy.end()) return "none";
         const Fixture& first = *it->second.front();
         std::string s = "`op_" + first.name + "` (" + first.test + ")";
@@ -272,8 +272,8 @@ private slots:
 
     void everyTranslatorHasAnOpFixture() {
         const Coverage cov;
-        std::map<lower::Translator, std::vector<std::string>> namesOf;
-        for (const std::string& n : cov.table.names()) namesOf[cov.table.find(n)].push_back(n);
+        std::map<long long, std::vector<std::string>> namesOf;
+        for (const std::string& n : cov.table.names()) namesOf[cov.table.registration(n)].push_back(n);
         size_t untested = 0, stale = 0;
         for (const auto& [fn, names] : namesOf) {
             const bool listed = kWithoutFixture.count(names.front()) != 0;
