@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "compress/compress_program.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "lower/lowering.h"
@@ -297,6 +298,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
     try {
         checkDeploymentTarget(requested);  // before the import: it needs only the settings
         rejectUnsupportedSettings(requested);
+        compress::checkCompressionTarget(requested.compression, requested.target);
     } catch (const Error& e) {
         throw e.withFile(requested.modelPath);
     }
@@ -333,6 +335,24 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
                         ": check them against what the model expects (--input NAME:SHAPE)");
     }
     checkCancel(cancel);
+
+    if (!settings.compression.empty()) {
+        t = Clock::now();
+        report(progress, Stage::Compress, 0.0, "compressing weights");
+        try {
+            const compress::CompressionSummary summary = compress::compressProgram(program, settings.compression);
+            result.compressedWeights = summary.weights.size();
+            result.weightBytesBefore = summary.bytesBefore();
+            result.weightBytesAfter = summary.bytesAfter();
+        } catch (const Error& e) {
+            throw e.withFile(settings.modelPath);
+        }
+        report(progress, Stage::Compress, 1.0,
+               std::to_string(result.compressedWeights) + " weights compressed, " +
+                   std::to_string(result.weightBytesBefore) + " -> " + std::to_string(result.weightBytesAfter) + " bytes");
+        result.stageSeconds[stageName(Stage::Compress)] = seconds(t);
+        checkCancel(cancel);
+    }
 
     const package::ModelDescription description = describeProgram(program, settings);
     t = Clock::now();

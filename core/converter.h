@@ -36,6 +36,10 @@ struct ConversionReport {
     std::map<std::string, size_t> opHistogram;  // MIL op type -> count (consts included)
     std::vector<std::string> warnings;
     std::map<std::string, double> stageSeconds;
+    // Weight compression (zero when no config is set): weights replaced, and their bytes before/after.
+    size_t compressedWeights = 0;
+    uint64_t weightBytesBefore = 0;
+    uint64_t weightBytesAfter = 0;
 };
 
 // Imports a model file, choosing the frontend by its content/extension.

@@ -85,13 +85,6 @@ void rejectUnsupportedSettings(const ConversionSettings& s) {
                     "give \"" + in.name + "\" a fixed shape (its default is " + shapeToString(in.shape) +
                         ") to convert now; flexible shapes are not supported yet");
     }
-    if (!s.compression.empty())
-        throw Error(ErrorKind::Settings,
-                    "weight compression (quantization, palettization or pruning) is set, but this converter cannot "
-                    "apply it yet",
-                    {s.modelPath, {}},
-                    "remove the compression settings (the Quantization panel's Clear button, or the \"compression\" "
-                    "key of the settings file) to convert without compression");
 }
 
 }  // namespace cms

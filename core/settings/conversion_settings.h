@@ -111,7 +111,7 @@ std::string formatInputShape(const InputSpec& in);
 // Parses the shape part into `in` (shape, ranges, enumeratedShapes); throws cms::Error(Settings).
 void parseInputShape(const std::string& text, InputSpec& in);
 
-// Settings the converter cannot apply yet (flexible shapes, weight compression): throws
+// Settings the converter cannot apply yet (flexible shapes): throws
 // cms::Error(Settings) naming the input or setting and what to do, so nothing is silently ignored.
 void rejectUnsupportedSettings(const ConversionSettings& s);
 
