@@ -1,6 +1,6 @@
 // The math translators beyond what op fixtures can show: scaled_dot_product_attention (absent from
-// torch 1.13, so built as IR graphs here) against a direct computation, both as Core ML's iOS18 op
-// and as the decomposition for older targets; the fused encoder layer through the iOS18 op against
+// torch 1.13) on IR graphs against a direct computation, both as Core ML's iOS18 op and as the
+// decomposition for older targets, and in models written as torch 2 saves them against libtorch; the fused encoder layer through the iOS18 op against
 // libtorch; the iOS18 op's type inference; and the errors for arguments Core ML cannot express.
 #include "analysis/accuracy_report.h"
 #include "common/error.h"
@@ -11,7 +11,10 @@
 #include "support/test_support.h"
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+
+#include <nlohmann/json.hpp>
 
 using namespace cms;
 
@@ -217,6 +220,42 @@ private slots:
             const analysis::AccuracyReport report = analysis::verifyPackage(o);
             QVERIFY2(report.passed, analysis::reportToText(report).c_str());
         }
+    }
+
+    // Models saved by torch >= 2.0 call torch.scaled_dot_product_attention; with the op registered for
+    // the linked libtorch (runtime/torch/torch_backports.cpp) they load, convert and match libtorch.
+    void torch2AttentionModelsMatchLibtorch_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("target");
+        QTest::addColumn<int>("precision");
+        for (const char* n : {"plain", "causal", "bool_mask_scale", "float_mask", "gqa"})
+            for (mil::Target t : {mil::Target::iOS15, mil::Target::iOS18})
+                for (Precision p : {Precision::Float32, Precision::Float16})
+                    QTest::newRow((std::string(n) + "/" + mil::targetName(t) + "/" + precisionName(p)).c_str()) << QString(n) << int(t) << int(p);
+    }
+
+    void torch2AttentionModelsMatchLibtorch() {
+        QFETCH(QString, name);
+        QFETCH(int, target);
+        QFETCH(int, precision);
+        const std::string stem = "backport_sdpa_" + name.toStdString();
+        std::ifstream in(test::testModel(stem + ".json"));
+        const nlohmann::json spec = nlohmann::json::parse(in);
+        test::ScratchDir scratch;
+        ConversionSettings s;
+        s.modelPath = test::testModel(stem + ".pt");
+        s.outputPath = scratch.path("m.mlpackage");
+        s.target = mil::Target(target);
+        s.precision = Precision(precision);
+        for (const auto& i : spec["inputs"]) s.inputs.push_back(floatInput(i["name"].get<std::string>(), i["shape"].get<Shape>()));
+        const ConversionReport r = convertModel(s);
+        QCOMPARE(r.opHistogram.count("scaled_dot_product_attention") != 0, s.target == mil::Target::iOS18);
+        analysis::VerifyOptions o;
+        o.modelPath = s.modelPath;
+        o.packagePath = s.outputPath;
+        o.seed = 5;
+        const analysis::AccuracyReport report = analysis::verifyPackage(o);
+        QVERIFY2(report.passed, analysis::reportToText(report).c_str());
     }
 
     void attentionOpTypeInference() {

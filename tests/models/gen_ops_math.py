@@ -202,3 +202,93 @@ def generate(outdir):
         if up_to_date(files, sources):
             continue
         build(name, fn, inputs, modules, outdir)
+    generate_sdpa(outdir, sources)
+
+
+# scaled_dot_product_attention is a torch 2.0 op: these models are traced with a stand-in op of the
+# same schema, then their TorchScript code is renamed to call torch.scaled_dot_product_attention, as
+# torch >= 2.0 writes it. The files (backport_sdpa_NAME.pt/.json) load only where that op is
+# registered (core/runtime/torch/torch_backports.cpp); lower.test_math_ops compares them with libtorch.
+SDPA_SCHEMA = ("scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
+               "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor")
+_stand_in = None
+
+
+def stand_in_sdpa():
+    """torch.ops.cms_stand_in.scaled_dot_product_attention, computed as torch 2 documents it."""
+    global _stand_in
+    if _stand_in is None:
+        _stand_in = torch.library.Library("cms_stand_in", "DEF")
+        _stand_in.define(SDPA_SCHEMA)
+
+        def sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+            if enable_gqa and q.shape[-3] != k.shape[-3]:
+                k = k.repeat_interleave(q.shape[-3] // k.shape[-3], -3)
+                v = v.repeat_interleave(q.shape[-3] // v.shape[-3], -3)
+            w = q @ k.transpose(-2, -1) * (scale if scale is not None else q.shape[-1] ** -0.5)
+            if is_causal:
+                w = w.masked_fill(~torch.ones(w.shape[-2], w.shape[-1], dtype=torch.bool).tril(), float("-inf"))
+            if attn_mask is not None:
+                w = w.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else w + attn_mask
+            return torch.softmax(w, -1) @ v
+
+        _stand_in.impl("scaled_dot_product_attention", sdpa, "CPU")
+    return torch.ops.cms_stand_in.scaled_dot_product_attention
+
+
+def causal_bool(n):
+    return torch.ones(n, n, dtype=torch.bool).tril()
+
+
+# name -> (function of (sdpa, module, q, k, v), q/k/v shapes, buffers)
+SDPA_CASES = {
+    "plain": (lambda f, m, q, k, v: f(q, k, v), ((1, 2, 5, 8), (1, 2, 7, 8), (1, 2, 7, 6)), {}),
+    "causal": (lambda f, m, q, k, v: f(q, k, v, is_causal=True), ((2, 3, 6, 8),) * 3, {}),
+    "bool_mask_scale": (lambda f, m, q, k, v: f(q, k, v, attn_mask=m.mask, scale=0.2), ((1, 2, 4, 8), (1, 2, 6, 8), (1, 2, 6, 8)),
+                        {"mask": lambda: torch.rand(4, 6) > 0.3}),
+    "float_mask": (lambda f, m, q, k, v: f(q, k, v, attn_mask=m.mask), ((2, 4, 8), (2, 5, 8), (2, 5, 3)),
+                   {"mask": lambda: torch.randn(2, 4, 5)}),
+    "gqa": (lambda f, m, q, k, v: f(q, k, v, enable_gqa=True), ((1, 4, 3, 8), (1, 2, 5, 8), (1, 2, 5, 8)), {}),
+}
+
+
+class SdpaModel(nn.Module):
+    def __init__(self, fn, sdpa, buffers):
+        super().__init__()
+        self.fn, self.sdpa = fn, sdpa
+        for k, make in buffers.items():
+            self.register_buffer(k, make())
+
+    def forward(self, x, y, z):
+        return self.fn(self.sdpa, self, x, y, z)
+
+
+def rename_stand_in(path):
+    """Rewrites the saved code to call torch.scaled_dot_product_attention; debug source maps are dropped."""
+    import zipfile
+    tmp = path + ".rename"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            if info.filename.endswith(".debug_pkl"):
+                continue
+            data = src.read(info.filename)
+            if "/code/" in info.filename and info.filename.endswith(".py"):
+                data = data.replace(b"ops.cms_stand_in.scaled_dot_product_attention", b"torch.scaled_dot_product_attention")
+            dst.writestr(info, data)
+    os.replace(tmp, path)
+
+
+def generate_sdpa(outdir, sources):
+    for name, (fn, shapes, buffers) in SDPA_CASES.items():
+        stem = os.path.join(outdir, f"backport_sdpa_{name}")
+        if up_to_date([stem + ".pt", stem + ".json"], sources):
+            continue
+        torch.manual_seed(seed_for("backport_sdpa_" + name))
+        model = SdpaModel(fn, stand_in_sdpa(), {k: make for k, make in buffers.items()}).eval()
+        args = tuple(torch.randn(*s) for s in shapes)
+        with torch.no_grad():
+            traced = torch.jit.trace(model, args, check_trace=False)
+        write_json(stem + ".json", {"inputs": [{"name": n, "dtype": "float32", "shape": list(s)} for n, s in zip("xyz", shapes)]})
+        save_scripted(traced, stem + ".pt.part2")
+        rename_stand_in(stem + ".pt.part2")
+        os.replace(stem + ".pt.part2", stem + ".pt")

@@ -7,6 +7,8 @@
 
 namespace cms::runtime {
 
+extern const bool kTorchBackportsLinked;  // torch_backports.cpp: newer torch ops models may call
+
 namespace {
 using Tensors = std::vector<at::Tensor>;
 
@@ -26,6 +28,8 @@ Tensors scaledDotProductAttention(const KernelContext& c) {
 }
 }  // namespace
 
-void registerAttentionKernels(KernelTable& t) { t["scaled_dot_product_attention"] = scaledDotProductAttention; }
+void registerAttentionKernels(KernelTable& t) {
+    if (kTorchBackportsLinked) t["scaled_dot_product_attention"] = scaledDotProductAttention;
+}
 
 }  // namespace cms::runtime
