@@ -6,7 +6,8 @@ returns the output sequence and the final states.
 
 Control flow (scripted, so the graph keeps prim::If / prim::Loop): a branch on a run-time value,
 a for loop with a static count (unrolled), a while loop whose exit depends on the data, a for loop
-appending to a list that is stacked, a loop with a run-time trip count, and a branch inside a loop.
+appending to a list that is stacked, a loop with a run-time trip count, a branch inside a loop,
+scripted input checks that raise, and a scripted nn.LSTM.
 
 Two more models (flow_*.pt) hold forms that cannot be converted, for the errors they must give.
 
@@ -143,6 +144,34 @@ class BranchInLoop(nn.Module):
         return x
 
 
+class CheckedInput(nn.Module):
+    """Scripted input checks: one decided by shapes, two by values (left out of the Core ML model)."""
+
+    def forward(self, x):
+        if x.dim() != 2:
+            raise ValueError("expected a 2-D input, got {}-D".format(x.dim()))
+        if not bool(x.abs().max() < 1000.0):
+            raise RuntimeError("input out of range")
+        if x.sum() > -1.0e6:
+            y = x * 2.0
+        else:
+            raise RuntimeError("sum out of range")
+        return y
+
+
+class ScriptedLstm(nn.Module):
+    """nn.LSTM scripted rather than traced: its forward checks shapes and raises formatted errors."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, num_layers=2, batch_first=True)
+        self.head = nn.Linear(6, 3)
+
+    def forward(self, x):
+        out, (h, c) = self.lstm(x)
+        return self.head(h[-1])
+
+
 # name -> (module, inputs, fp16)
 SCRIPTED = {
     "if_data_dependent": (IfDataDependent, [("x", f32(2, 3))], True),
@@ -153,6 +182,8 @@ SCRIPTED = {
     "loop_list_append_stack": (ListAccumulate, [("x", f32(2, 3))], True),
     "loop_runtime_trip_count": (LoopRuntimeCount, [("x", f32(2, 3)), ("n", f32(2))], False),
     "loop_branch_inside": (BranchInLoop, [("x", f32(2, 3))], True),
+    "if_checked_input": (CheckedInput, [("x", f32(2, 3))], True),
+    "scripted_lstm": (ScriptedLstm, [("x", f32(2, 5, 4))], True),
 }
 
 

@@ -1,4 +1,6 @@
-// TorchScript control flow: prim::If, prim::Loop and the list mutation loops use (aten::append).
+// TorchScript control flow: prim::If, prim::Loop, the list ops loops use (aten::append, aten::list)
+// and the pieces of scripted input checks (prim::RaiseException, aten::format, aten::__not__,
+// prim::Uninitialized). A branch that only raises is a check Core ML cannot make: it is left out.
 // A condition or trip count known at conversion time is resolved here: the taken branch is lowered
 // in place and a loop is unrolled (up to kMaxUnrolledIterations). Otherwise the branch becomes MIL
 // `cond` and the loop `while_loop`, whose nested blocks are lowered with their own builders.
@@ -88,12 +90,20 @@ bool sameConstant(const Lowered& a, const Lowered& b) {
         *a.constant);
 }
 
+bool raises(const ir::Block& b) {
+    return std::any_of(b.nodes.begin(), b.nodes.end(), [](const ir::Node* n) { return n->kind == "prim::RaiseException"; });
+}
+
 // prim::If(cond) -> outputs, with a true and a false block.
 void ifNode(LowerContext& ctx, const ir::Node& node) {
     if (node.blocks.size() != 2) ctx.fail("prim::If needs two blocks, has " + std::to_string(node.blocks.size()));
     const ir::Value* condition = node.inputs.at(0);
-    if (ctx.isConstant(condition)) {
-        const ir::Block& taken = *node.blocks[ctx.boolArg(condition) ? 0 : 1];
+    const bool checkOnly = !ctx.isConstant(condition) && raises(*node.blocks[0]) != raises(*node.blocks[1]);
+    if (checkOnly)  // a Core ML model cannot raise: the run-time check is left out, the other branch taken
+        ctx.warnings().push_back(node.prov.describe() + ": the model's run-time check here (it raises when its condition is " +
+                                 (raises(*node.blocks[0]) ? "true" : "false") + ") is left out of the Core ML model");
+    if (ctx.isConstant(condition) || checkOnly) {
+        const ir::Block& taken = *node.blocks[checkOnly ? (raises(*node.blocks[0]) ? 1 : 0) : ctx.boolArg(condition) ? 0 : 1];
         translateNodes(ctx, taken.nodes);
         std::vector<Lowered> results;
         for (const ir::Value* v : taken.outputs) results.push_back(ctx.lowered(v));
@@ -304,9 +314,53 @@ void append(LowerContext& ctx, const ir::Node& node) {
     if (!node.outputs.empty()) ctx.bindLowered(node.outputs[0], l);
 }
 
+// prim::RaiseException(message[, class]) on a path taken at conversion time: the model raises for
+// every input of the given shapes.
+void raiseException(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* message = node.inputs.at(0);
+    const bool known = ctx.isConstant(message) && std::holds_alternative<std::string>(ctx.constant(message));
+    ctx.fail("the model raises an exception for the given input shapes" +
+                 (known ? ": " + std::get<std::string>(ctx.constant(message)) : std::string()),
+             "the model checks its inputs here; give --input shapes that the model accepts");
+}
+
+// aten::format(template, args...): exception messages. Values only known at run time print as "?".
+void format(LowerContext& ctx, const ir::Node& node) {
+    std::string text = ctx.isConstant(node.inputs.at(0)) ? ctx.stringArg(node.inputs[0]) : std::string("?");
+    std::string out;
+    size_t arg = 1, pos = 0;
+    for (size_t open; (open = text.find("{}", pos)) != std::string::npos; pos = open + 2) {
+        out += text.substr(pos, open - pos);
+        const ir::Value* v = arg < node.inputs.size() ? node.inputs[arg++] : nullptr;
+        out += v && ctx.isConstant(v) ? ir::constantToString(ctx.constant(v)) : "?";
+    }
+    ctx.bindConstant(node.outputs.at(0), out + text.substr(pos));
+}
+
+// aten::list(list): a copy, which lowering can share (lists are rebound when mutated).
+void listCopy(LowerContext& ctx, const ir::Node& node) { ctx.bindLowered(node.outputs.at(0), ctx.lowered(node.inputs.at(0))); }
+
+// aten::__not__(bool)
+void logicalNot(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* in = node.inputs.at(0);
+    if (ctx.isConstant(in)) {
+        ctx.bindConstant(node.outputs.at(0), !ctx.boolArg(in));
+        return;
+    }
+    emit(ctx, "logical_not", {{"x", {ctx.tensorAs(in, DType::Bool)}}}, node.outputs.at(0));
+}
+
+// prim::Uninitialized: the output of a branch that raises; nothing reads it on a path that runs.
+void uninitialized(LowerContext& ctx, const ir::Node& node) { ctx.bindConstant(node.outputs.at(0), ir::NoneValue{}); }
+
 }  // namespace
 
 void registerControlFlowTranslators(TranslatorTable& t) {
+    t.add({"prim::RaiseException"}, raiseException);
+    t.add({"aten::format"}, format);
+    t.add({"aten::list"}, listCopy);
+    t.add({"aten::__not__"}, logicalNot);
+    t.add({"prim::Uninitialized"}, uninitialized);
     t.add({"prim::If"}, ifNode);
     t.add({"prim::Loop"}, loopNode);
     t.add({"aten::append"}, append);
