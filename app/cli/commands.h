@@ -36,6 +36,7 @@ struct ConvertOptions {
     CriteriaFlags criteria;
     std::vector<std::string> composites;  // --composites FILE|builtin:NAME, repeatable
     std::string reportPath;               // --report FILE.json: the unsupported-op report
+    std::string compress;                 // --compress CONFIG.yaml: coremltools OptimizationConfig
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);
@@ -56,6 +57,14 @@ struct OpsOptions {
 };
 CLI::App* addOpsCommand(CLI::App& app, OpsOptions& options);
 int runOps(const OpsOptions& options);
+
+struct WeightsOptions {
+    std::string package;
+    int64_t minElements = 2048;
+    bool json = false;
+};
+CLI::App* addWeightsCommand(CLI::App& app, WeightsOptions& options);
+int runWeights(const WeightsOptions& options);
 
 // "12.3 MB": sizes as people read them.
 std::string humanBytes(uint64_t bytes);

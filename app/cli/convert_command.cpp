@@ -63,12 +63,17 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
     if (!o.target.empty()) s.target = *mil::targetFromName(o.target);
     // Command-line composites come after the file's, so they override them.
     s.composites.insert(s.composites.end(), o.composites.begin(), o.composites.end());
+    if (!o.compress.empty()) s.compression = loadCompressionYaml(o.compress);
     return s;
 }
 
 void printReport(const ConversionReport& r, const ConversionSettings& s, double seconds, int verbosity) {
     std::printf("Wrote %s: %s, %zu ops (%s, %s) in %.2f s\n", r.packagePath.c_str(), humanBytes(r.packageBytes).c_str(),
                 r.opCount, precisionName(s.precision).c_str(), mil::targetName(s.target).c_str(), seconds);
+    if (r.compressedWeights)
+        std::printf("Compressed %zu weights: %s -> %s (%.2fx)\n", r.compressedWeights,
+                    humanBytes(r.weightBytesBefore).c_str(), humanBytes(r.weightBytesAfter).c_str(),
+                    r.weightBytesAfter ? double(r.weightBytesBefore) / double(r.weightBytesAfter) : 0.0);
     for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
     if (verbosity < 1) return;
     std::printf("Stage times:\n");
@@ -137,6 +142,9 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
                   "Composite operator file (docs/composites.md), or builtin:NAME for a built-in optional set; "
                   "repeatable, later files override earlier ones and the built-ins")
         ->allow_extra_args(false);
+    c->add_option("--compress", o.compress,
+                  "Weight compression config (coremltools OptimizationConfig YAML: quantization, palettization, "
+                  "pruning); overrides the settings file's \"compression\"");
     c->add_option("--report", o.reportPath,
                   "Write the unsupported-op report as JSON to this file (an empty list when every op converts)");
     return c;

@@ -34,10 +34,12 @@ int main(int argc, char** argv) {
     InspectOptions inspectOptions;
     OpsOptions opsOptions;
     VerifyCommandOptions verifyOptions;
+    WeightsOptions weightsOptions;
     CLI::App* convert = addConvertCommand(app, convertOptions);
     CLI::App* inspect = addInspectCommand(app, inspectOptions);
     CLI::App* ops = addOpsCommand(app, opsOptions);
     CLI::App* verify = addVerifyCommand(app, verifyOptions);
+    CLI::App* weights = addWeightsCommand(app, weightsOptions);
 
     try {
         app.parse(argc, argv);
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
         if (inspect->parsed()) return runInspect(inspectOptions);
         if (ops->parsed()) return runOps(opsOptions);
         if (verify->parsed()) return runVerify(verifyOptions);
+        if (weights->parsed()) return runWeights(weightsOptions);
         return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "coreml-cli: %s\nRun with --help for more information.\n", e.what());

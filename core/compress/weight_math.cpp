@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -121,15 +122,21 @@ std::vector<double> kmeans1d(const std::vector<double>& xs, const std::vector<do
     }
     // k-means++: each next centre drawn with probability weight x squared distance to the nearest.
     std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    // Draws a point with probability proportional to p[i] (a linear scan: no per-draw allocation).
+    const auto draw = [&](const std::vector<double>& p, double total) {
+        double r = unit(rng) * total;
+        for (size_t i = 0; i < n; ++i) {
+            r -= p[i];
+            if (r < 0) return i;
+        }
+        return n - 1;
+    };
     std::vector<double> centres;
-    std::vector<double> d2(n, std::numeric_limits<double>::infinity());
-    {
-        std::discrete_distribution<size_t> first(ws.begin(), ws.end());
-        centres.push_back(xs[first(rng)]);
-    }
+    centres.push_back(xs[draw(ws, cw[n])]);
+    std::vector<double> d2(n, std::numeric_limits<double>::infinity()), p(n);
     while (centres.size() < static_cast<size_t>(k)) {
         double total = 0;
-        std::vector<double> p(n);
         for (size_t i = 0; i < n; ++i) {
             const double d = xs[i] - centres.back();
             d2[i] = std::min(d2[i], d * d);
@@ -137,8 +144,7 @@ std::vector<double> kmeans1d(const std::vector<double>& xs, const std::vector<do
             total += p[i];
         }
         if (total <= 0) break;  // fewer distinct points than centres
-        std::discrete_distribution<size_t> next(p.begin(), p.end());
-        centres.push_back(xs[next(rng)]);
+        centres.push_back(xs[draw(p, total)]);
     }
     std::sort(centres.begin(), centres.end());
     centres.erase(std::unique(centres.begin(), centres.end()), centres.end());
@@ -164,19 +170,24 @@ std::vector<double> kmeans1d(const std::vector<double>& xs, const std::vector<do
 
 namespace {
 
-// Index of the nearest table entry (entries need not be sorted; tables are small).
-int64_t nearest(const float* table, int64_t size, float v) {
-    int64_t best = 0;
-    float bestD = std::fabs(v - table[0]);
-    for (int64_t j = 1; j < size; ++j) {
-        const float d = std::fabs(v - table[j]);
-        if (d < bestD) {
-            bestD = d;
-            best = j;
-        }
+// Nearest entry of one table by binary search over its entries sorted by value (ties: lowest index).
+class NearestEntry {
+public:
+    NearestEntry(const float* table, int64_t size) {
+        for (int64_t j = 0; j < size; ++j) sorted_.push_back({table[j], j});
+        std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     }
-    return best;
-}
+    int64_t operator()(float v) const {
+        auto it = std::lower_bound(sorted_.begin(), sorted_.end(), v, [](const auto& e, float x) { return e.first < x; });
+        if (it == sorted_.end()) return std::prev(it)->second;
+        if (it == sorted_.begin()) return it->second;
+        const auto below = std::prev(it);
+        return std::fabs(v - below->first) <= std::fabs(it->first - v) ? below->second : it->second;
+    }
+
+private:
+    std::vector<std::pair<float, int64_t>> sorted_;
+};
 
 int fewestBits(size_t distinct, const std::vector<int>& allowed) {
     for (int b : allowed)
@@ -234,9 +245,10 @@ Palettized palettize(const std::vector<float>& w, const Shape& shape, const Bloc
             Tensor::fromFloats(std::vector<float>(table, table + entries), {entries}, lutDtype).toFloats();
         std::copy(stored.begin(), stored.end(), table);
     }
+    std::vector<NearestEntry> finders;
+    for (size_t b = 0; b < blockCount; ++b) finders.emplace_back(p.lut.data() + b * static_cast<size_t>(entries), entries);
     p.indices.resize(w.size());
-    for (size_t i = 0; i < w.size(); ++i)
-        p.indices[i] = nearest(p.lut.data() + static_cast<size_t>(blockOf[i]) * static_cast<size_t>(entries), entries, w[i]);
+    for (size_t i = 0; i < w.size(); ++i) p.indices[i] = finders[static_cast<size_t>(blockOf[i])](w[i]);
     return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include "compress/compress_program.h"
 #include "compress/weight_math.h"
+#include "compress/weights_listing.h"
 #include "runtime/interpreter_test_util.h"
 
 using namespace cms;
@@ -26,6 +27,8 @@ struct Result {
     std::vector<float> decoded;  // the weight as the interpreter decoded it, [kOut, kIn]
     std::vector<std::string> opTypes;
     compress::CompressionSummary summary;
+    std::vector<compress::WeightInfo> listed;  // `coreml-cli weights` of the package read back
+    std::optional<std::vector<float>> listedDecode;  // the listing's own decoding of the compressed weight
 };
 
 // y = linear(I, W): the identity input makes the output W^T exactly (in fp32 and fp16).
@@ -45,7 +48,11 @@ Result runCompressed(mil::Target target, const std::vector<float>& w, const OpCo
     Result r;
     r.summary = compress::compressProgram(m.program(), cfg);
     runtime::Interpreter interp = m.load(dir);
-    for (const auto& op : interp.program().main().body.ops) r.opTypes.push_back(op->type);
+    for (const auto& op : interp.program().main().body.ops) {
+        r.opTypes.push_back(op->type);
+        if (op->type.rfind("constexpr_", 0) == 0) r.listedDecode = compress::decodeConstexpr(*op);
+    }
+    r.listed = compress::listWeights(interp.program());
     const std::vector<float> y = interp.run({{"x", Tensor::fromFloats(eye, {in, in}, dtype)}}).at("y").toFloats();
     r.decoded.resize(y.size());
     for (int64_t o = 0; o < out; ++o)
@@ -132,6 +139,10 @@ private slots:
                 QVERIFY2(std::fabs(r.decoded[i] - w[i]) <= 0.5001f * q.scale[static_cast<size_t>(blockOf[i])], label);
             QCOMPARE(r.summary.weights.size(), size_t(1));
             QCOMPARE(r.summary.weights[0].bits, c.bits);
+            QVERIFY2(r.listedDecode && *r.listedDecode == r.decoded, label);
+            QCOMPARE(r.listed.size(), size_t(1));
+            QCOMPARE(r.listed[0].bits, c.bits);
+            QCOMPARE(r.listed[0].encoding, std::string(c.op));
         }
     }
 
@@ -176,6 +187,8 @@ private slots:
             const size_t tables = c.g == G::PerTensor ? 1 : kOut / 16;
             QVERIFY2(size_t(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) <= tables << c.bits, label);
             QCOMPARE(r.summary.weights.at(0).bits, c.bits);
+            QVERIFY2(r.listedDecode && *r.listedDecode == r.decoded, label);
+            QCOMPARE(r.listed.at(0).bits, c.bits);
         }
     }
 
@@ -214,6 +227,8 @@ private slots:
             for (size_t i = 0; i < w.size(); ++i) QCOMPARE(r.decoded[i], keep[i] ? w[i] : 0.0f);
             QCOMPARE(std::count(keep.begin(), keep.end(), false), long(w.size() * 3 / 4));
             QCOMPARE(r.summary.weights.at(0).sparsity, 0.75);
+            QVERIFY(r.listedDecode && *r.listedDecode == r.decoded);
+            QCOMPARE(*r.listed.at(0).sparsity, 0.75);
 
             OpCompression nm = OpCompression::defaults(CompressionMethod::MagnitudePrune);
             nm.targetSparsity.reset();
