@@ -7,7 +7,9 @@
 
 namespace cms::runtime {
 
-extern const bool kTorchBackportsLinked;  // torch_backports.cpp: newer torch ops models may call
+// Defined next to torch_backports.cpp's static op registration, which nothing else references:
+// reading it below makes the linker keep that file wherever the interpreter is linked.
+extern const bool kTorchBackportsLinked;
 
 namespace {
 using Tensors = std::vector<at::Tensor>;
