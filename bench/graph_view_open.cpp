@@ -1,23 +1,31 @@
 // Time to first paint of the graph view: builds the view model, lays out the visible graph
-// (groups collapsed) and renders the whole view once, as the studio does when a model opens.
-// Import and lowering run before this on the worker thread and are timed separately.
+// (groups collapsed) and renders the whole view once, as the studio does when a model opens; then
+// the frame times of panning across the scene, collapsed and with every group expanded.
+// Import, lowering and passes run before this on the worker thread and are timed separately.
 //
-//   QT_QPA_PLATFORM=offscreen graph_view_open MODEL.pt INPUT_SHAPE [RUNS]
+//   QT_QPA_PLATFORM=offscreen graph_view_open MODEL.pt INPUT_SHAPE [RUNS] [--epoch]
 //   QT_QPA_PLATFORM=offscreen graph_view_open --synthetic LAYERS [RUNS]
+// INPUT_SHAPE is the --input form after the name (1x3x224x224, 1x64:dtype=int32). With --epoch the
+// driver runs once, as the studio does (import, lower and optimise, show, paint), and prints the
+// wall clock at first paint, so a script can time the whole process from its start.
 // The synthetic graph is a transformer encoder with attention heads written out op by op (as a
 // model traced with a hand-written attention is), ~108 ops per layer: 48 layers give 5,000+ nodes.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QPixmap>
+#include <QScrollBar>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
 #include "converter.h"
+#include "graph/graph_canvas.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graphview/graph_view_model.h"
@@ -87,15 +95,59 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+struct FrameTimes {
+    double median = 0.0;
+    double worst = 0.0;
+    size_t frames = 0;
+};
+
+// Pans across the whole scene at the given zoom, one synchronous repaint of the canvas per step, as a
+// drag does: top-left to bottom-right along rows a third of the viewport apart.
+FrameTimes panAcross(ui::GraphCanvas* canvas, double zoom, size_t maxFrames = 240) {
+    canvas->resetTransform();
+    canvas->scale(zoom, zoom);
+    QScrollBar* h = canvas->horizontalScrollBar();
+    QScrollBar* v = canvas->verticalScrollBar();
+    const int stepX = std::max(1, canvas->viewport()->width() / 3), stepY = std::max(1, canvas->viewport()->height() / 3);
+    std::vector<std::pair<int, int>> path;
+    for (int y = v->minimum(); y <= v->maximum(); y += stepY) {
+        for (int x = h->minimum(); x <= h->maximum(); x += stepX) path.push_back({x, y});
+    }
+    if (path.size() < 2) path = {{h->minimum(), v->minimum()}, {h->maximum(), v->maximum()}};
+    // A long scene is sampled evenly, start and end included.
+    std::vector<std::pair<int, int>> frames;
+    for (size_t i = 0; i < std::min(path.size(), maxFrames); ++i)
+        frames.push_back(path[i * (path.size() - 1) / std::max<size_t>(1, std::min(path.size(), maxFrames) - 1)]);
+    std::vector<double> ms;
+    QElapsedTimer t;
+    for (const auto& [x, y] : frames) {
+        t.restart();
+        h->setValue(x);
+        v->setValue(y);
+        canvas->viewport()->repaint();
+        ms.push_back(t.nsecsElapsed() / 1e6);
+    }
+    FrameTimes out;
+    out.frames = ms.size();
+    out.worst = *std::max_element(ms.begin(), ms.end());
+    out.median = median(ms);
+    return out;
+}
+
+void printPan(const char* what, const FrameTimes& f) {
+    std::printf("pan %s: %zu frames, median %.1f ms, worst %.1f ms\n", what, f.frames, f.median, f.worst);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     if (argc < 3) {
-        std::fprintf(stderr, "usage: graph_view_open MODEL.pt INPUT_SHAPE [RUNS]\n");
+        std::fprintf(stderr, "usage: graph_view_open MODEL.pt INPUT_SHAPE [RUNS] [--epoch] | --synthetic LAYERS [RUNS]\n");
         return 2;
     }
-    const int runs = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
+    const bool epoch = argc > 3 && std::strcmp(argv[argc - 1], "--epoch") == 0;
+    const int runs = epoch ? 1 : argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
     const bool synthetic = std::string(argv[1]) == "--synthetic";
     try {
         QElapsedTimer timer;
@@ -106,24 +158,40 @@ int main(int argc, char** argv) {
         ConversionSettings settings;
         if (!synthetic) settings.inputs.push_back(parseInputSpec(graph->inputNames.at(0) + ":" + argv[2]));
         timer.restart();
+        // As the studio's worker does: lower and optimise, keeping the program for the ML Program pane.
         std::string lowering = synthetic ? "skipped (synthetic graph)" : "ok";
+        std::shared_ptr<const mil::Program> program;
         try {
-            if (!synthetic) lower::lowerGraph(*graph, completeSettings(*graph, settings));
+            if (!synthetic) program = std::make_shared<const mil::Program>(buildProgram(*graph, completeSettings(*graph, settings)));
         } catch (const Error& e) {
             // As in the studio: the graph is shown without shapes.
             lowering = "failed, no edge shapes (" + e.message().substr(0, e.message().find('\n')) + ")";
         }
         const double lowerMs = timer.nsecsElapsed() / 1e6;
 
+        if (epoch) {
+            ui::GraphView view;
+            view.resize(1280, 800);
+            view.show();
+            view.setGraph(graph, {}, program);
+            view.grab();
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            std::printf("first-paint-epoch-ms: %lld\n",
+                        (long long)std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+            std::printf("import: %.0f ms, lowering and passes: %.0f ms, %s\n", importMs, lowerMs, lowering.c_str());
+            return 0;
+        }
+
         std::vector<double> firstPaint, modelAndLayout, expandMs, expandAllMs;
         size_t ops = 0, boxes = 0, groups = 0, expandedBoxes = 0, allBoxes = 0;
+        FrameTimes panCollapsed, panExpanded, panExpandedFar;
         for (int run = 0; run < runs; ++run) {
             ui::GraphView view;
             view.resize(1280, 800);
             view.show();
             QCoreApplication::processEvents();
             timer.restart();
-            view.setGraph(graph);
+            view.setGraph(graph, {}, program);
             const double built = timer.nsecsElapsed() / 1e6;
             const QPixmap frame = view.grab();  // paints every widget, the canvas and minimap included
             firstPaint.push_back(timer.nsecsElapsed() / 1e6);
@@ -131,6 +199,8 @@ int main(int argc, char** argv) {
             ops = view.model()->nodes().size();
             groups = view.model()->groups().size() - 1;
             boxes = view.scene()->visible().items.size();
+            const bool measurePan = run == runs - 1;
+            if (measurePan) panCollapsed = panAcross(view.canvas(), 1.0);
             // Expanding the largest top-level group lays out only what becomes visible.
             int largest = -1;
             for (int g : view.model()->group(graphview::kRootGroup).groups)
@@ -149,17 +219,25 @@ int main(int argc, char** argv) {
             view.grab();
             expandAllMs.push_back(timer.nsecsElapsed() / 1e6);
             allBoxes = view.scene()->visible().items.size();
+            if (measurePan) {
+                panExpanded = panAcross(view.canvas(), 1.0);
+                panExpandedFar = panAcross(view.canvas(), 0.3);
+            }
         }
         std::printf("model: %s\n", synthetic ? ("synthetic transformer, " + std::string(argv[2]) + " layers").c_str() : argv[1]);
         std::printf("source nodes: %zu, displayed nodes (inputs and outputs included): %zu, groups: %zu\n", graph->nodeCount(), ops, groups);
-        std::printf("import: %.0f ms, lowering (for shapes): %.0f ms, %s\n", importMs, lowerMs, lowering.c_str());
+        std::printf("import: %.0f ms, lowering and passes (for shapes and the ML Program): %.0f ms, %s\n", importMs,
+                    lowerMs, lowering.c_str());
         std::printf("first paint, groups collapsed (%zu boxes): median %.1f ms of %d runs "
-                    "(view model + layout + scene: %.1f ms)\n",
+                    "(view models + layout + scene: %.1f ms)\n",
                     boxes, median(firstPaint), runs, median(modelAndLayout));
         if (!expandMs.empty())
             std::printf("expand the largest top-level group and repaint (%zu boxes): median %.1f ms\n", expandedBoxes,
                         median(expandMs));
         std::printf("expand all and repaint (%zu boxes): median %.1f ms\n", allBoxes, median(expandAllMs));
+        printPan("collapsed, zoom 1.0", panCollapsed);
+        printPan("all expanded, zoom 1.0", panExpanded);
+        printPan("all expanded, zoom 0.3", panExpandedFar);
     } catch (const Error& e) {
         std::fprintf(stderr, "graph_view_open: %s\n", e.what());
         return 1;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/cancellation.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "compress/compress_program.h"
@@ -46,6 +47,12 @@ void report(const ProgressFn& progress, Stage stage, double fraction, const std:
 
 void checkCancel(const CancelToken* cancel) {
     if (cancel) cancel->throwIfCancelled();
+}
+
+// The token's check for the cancellation points inside import, lowering and writing.
+std::function<void()> cancelCheck(const CancelToken* cancel) {
+    if (!cancel) return {};
+    return [cancel] { cancel->throwIfCancelled(); };
 }
 
 // Counts ops by type in a block and everything nested in it.
@@ -220,6 +227,7 @@ ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings s
 
 mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, std::vector<std::string>* warnings,
                           const ProgressFn& progress, const CancelToken* cancel) {
+    const CancelCheckScope cancelPoints(cancelCheck(cancel));
     checkCancel(cancel);
     mil::Program program = lowerStage(graph, settings, warnings, progress);
     checkCancel(cancel);
@@ -303,6 +311,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
         throw e.withFile(requested.modelPath);
     }
     ConversionReport result;
+    const CancelCheckScope cancelPoints(cancelCheck(cancel));
     checkCancel(cancel);
 
     auto t = Clock::now();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/cancellation.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "lower/composites/composite_library.h"
@@ -68,6 +69,7 @@ std::string modelInputsRead(const LowerContext& ctx, const ir::Node& node) {
 }
 
 void translateNode(LowerContext& ctx, const ir::Node& node) {
+    checkCancelled();
     const ir::Provenance prov = provenanceOf(node);
     ctx.setCurrentNode(&node);
     ctx.builder().setProvenance(prov);

@@ -7,6 +7,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include "common/cancellation.h"
 #include "common/error.h"
 #include "package/description_proto.h"
 #include "package/durable_file.h"
@@ -129,6 +130,7 @@ void writePackage(const mil::Program& program, const ModelDescription& descripti
         checkDescriptionMatches(program, description, path);
         StagedDirectory staged(path);
         writeInto(staged.path(), program, description, options);
+        checkCancelled();  // the last point before the package appears; the staging folder goes with the throw
         staged.commit();
     } catch (const Error& e) {
         if (e.file().empty()) throw e.withFile(path);

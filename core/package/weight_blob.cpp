@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cancellation.h"
 #include "common/error.h"
 #include "package/durable_file.h"
 
@@ -89,6 +90,7 @@ WeightBlobWriter::~WeightBlobWriter() {
 }
 
 uint64_t WeightBlobWriter::append(const Tensor& tensor) {
+    checkCancelled();  // a large model's weights take seconds to write
     if (fd_ < 0) throw Error(ErrorKind::Internal, "weight file " + path_ + " was already finished", {path_, {}});
     const auto code = blobDTypeCode(tensor.dtype());
     if (!code)

@@ -188,6 +188,7 @@ void GroupBoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QW
 ClusterItem::ClusterItem(int groupId, QString title, QRectF rect, int depth)
     : groupId_(groupId), title_(std::move(title)), rect_(rect), depth_(depth) {
     setZValue(0.1 * depth);
+    setFlag(ItemUsesExtendedStyleOption);  // paint() needs the exposed rectangle
     setToolTip(QObject::tr("%1\nDouble-click the header to collapse").arg(title_));
 }
 
@@ -201,10 +202,31 @@ QPainterPath ClusterItem::shape() const {
 
 void ClusterItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
     static const QColor fills[] = {QColor("#f7f9fb"), QColor("#eef2f6"), QColor("#e6ecf2"), QColor("#dfe6ee")};
-    p->setRenderHint(QPainter::Antialiasing);
-    p->setPen(QPen(QColor("#9aa7b4"), 1.0, Qt::DashLine));
-    p->setBrush(fills[depth_ % 4]);
-    p->drawRoundedRect(rect_, 6, 6);
+    // Only the exposed part: a frame around a large expanded group spans the whole scene, and a dashed
+    // outline is computed along its full length on every frame of a pan.
+    const QRectF exposed = option->exposedRect.adjusted(-8, -8, 8, 8);
+    if (exposed.contains(rect_)) {
+        p->setRenderHint(QPainter::Antialiasing);
+        p->setPen(QPen(QColor("#9aa7b4"), 1.0, Qt::DashLine));
+        p->setBrush(fills[depth_ % 4]);
+        p->drawRoundedRect(rect_, 6, 6);
+    } else {
+        p->fillRect(rect_.intersected(exposed), fills[depth_ % 4]);
+        QPen pen(QColor("#9aa7b4"), 1.0, Qt::DashLine);
+        p->setPen(pen);
+        const QRectF r = rect_;
+        const auto edge = [&](QPointF a, QPointF b) {
+            // Clipped to the exposed area first, so the dash pattern covers only what is drawn.
+            const QRectF seg = QRectF(a, b).normalized().adjusted(-1, -1, 1, 1).intersected(exposed);
+            if (seg.isEmpty()) return;
+            if (a.y() == b.y()) p->drawLine(QPointF(seg.left(), a.y()), QPointF(seg.right(), a.y()));
+            else p->drawLine(QPointF(a.x(), seg.top()), QPointF(a.x(), seg.bottom()));
+        };
+        edge(r.topLeft(), r.topRight());
+        edge(r.bottomLeft(), r.bottomRight());
+        edge(r.topLeft(), r.bottomLeft());
+        edge(r.topRight(), r.bottomRight());
+    }
     if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.3) return;
     p->setFont(headerFont());
     p->setPen(QColor("#33424f"));

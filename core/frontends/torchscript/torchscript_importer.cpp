@@ -9,6 +9,7 @@
 
 #include <chrono>
 
+#include "common/cancellation.h"
 #include "common/error.h"
 #include "frontends/torchscript/torchvision_ops.h"
 #include "common/log.h"
@@ -102,6 +103,7 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
     }
 
     torch::jit::Module module = loadOnCpu(path);
+    checkCancelled();
     ir::Graph graph;
     graph.sourcePath = path;
     graph.framework = "torchscript";
@@ -125,8 +127,10 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
                             "export it with torch.jit.trace");
             }
         }
+        checkCancelled();
         auto source = module.get_method("forward").graph();
         torch::jit::Inline(*source);
+        checkCancelled();
         translateTorchScriptGraph(source, rootType, graph);
     } catch (const Error&) {
         throw;
