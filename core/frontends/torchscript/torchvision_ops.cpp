@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "common/error.h"
@@ -76,7 +77,12 @@ std::string loadTorchvisionOps() {
                 {}, hint);
 }
 
+// torch_backports.cpp registers newer ATen ops by static initialisation only; reading its flag
+// keeps the linker from dropping it, so files saved by torch >= 2.0 load in every program.
+extern const bool kTorchBackportsLinked;
+
 torch::jit::Module loadWithTorchvisionOps(const std::string& path) {
+    if (!kTorchBackportsLinked) throw std::logic_error("torch backports not registered");
     try {
         return torch::jit::load(path, c10::Device(c10::kCPU));
     } catch (const std::exception& e) {

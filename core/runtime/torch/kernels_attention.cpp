@@ -7,10 +7,6 @@
 
 namespace cms::runtime {
 
-// Defined next to torch_backports.cpp's static op registration, which nothing else references:
-// reading it below makes the linker keep that file wherever the interpreter is linked.
-extern const bool kTorchBackportsLinked;
-
 namespace {
 using Tensors = std::vector<at::Tensor>;
 
@@ -31,7 +27,7 @@ Tensors scaledDotProductAttention(const KernelContext& c) {
 }  // namespace
 
 void registerAttentionKernels(KernelTable& t) {
-    if (kTorchBackportsLinked) t["scaled_dot_product_attention"] = scaledDotProductAttention;
+    t["scaled_dot_product_attention"] = scaledDotProductAttention;
 }
 
 }  // namespace cms::runtime

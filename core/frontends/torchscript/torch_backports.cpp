@@ -1,14 +1,14 @@
 // ATen ops of newer torch releases, registered with the linked libtorch (1.13) so TorchScript files
 // saved by torch >= 2.0 that call them load, and the reference runner can execute them. Each is
 // written from torch's documented semantics with ATen calls, independently of our lowering.
+#include <ATen/ATen.h>
 #include <torch/library.h>
 
 #include <cmath>
 #include <limits>
 
-#include "runtime/torch/kernel.h"
 
-namespace cms::runtime {
+namespace cms::frontends {
 
 namespace {
 
@@ -44,7 +44,7 @@ TORCH_LIBRARY_FRAGMENT(aten, m) {
           scaledDotProductAttention);
 }
 
-// Referenced by the attention kernels, so every program that can run the interpreter links this file.
+// Read by the loader (torchvision_ops.cpp), so every program that loads TorchScript links this file.
 extern const bool kTorchBackportsLinked = true;
 
-}  // namespace cms::runtime
+}  // namespace cms::frontends
