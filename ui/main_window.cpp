@@ -3,19 +3,18 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
+#include <QGraphicsItem>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -24,20 +23,34 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QSignalBlocker>
+#include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "common/error.h"
+#include "graph/graph_canvas.h"
+#include "graph/graph_scene.h"
 #include "graph/graph_view.h"
+#include "graphview/graph_view_model.h"
+#include "package/package.h"
+#include "settings/compressed_size.h"
+#include "settings/conversion_panel.h"
+#include "settings/inputs_panel.h"
+#include "settings/quantization_panel.h"
+#include "workspace/package_summary.h"
+#include "workspace/project_document.h"
+#include "workspace/recent_files.h"
+#include "workspace/start_page.h"
 
 namespace cms::ui {
 
 namespace {
 
 const Stage kStages[] = {Stage::Import, Stage::Lower, Stage::Passes, Stage::Write, Stage::Verify};
-enum Column { NameColumn, ShapeColumn, OptionsColumn };
+enum Page { StartPageIndex, WorkspacePageIndex, PackagePageIndex };
 
 QString stageTitle(Stage s) {
     QString name = QString::fromLatin1(stageName(s));
@@ -53,30 +66,66 @@ QString sidecarSettingsPath(const QString& modelPath) {
     return fi.dir().filePath(fi.completeBaseName() + ".settings.json");
 }
 
+bool isPackagePath(const QString& path) { return path.endsWith(QStringLiteral(".mlpackage"), Qt::CaseInsensitive) ||
+                                                 path.endsWith(QStringLiteral(".mlpackage/"), Qt::CaseInsensitive); }
+
+bool isProjectPath(const QString& path) {
+    return path.endsWith(QLatin1String(ProjectDocument::kExtension), Qt::CaseInsensitive) ||
+           path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), runner_(new ConversionRunner(this)), shapeRunner_(new ConversionRunner(this)),
+    : QMainWindow(parent), document_(new ProjectDocument(this)), recent_(new RecentFiles(this)),
+      runner_(new ConversionRunner(this)), shapeRunner_(new ConversionRunner(this)),
       shapeTimer_(new QTimer(this)) {
-    setWindowTitle(tr("Core ML Conversion Studio"));
     setAcceptDrops(true);
+    pages_ = new QStackedWidget;
+    startPage_ = new StartPage(recent_, bundledDemoModelPath());
+    pages_->addWidget(startPage_);
+    pages_->addWidget(buildWorkspace());
+    auto* packagePage = new QSplitter(Qt::Horizontal);
+    packageGraph_ = new GraphView;
+    packageSummary_ = new PackageSummary;
+    packagePage->addWidget(packageGraph_);
+    packagePage->addWidget(packageSummary_);
+    packagePage->setSizes({860, 500});
+    pages_->addWidget(packagePage);
+    setCentralWidget(pages_);
     buildMenus();
-    setCentralWidget(buildCentralWidget());
-    resize(1360, 820);
+    resize(1360, 840);
 
+    connect(startPage_, &StartPage::openRequested, this, &MainWindow::openPath);
+    connect(startPage_, &StartPage::browseRequested, this, &MainWindow::chooseFile);
+    connect(recent_, &RecentFiles::changed, this, &MainWindow::rebuildRecentMenu);
+    connect(document_, &ProjectDocument::changed, this, &MainWindow::onDocumentChanged);
+    connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(document_, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(runner_, &ConversionRunner::modelOpened, this, &MainWindow::onModelOpened);
     connect(runner_, &ConversionRunner::progress, this, &MainWindow::onProgress);
     connect(runner_, &ConversionRunner::converted, this, &MainWindow::onConverted);
     connect(runner_, &ConversionRunner::failed, this, &MainWindow::onFailed);
     connect(runner_, &ConversionRunner::busyChanged, this, &MainWindow::onBusyChanged);
+    connect(runner_, &ConversionRunner::packageOpened, this, [this](const PackageInfo& info) {
+        packageSummary_->showPackage(info.path, *info.contents);
+        packageGraph_->showProgramOnly(info.program, info.note);
+        pages_->setCurrentIndex(PackagePageIndex);
+        setWindowTitle(tr("%1 — Core ML Conversion Studio").arg(QFileInfo(info.path).fileName()));
+        recent_->add(RecentFiles::Kind::Model, info.path);
+        showMessage(tr("Opened package %1.").arg(info.path), false);
+    });
     shapeTimer_->setSingleShot(true);
     shapeTimer_->setInterval(500);
     connect(shapeTimer_, &QTimer::timeout, this, &MainWindow::refreshShapes);
-    connect(inputs_, &QTableWidget::itemChanged, this, &MainWindow::scheduleShapeRefresh);
     connect(shapeRunner_, &ConversionRunner::modelOpened, this, [this](const ModelInfo& info) {
         if (info.path == modelPath_) graphView_->setGraph(info.graph, info.graphNote, info.program);
     });
+    connect(inputsPanel_, &InputsPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
+    connect(quantizationPanel_, &QuantizationPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
     onBusyChanged(false);
+    rebuildRecentMenu();
+    updateTitle();
 }
 
 MainWindow::~MainWindow() {
@@ -84,13 +133,36 @@ MainWindow::~MainWindow() {
     shapeRunner_->stopAndWait();
 }
 
+QTableWidget* MainWindow::inputsTable() const { return inputsPanel_->inputsTable(); }
+
+QLineEdit* MainWindow::outputEdit() const { return conversionPanel_->outputEdit(); }
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Model…"), this, &MainWindow::chooseModel);
+    QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
     open->setShortcut(QKeySequence::Open);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open &Demo Model"), this, [this] { openPath(bundledDemoModelPath()); });
+    file->addSeparator();
+    QAction* save = file->addAction(tr("&Save Project"), this, [this] {
+        if (document_->filePath().isEmpty()) saveProjectAs();
+        else saveProject(document_->filePath());
+    });
+    save->setShortcut(QKeySequence::Save);
+    QAction* saveAs = file->addAction(tr("Save Project &As…"), this, &MainWindow::saveProjectAs);
+    saveAs->setShortcut(QKeySequence::SaveAs);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About Core ML Conversion Studio"),
@@ -99,60 +171,55 @@ void MainWindow::buildMenus() {
     });
 }
 
-QWidget* MainWindow::buildCentralWidget() {
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList models = recent_->list(RecentFiles::Kind::Model);
+    const QStringList projects = recent_->list(RecentFiles::Kind::Project);
+    for (const QString& path : models) recentMenu_->addAction(path, this, [this, path] { openPath(path); });
+    if (!models.isEmpty() && !projects.isEmpty()) recentMenu_->addSeparator();
+    for (const QString& path : projects) recentMenu_->addAction(path, this, [this, path] { openPath(path); });
+    recentMenu_->addSeparator();
+    QAction* clear = recentMenu_->addAction(tr("Clear Recent Files"), recent_, &RecentFiles::clear);
+    clear->setEnabled(!models.isEmpty() || !projects.isEmpty());
+}
+
+QWidget* MainWindow::buildWorkspace() {
     auto* splitter = new QSplitter(Qt::Horizontal);
     graphView_ = new GraphView;
+    graphView_->canvas()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(graphView_->canvas(), &QWidget::customContextMenuRequested, this, &MainWindow::showGraphContextMenu);
     splitter->addWidget(graphView_);
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(buildSettingsPanel());
-    scroll->setMinimumWidth(360);
-    splitter->addWidget(scroll);
+    splitter->addWidget(buildSettingsSide());
     splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({960, 400});
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({860, 500});
     return splitter;
 }
 
-QWidget* MainWindow::buildSettingsPanel() {
-    auto* central = new QWidget;
-    auto* layout = new QVBoxLayout(central);
-
-    modelLabel_ = new QLabel(tr("No model open. Use File > Open or drop a TorchScript file here."));
+QWidget* MainWindow::buildSettingsSide() {
+    auto* side = new QSplitter(Qt::Vertical);
+    auto* top = new QWidget;
+    auto* layout = new QVBoxLayout(top);
+    layout->setContentsMargins(0, 0, 0, 0);
+    modelLabel_ = new QLabel(tr("No model open. Use File › Open or drop a TorchScript file here."));
     modelLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     modelLabel_->setWordWrap(true);
     layout->addWidget(modelLabel_);
 
-    auto* inputsBox = new QGroupBox(tr("Inputs"));
-    auto* inputsLayout = new QVBoxLayout(inputsBox);
-    inputs_ = new QTableWidget(0, 3);
-    inputs_->setHorizontalHeaderLabels({tr("Name"), tr("Shape"), tr("Options")});
-    inputs_->horizontalHeader()->setSectionResizeMode(OptionsColumn, QHeaderView::Stretch);
-    inputs_->verticalHeader()->hide();
-    inputs_->setMaximumHeight(160);
-    inputs_->setToolTip(tr("Shape like 1x3x224x224. Options (optional): image,scale=1/255,bias=R,G,B,layout=RGB "
-                           "or dtype=fp16|int32"));
-    inputsLayout->addWidget(inputs_);
-    layout->addWidget(inputsBox);
-
-    auto* form = new QFormLayout;
-    precision_ = new QComboBox;
-    precision_->addItem(tr("fp16 (fp32 inputs/outputs)"), int(Precision::Float16));
-    precision_->addItem(tr("fp32"), int(Precision::Float32));
-    form->addRow(tr("Precision:"), precision_);
-    target_ = new QComboBox;
-    for (mil::Target t : {mil::Target::iOS15, mil::Target::iOS16, mil::Target::iOS17, mil::Target::iOS18})
-        target_->addItem(QString::fromStdString(mil::targetName(t)), int(t));
-    form->addRow(tr("Deployment target:"), target_);
-    auto* outputRow = new QHBoxLayout;
-    output_ = new QLineEdit;
-    output_->setPlaceholderText(tr("Model.mlpackage"));
-    auto* browse = new QPushButton(tr("Browse…"));
-    connect(browse, &QPushButton::clicked, this, &MainWindow::chooseOutput);
-    outputRow->addWidget(output_);
-    outputRow->addWidget(browse);
-    form->addRow(tr("Output package:"), outputRow);
-    layout->addLayout(form);
+    tabs_ = new QTabWidget;
+    inputsPanel_ = new InputsPanel(document_);
+    conversionPanel_ = new ConversionPanel(document_);
+    quantizationPanel_ = new QuantizationPanel(document_);
+    const auto scrolled = [](QWidget* w) {
+        auto* scroll = new QScrollArea;
+        scroll->setWidgetResizable(true);
+        scroll->setWidget(w);
+        return scroll;
+    };
+    tabs_->addTab(scrolled(inputsPanel_), tr("Inputs"));
+    tabs_->addTab(scrolled(conversionPanel_), tr("Conversion"));
+    tabs_->addTab(quantizationPanel_, tr("Quantization"));
+    layout->addWidget(tabs_, 1);
 
     auto* buttons = new QHBoxLayout;
     convertButton_ = new QPushButton(tr("Convert"));
@@ -164,7 +231,11 @@ QWidget* MainWindow::buildSettingsPanel() {
     buttons->addWidget(convertButton_);
     buttons->addWidget(cancelButton_);
     layout->addLayout(buttons);
+    side->addWidget(top);
 
+    auto* bottom = new QWidget;
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
     auto* stagesBox = new QGroupBox(tr("Progress"));
     auto* grid = new QGridLayout(stagesBox);
     int row = 0;
@@ -180,26 +251,38 @@ QWidget* MainWindow::buildSettingsPanel() {
         stageLabels_[s] = label;
         ++row;
     }
-    layout->addWidget(stagesBox);
-
+    bottomLayout->addWidget(stagesBox);
     result_ = new QPlainTextEdit;
     result_->setReadOnly(true);
     result_->setPlaceholderText(tr("Results and errors appear here."));
-    layout->addWidget(result_, 1);
-    return central;
+    bottomLayout->addWidget(result_, 1);
+    side->addWidget(bottom);
+    side->setStretchFactor(0, 3);
+    side->setStretchFactor(1, 1);
+    return side;
 }
 
-void MainWindow::chooseModel() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open TorchScript Model"), QFileInfo(modelPath_).path(),
-                                                      tr("TorchScript (*.pt *.pth *.ptl *.torchscript);;All files (*)"));
-    if (!path.isEmpty()) openModel(path);
+void MainWindow::chooseFile() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Model, Package or Project"), QFileInfo(modelPath_).path(),
+        tr("Models and projects (*.pt *.pth *.ts *.ptl *.torchscript *.cmsproj *.json);;TorchScript (*.pt *.pth *.ts *.ptl "
+           "*.torchscript);;Projects (*.cmsproj *.json);;Core ML package manifest (Manifest.json);;All files (*)"));
+    if (path.isEmpty()) return;
+    // A package is a folder; its Manifest.json stands for it in a file dialog.
+    if (QFileInfo(path).fileName() == QStringLiteral("Manifest.json") && isPackagePath(QFileInfo(path).path()))
+        openPackage(QFileInfo(path).path());
+    else
+        openPath(path);
 }
 
-void MainWindow::chooseOutput() {
-    // A package is a folder, but users name it like a file.
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Core ML Package"), output_->text(),
-                                                      tr("Core ML package (*.mlpackage)"));
-    if (!path.isEmpty()) output_->setText(path.endsWith(".mlpackage") ? path : path + ".mlpackage");
+void MainWindow::openPath(const QString& rawPath) {
+    const QString path = QDir::cleanPath(rawPath);
+    if (isPackagePath(path) || (QFileInfo(path).isDir() && QFileInfo::exists(QDir(path).filePath("Manifest.json"))))
+        openPackage(path);
+    else if (isProjectPath(path))
+        openProject(path);
+    else
+        openModel(path);
 }
 
 void MainWindow::openModel(const QString& path) {
@@ -207,110 +290,176 @@ void MainWindow::openModel(const QString& path) {
         showMessage(tr("A job is running; cancel it or wait before opening another model."), true);
         return;
     }
+    if (!keepDocumentOnOpen_ && !maybeSave()) return;
+    pages_->setCurrentIndex(WorkspacePageIndex);
     resetStages();
     showMessage(tr("Opening %1 …").arg(path), false);
-    // The settings file's input shapes let the worker lower the graph, so edges show shapes.
+    // Known input shapes let the worker lower the graph, so edges show shapes.
     ConversionSettings shapeSettings;
-    const QString sidecar = sidecarSettingsPath(path);
-    if (QFileInfo::exists(sidecar)) {
+    if (keepDocumentOnOpen_) {
+        shapeSettings = document_->settings();
+    } else if (const QString sidecar = sidecarSettingsPath(path); QFileInfo::exists(sidecar)) {
         try {
             shapeSettings = loadSettings(sidecar.toStdString());
         } catch (const Error&) {
             // onModelOpened reports the broken file.
         }
     }
+    shapeSettings.compression = {};  // lowering for shapes needs none of it
     runner_->openModel(path, shapeSettings);
+}
+
+void MainWindow::openPackage(const QString& path) {
+    if (runner_->busy()) {
+        showMessage(tr("A job is running; cancel it or wait before opening a package."), true);
+        return;
+    }
+    if (!maybeSave()) return;
+    showMessage(tr("Reading %1 …").arg(path), false);
+    runner_->openPackage(path);
+}
+
+void MainWindow::openProject(const QString& path) {
+    if (runner_->busy()) {
+        showMessage(tr("A job is running; cancel it or wait before opening a project."), true);
+        return;
+    }
+    if (!maybeSave()) return;
+    try {
+        document_->load(path);
+    } catch (const Error& e) {
+        pages_->setCurrentIndex(WorkspacePageIndex);
+        showMessage(QString::fromStdString(e.what()), true);
+        return;
+    }
+    recent_->add(RecentFiles::Kind::Project, path);
+    const QString model = QString::fromStdString(document_->settings().modelPath);
+    if (model.isEmpty()) {
+        pages_->setCurrentIndex(WorkspacePageIndex);
+        showMessage(tr("Opened project %1. It names no model: open one to convert.").arg(path), false);
+        return;
+    }
+    keepDocumentOnOpen_ = true;
+    openModel(model);
+}
+
+bool MainWindow::saveProject(const QString& path) {
+    try {
+        document_->save(path);
+    } catch (const Error& e) {
+        showMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    recent_->add(RecentFiles::Kind::Project, path);
+    showMessage(tr("Saved project %1").arg(path), false);
+    return true;
+}
+
+bool MainWindow::saveProjectAs() {
+    const QFileInfo model(modelPath_);
+    const QString suggestion = document_->filePath().isEmpty()
+                                   ? model.dir().filePath(model.completeBaseName() + ProjectDocument::kExtension)
+                                   : document_->filePath();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion,
+                                                tr("Conversion project (*.cmsproj);;Settings JSON (*.json)"));
+    if (path.isEmpty()) return false;
+    if (!isProjectPath(path)) path += ProjectDocument::kExtension;
+    return saveProject(path);
+}
+
+bool MainWindow::maybeSave() {
+    if (!document_->isModified()) return true;
+    const auto answer = QMessageBox::warning(this, tr("Unsaved Changes"),
+                                             tr("The conversion settings have unsaved changes. Save them first?"),
+                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Save)
+        return document_->filePath().isEmpty() ? saveProjectAs() : saveProject(document_->filePath());
+    return true;
+}
+
+void MainWindow::updateTitle() {
+    QString name = !document_->filePath().isEmpty() ? QFileInfo(document_->filePath()).fileName()
+                   : !modelPath_.isEmpty()          ? QFileInfo(modelPath_).fileName()
+                                                    : QString();
+    setWindowTitle(name.isEmpty() ? tr("Core ML Conversion Studio")
+                                  : tr("%1[*] — Core ML Conversion Studio").arg(name));
+    setWindowModified(document_->isModified());
 }
 
 void MainWindow::onModelOpened(const ModelInfo& info) {
     model_ = info;
     modelPath_ = info.path;
     graphView_->setGraph(info.graph, info.graphNote, info.program);
-    defaults_ = ConversionSettings{};
     QStringList notes;
-    const QString sidecar = sidecarSettingsPath(info.path);
-    if (QFileInfo::exists(sidecar)) {
-        try {
-            defaults_ = loadSettings(sidecar.toStdString());
-            notes << tr("Defaults read from %1").arg(sidecar);
-        } catch (const Error& e) {
-            notes << tr("Ignored %1: %2").arg(sidecar, QString::fromStdString(e.what()));
+    if (keepDocumentOnOpen_) {
+        keepDocumentOnOpen_ = false;
+        notes << tr("Settings from project %1").arg(document_->filePath());
+    } else {
+        ConversionSettings defaults;
+        const QString sidecar = sidecarSettingsPath(info.path);
+        if (QFileInfo::exists(sidecar)) {
+            try {
+                defaults = loadSettings(sidecar.toStdString());
+                notes << tr("Defaults read from %1").arg(sidecar);
+            } catch (const Error& e) {
+                notes << tr("Ignored %1: %2").arg(sidecar, QString::fromStdString(e.what()));
+            }
         }
+        QString output;
+        if (!defaults.outputPath.empty()) {
+            const QString p = QString::fromStdString(defaults.outputPath);
+            output = QFileInfo(p).isAbsolute() ? p : QFileInfo(sidecar).dir().filePath(p);
+        } else {
+            const QFileInfo fi(info.path);
+            output = fi.dir().filePath(fi.completeBaseName() + ".mlpackage");
+        }
+        defaults.outputPath = output.toStdString();
+        defaults.modelPath = info.path.toStdString();
+        document_->reset(defaults);
     }
-
+    shapedInputs_ = document_->settings().inputs;
+    recent_->add(RecentFiles::Kind::Model, info.path);
     modelLabel_->setText(tr("Model: %1 (%2 source ops; outputs: %3)")
                              .arg(info.path)
                              .arg(info.nodeCount)
                              .arg(info.outputNames.join(", ")));
-    // Filling the table is not an edit: the graph already has the shapes these settings give.
-    const QSignalBlocker quiet(inputs_);
-    shapeTimer_->stop();
-    inputs_->setRowCount(0);
-    for (const QString& name : info.inputNames) {
-        const int row = inputs_->rowCount();
-        inputs_->insertRow(row);
-        auto* nameItem = new QTableWidgetItem(name);
-        nameItem->setFlags(nameItem->flags() & ~Qt::ItemIsEditable);
-        inputs_->setItem(row, NameColumn, nameItem);
-        QString shape, options;
-        for (const InputSpec& in : defaults_.inputs) {
-            if (QString::fromStdString(in.name) != name) continue;
-            // The --input form carries everything; split it into the table's columns.
-            const QStringList parts = QString::fromStdString(formatInputSpec(in)).split(':');
-            shape = parts.value(1);
-            options = parts.mid(2).join(':');
-        }
-        inputs_->setItem(row, ShapeColumn, new QTableWidgetItem(shape));
-        inputs_->setItem(row, OptionsColumn, new QTableWidgetItem(options));
-    }
-    inputs_->resizeColumnToContents(NameColumn);
-    precision_->setCurrentIndex(precision_->findData(int(defaults_.precision)));
-    target_->setCurrentIndex(target_->findData(int(defaults_.target)));
-
-    QString output;
-    if (!defaults_.outputPath.empty()) {
-        const QString p = QString::fromStdString(defaults_.outputPath);
-        output = QFileInfo(p).isAbsolute() ? p : QFileInfo(sidecar).dir().filePath(p);
-    } else {
-        const QFileInfo fi(info.path);
-        output = fi.dir().filePath(fi.completeBaseName() + ".mlpackage");
-    }
-    output_->setText(output);
+    inputsPanel_->setModelInterface(info.inputNames, info.outputNames);
+    quantizationPanel_->setWeights(info.graph ? collectWeights(*info.graph) : std::vector<ModelWeight>{});
+    updateTitle();
 
     for (const QString& w : info.warnings) notes << tr("warning: %1").arg(w);
     bool shapesMissing = false;
-    for (int r = 0; r < inputs_->rowCount(); ++r) shapesMissing |= inputs_->item(r, ShapeColumn)->text().isEmpty();
+    for (const QString& name : info.inputNames) {
+        bool has = false;
+        for (const InputSpec& in : document_->settings().inputs) has |= QString::fromStdString(in.name) == name;
+        shapesMissing |= !has;
+    }
     if (shapesMissing) notes << tr("Enter a shape for each input (TorchScript files do not record them), e.g. 1x3x224x224.");
     showMessage(tr("Opened %1.\n").arg(info.path) + notes.join('\n'), false);
 }
 
-ConversionSettings MainWindow::settingsFromWidgets() const {
-    ConversionSettings s = defaults_;
+ConversionSettings MainWindow::settingsForConversion() const {
+    ConversionSettings s = document_->settings();
     s.modelPath = modelPath_.toStdString();
-    s.outputPath = output_->text().trimmed().toStdString();
-    s.precision = Precision(precision_->currentData().toInt());
-    s.target = mil::Target(target_->currentData().toInt());
-    s.inputs.clear();
-    for (int r = 0; r < inputs_->rowCount(); ++r) {
-        const QString name = inputs_->item(r, NameColumn)->text();
-        const QString shape = inputs_->item(r, ShapeColumn) ? inputs_->item(r, ShapeColumn)->text().trimmed() : "";
-        const QString options = inputs_->item(r, OptionsColumn) ? inputs_->item(r, OptionsColumn)->text().trimmed() : "";
-        if (shape.isEmpty())
+    for (const QString& name : model_.inputNames) {
+        bool has = false;
+        for (const InputSpec& in : s.inputs) has |= QString::fromStdString(in.name) == name;
+        if (!has)
             throw Error(ErrorKind::Settings, "input \"" + name.toStdString() + "\" has no shape", {s.modelPath, {}},
                         "enter its shape in the Inputs table, e.g. 1x3x224x224");
-        s.inputs.push_back(parseInputSpec((name + ":" + shape + (options.isEmpty() ? "" : ":" + options)).toStdString()));
     }
     return s;
 }
 
 void MainWindow::startConversion() {
     if (modelPath_.isEmpty()) {
-        showMessage(tr("Open a model first (File > Open, or drop a file on the window)."), true);
+        showMessage(tr("Open a model first (File › Open, or drop a file on the window)."), true);
         return;
     }
     ConversionSettings settings;
     try {
-        settings = settingsFromWidgets();
+        settings = settingsForConversion();
     } catch (const Error& e) {
         showMessage(QString::fromStdString(e.what()), true);
         return;
@@ -349,17 +498,63 @@ void MainWindow::onConverted(const ConversionReport& r) {
 }
 
 void MainWindow::onFailed(const QString& message, bool cancelled) {
+    keepDocumentOnOpen_ = false;
+    // The results panel is on the workspace page; a file that failed to open from elsewhere lands there.
+    if (pages_->currentIndex() != WorkspacePageIndex) pages_->setCurrentIndex(WorkspacePageIndex);
     showMessage(cancelled ? tr("Cancelled. No package was written.") : message, !cancelled);
 }
 
 void MainWindow::onBusyChanged(bool busy) {
     convertButton_->setEnabled(!busy);
     cancelButton_->setEnabled(busy);
-    inputs_->setEnabled(!busy);
+    inputsPanel_->setEnabled(!busy);
 }
 
-void MainWindow::scheduleShapeRefresh() {
-    if (!modelPath_.isEmpty()) shapeTimer_->start();
+QStringList MainWindow::selectedWeightOps() const {
+    QStringList names;
+    const graphview::GraphViewModel* model = graphView_->model();
+    if (!model) return names;
+    for (const graphview::DisplayNode& node : model->nodes()) {
+        QGraphicsItem* item = graphView_->scene()->itemForNode(node.id);
+        if (!node.source || !item || !item->isSelected()) continue;
+        // Ops are named by module path, which the compressor matches against each weight's reader.
+        const QString path = QString::fromStdString(node.source->prov.modulePath);
+        bool hasWeight = false;
+        for (const ir::Value* v : node.source->inputs)
+            hasWeight |= v->constant && std::holds_alternative<Tensor>(*v->constant) &&
+                         std::get<Tensor>(*v->constant).numel() > 1;
+        if (hasWeight && !path.isEmpty() && !names.contains(path)) names << path;
+    }
+    return names;
+}
+
+void MainWindow::showGraphContextMenu(const QPoint& pos) {
+    // A right click on an unselected op selects it, as in any list.
+    if (QGraphicsItem* item = graphView_->canvas()->itemAt(pos); item && !item->isSelected()) {
+        graphView_->scene()->clearSelection();
+        item->setSelected(true);
+    }
+    const QStringList weights = selectedWeightOps();
+    QMenu menu;
+    QMenu* compress = menu.addMenu(tr("Compress as…"));
+    compress->setEnabled(!weights.isEmpty());
+    if (weights.isEmpty()) compress->setTitle(tr("Compress as… (select ops with weights)"));
+    for (CompressionMethod m : {CompressionMethod::LinearQuantize, CompressionMethod::Palettize})
+        compress->addAction(QString::fromStdString(compressionMethodLabel(m)), this, [this, weights, m] {
+            quantizationPanel_->compressAs(weights, m);
+            tabs_->setCurrentWidget(quantizationPanel_);
+        });
+    compress->addAction(tr("Keep uncompressed"), this, [this, weights] {
+        quantizationPanel_->compressAs(weights, std::nullopt);
+        tabs_->setCurrentWidget(quantizationPanel_);
+    });
+    menu.exec(graphView_->canvas()->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::onDocumentChanged() {
+    updateTitle();
+    // Only input changes alter the graph's shapes.
+    if (!modelPath_.isEmpty() && document_->settings().inputs != shapedInputs_) shapeTimer_->start();
 }
 
 void MainWindow::refreshShapes() {
@@ -369,10 +564,12 @@ void MainWindow::refreshShapes() {
     }
     ConversionSettings settings;
     try {
-        settings = settingsFromWidgets();
+        settings = settingsForConversion();
     } catch (const Error&) {
-        return;  // an incomplete shape while typing; Convert reports it if it stays
+        return;  // an input without a shape; Convert reports it if it stays
     }
+    settings.compression = {};
+    shapedInputs_ = settings.inputs;
     shapeRunner_->openModel(modelPath_, settings);
 }
 
@@ -395,11 +592,15 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QString path = event->mimeData()->urls().value(0).toLocalFile();
-    if (!path.isEmpty()) openModel(path);
     event->acceptProposedAction();
+    if (!path.isEmpty()) openPath(path);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
     runner_->stopAndWait();
     event->accept();
 }

@@ -1,25 +1,35 @@
 #pragma once
-// The studio's main window (minimal for now): the opened model's graph in the centre; beside it,
-// set input shapes, precision and target, convert on a worker thread with per-stage progress, and
-// show the result.
+// The studio's main window. A start page until something is open; then the model's graph in the
+// centre and beside it the settings panels (Inputs, Conversion, Quantization), convert/cancel,
+// per-stage progress and the results/errors panel. A dropped or opened .mlpackage shows its summary.
+// The settings are one project document with undo/redo, saved as a project file.
 #include <QMainWindow>
 
 #include <map>
 
 #include "conversion_runner.h"
 
-class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QStackedWidget;
+class QTabWidget;
 class QTableWidget;
 class QTimer;
 
 namespace cms::ui {
 
+class ConversionPanel;
 class GraphView;
+class InputsPanel;
+class PackageSummary;
+class ProjectDocument;
+class QuantizationPanel;
+class RecentFiles;
+class StartPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -27,14 +37,35 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Opens a model (.pt/.pth/.ts …), a package folder (.mlpackage) or a project (.cmsproj / settings .json).
+    void openPath(const QString& path);
     void openModel(const QString& path);
+    void openPackage(const QString& path);
+    void openProject(const QString& path);
+    // Returns false (and says why in the results panel) when the project cannot be written.
+    bool saveProject(const QString& path);
+
     // Widgets tests drive.
-    QTableWidget* inputsTable() const { return inputs_; }
+    QTableWidget* inputsTable() const;
     QPushButton* convertButton() const { return convertButton_; }
+    QPushButton* cancelButton() const { return cancelButton_; }
     QPlainTextEdit* resultPanel() const { return result_; }
-    QLineEdit* outputEdit() const { return output_; }
+    QLineEdit* outputEdit() const;
     ConversionRunner* runner() const { return runner_; }
     GraphView* graphView() const { return graphView_; }
+    ProjectDocument* document() const { return document_; }
+    InputsPanel* inputsPanel() const { return inputsPanel_; }
+    ConversionPanel* conversionPanel() const { return conversionPanel_; }
+    QuantizationPanel* quantizationPanel() const { return quantizationPanel_; }
+    StartPage* startPage() const { return startPage_; }
+    PackageSummary* packageSummary() const { return packageSummary_; }
+    RecentFiles* recentFiles() const { return recent_; }
+    QMenu* openRecentMenu() const { return recentMenu_; }
+    QStackedWidget* pages() const { return pages_; }
+    QTabWidget* settingsTabs() const { return tabs_; }
+    // The module paths of the ops with weights selected in the graph, for "compress as…".
+    QStringList selectedWeightOps() const;
+    GraphView* packageGraphView() const { return packageGraph_; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -43,38 +74,51 @@ protected:
 
 private:
     void buildMenus();
-    QWidget* buildCentralWidget();
-    QWidget* buildSettingsPanel();
-    void chooseModel();
-    void chooseOutput();
+    QWidget* buildWorkspace();
+    QWidget* buildSettingsSide();
+    void rebuildRecentMenu();
+    void chooseFile();
+    bool saveProjectAs();
+    // Asks to save unsaved changes; false when the user cancels.
+    bool maybeSave();
+    void updateTitle();
     void startConversion();
     void onModelOpened(const ModelInfo& info);
     void onProgress(Stage stage, double fraction, const QString& message);
     void onConverted(const ConversionReport& report);
     void onFailed(const QString& message, bool cancelled);
     void onBusyChanged(bool busy);
+    void showGraphContextMenu(const QPoint& pos);
     // Input shapes edited: after a pause, re-import and lower on a second worker so the graph's
     // edges show the new shapes. Conversions keep their own worker.
-    void scheduleShapeRefresh();
+    void onDocumentChanged();
     void refreshShapes();
     void resetStages();
     void showMessage(const QString& text, bool error);
-    // Settings from the widgets; throws cms::Error when a shape cell is not a valid shape.
-    ConversionSettings settingsFromWidgets() const;
+    // The document's settings for a conversion; throws cms::Error when an input has no shape.
+    ConversionSettings settingsForConversion() const;
 
+    ProjectDocument* document_;
+    RecentFiles* recent_;
     ConversionRunner* runner_;
     ConversionRunner* shapeRunner_;
     QTimer* shapeTimer_;
     QString modelPath_;
     ModelInfo model_;
-    ConversionSettings defaults_;  // from a <model>.settings.json next to the model, when present
+    std::vector<InputSpec> shapedInputs_;  // the inputs the graph's shapes were computed with
+    bool keepDocumentOnOpen_ = false;      // a project is opening its model: keep its settings
 
+    QStackedWidget* pages_ = nullptr;
+    StartPage* startPage_ = nullptr;
+    PackageSummary* packageSummary_ = nullptr;
     GraphView* graphView_ = nullptr;
+    GraphView* packageGraph_ = nullptr;
     QLabel* modelLabel_ = nullptr;
-    QTableWidget* inputs_ = nullptr;
-    QComboBox* precision_ = nullptr;
-    QComboBox* target_ = nullptr;
-    QLineEdit* output_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    InputsPanel* inputsPanel_ = nullptr;
+    ConversionPanel* conversionPanel_ = nullptr;
+    QuantizationPanel* quantizationPanel_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
     QPushButton* convertButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     std::map<Stage, QProgressBar*> stageBars_;

@@ -1,4 +1,5 @@
-// coreml-studio: the desktop front end. With no argument it opens the bundled demo model.
+// coreml-studio: the desktop front end. With no argument it shows its start page (the bundled demo
+// model, recent files and projects); an argument is a model, an .mlpackage or a project to open.
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
@@ -12,17 +13,7 @@
 #include "common/log.h"
 #include "graph/graph_view.h"
 #include "main_window.h"
-
-namespace {
-
-// $CMS_DEMO_MODEL, else the copy the build places at <prefix>/resources/demo beside bin/.
-QString demoModelPath() {
-    const QString fromEnv = qEnvironmentVariable("CMS_DEMO_MODEL");
-    if (!fromEnv.isEmpty()) return fromEnv;
-    return QDir::cleanPath(QDir(QCoreApplication::applicationDirPath()).filePath("../resources/demo/demo_cnn.pt"));
-}
-
-}  // namespace
+#include "workspace/start_page.h"
 
 int main(int argc, char** argv) {
     // Answered before Qt starts, so they work without a display.
@@ -32,14 +23,16 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-            std::printf("usage: coreml-studio [--screenshot DIR] [MODEL.pt]\nOpens MODEL.pt, or the bundled demo model "
-                        "($CMS_DEMO_MODEL overrides its location).\n--screenshot DIR: once the model is open, "
-                        "save the window and its graph view as PNGs in DIR and exit.\n");
+            std::printf("usage: coreml-studio [--screenshot DIR] [MODEL.pt | PACKAGE.mlpackage | PROJECT.cmsproj]\n"
+                        "Opens the file, or shows the start page ($CMS_DEMO_MODEL overrides the bundled demo "
+                        "model's location).\n--screenshot DIR: open the file (default: the demo model), save the "
+                        "window and its graph view as PNGs in DIR and exit.\n");
             return 0;
         }
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName("Core ML Conversion Studio");
+    QApplication::setOrganizationName("CoreMLConversionStudio");  // where QSettings keeps recent files
     QApplication::setApplicationVersion(CMS_VERSION);
     cms::setLogVerbosity(qEnvironmentVariableIntValue("CMS_VERBOSE"));
 
@@ -80,7 +73,8 @@ int main(int argc, char** argv) {
                              save(false);
                          });
     }
-    // A missing demo model is reported in the window like any file that cannot be opened.
-    window.openModel(!args.isEmpty() ? args.first() : demoModelPath());
+    // A missing file is reported in the window like any file that cannot be opened.
+    if (!args.isEmpty()) window.openPath(args.first());
+    else if (!screenshotDir.isEmpty()) window.openPath(cms::ui::bundledDemoModelPath());
     return app.exec();
 }

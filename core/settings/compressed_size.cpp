@@ -1,5 +1,6 @@
 #include "settings/compressed_size.h"
 
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <unordered_set>
@@ -26,6 +27,13 @@ int64_t inputChannels(const ModelWeight& w) {
     const Shape& s = w.tensor.shape();
     if (s.size() < 2) return 1;
     return w.opType == "matmul" ? s[s.size() - 2] : s[1];
+}
+
+// MIL names keep letters and digits only (mil::Program::uniqueName): "layer1.0.weight" -> "layer1_0_weight".
+std::string milConstantName(std::string name) {
+    for (char& ch : name)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    return name;
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return b <= 0 ? 1 : (a + b - 1) / b; }
@@ -126,9 +134,14 @@ SizeEstimate estimateCompressedSize(const std::vector<ModelWeight>& weights, con
         e.uncompressedBytes += plain;
         ++e.weightCount;
         std::optional<OpCompression> c = config.resolve(w.name, w.opType);
-        if (auto byModule = config.opNames.find(w.modulePath);
-            !config.opNames.count(w.name) && !w.modulePath.empty() && byModule != config.opNames.end())
-            c = byModule->second;
+        // By name the converter also knows a weight by its MIL constant name and its reader's module path.
+        for (const std::string& name : {milConstantName(w.name), w.modulePath}) {
+            if (config.opNames.count(w.name) || name.empty()) break;
+            if (auto it = config.opNames.find(name); it != config.opNames.end()) {
+                c = it->second;
+                break;
+            }
+        }
         if (!c || (c->weightThreshold && w.tensor.numel() <= *c->weightThreshold)) {
             e.estimatedBytes += plain;
             continue;

@@ -35,8 +35,8 @@ struct SizeEstimate {
     size_t compressedCount = 0;      // weights the config applies to (above its weight_threshold)
 };
 
-// Configs are matched like coremltools does: op name (the weight's name or its op's module
-// path), then op type, then global.
+// Configs are matched like the converter does: op name (the weight's name, its MIL constant name or
+// its reader's module path), then op type, then global.
 SizeEstimate estimateCompressedSize(const std::vector<ModelWeight>& weights, const CompressionConfig& config,
                                     Precision precision);
 // Bytes one weight takes under one config at the given float element size (2 or 4).

@@ -83,6 +83,16 @@ private slots:
         e = estimateCompressedSize(weights, c, Precision::Float32);
         QCOMPARE(e.compressedCount, size_t(1));
         QCOMPARE(e.estimatedBytes, uint64_t(36864 / 2 + 16 * 4 + (640 + 8192) * 4));
+
+        // An op name may be the weight's MIL constant name or its reader's module path.
+        std::vector<ModelWeight> named = weights;
+        named[2].modulePath = "encoder.proj";
+        c.opNames.clear();
+        c.opNames["conv1_weight"] = OpCompression::defaults(CompressionMethod::Palettize);
+        c.opNames["encoder.proj"] = OpCompression::defaults(CompressionMethod::LinearQuantize);
+        e = estimateCompressedSize(named, c, Precision::Float32);
+        QCOMPARE(e.compressedCount, size_t(2));
+        QCOMPARE(e.estimatedBytes, uint64_t(36864 / 2 + 16 * 4 + 640 * 4 + 8192 + 128 * 4));
     }
 
     void collectsConsumedFloatConstantsOnce() {
