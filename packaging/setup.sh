@@ -64,7 +64,7 @@ run_studio() {
     local studio="$BUILD/bin/coreml-studio"
     if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
         say "Opening the studio on the demo model"
-        exec "$studio"
+        exec "$studio" "$BUILD/resources/demo/demo_cnn.pt"
     fi
     # No display: a GUI cannot be shown here. Say how to open it, then check that it starts
     # (offscreen) and that the demo model converts, so the set-up is known to work.
