@@ -10,6 +10,7 @@
 #include <QGraphicsItem>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -35,6 +36,7 @@
 #include "workspace/package_summary.h"
 #include "workspace/project_document.h"
 #include "workspace/recent_files.h"
+#include "workspace/start_page.h"
 
 using namespace cms;
 namespace fs = std::filesystem;
@@ -381,12 +383,19 @@ private slots:
         entry->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(panel(w).startsWith("Opened"), 30000);
 
+        // The start page lists it too.
+        bool onStartPage = false;
+        for (int i = 0; i < w.startPage()->recentModels()->count(); ++i)
+            onStartPage |= w.startPage()->recentModels()->item(i)->data(Qt::UserRole).toString() == QString::fromStdString(model);
+        QVERIFY(onStartPage);
+
         // Dropping the package shows its summary.
         drop(&w, QString::fromStdString(dir.path("Demo.mlpackage")));
         QTRY_COMPARE_WITH_TIMEOUT(w.pages()->currentIndex(), 2, 30000);
         const QString summary = w.packageSummary()->text();
         QVERIFY2(summary.contains("Inputs:\n  image: fp32 1x3x64x64"), qPrintable(summary));
         QVERIFY(summary.contains("× conv"));
+        QVERIFY(w.packageGraphView()->programModel() != nullptr);  // the package's program, drawn
         QVERIFY(w.recentFiles()->list(ui::RecentFiles::Kind::Model).contains(QString::fromStdString(dir.path("Demo.mlpackage"))));
 
         // A folder that is no package: named in the panel.
