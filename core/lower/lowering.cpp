@@ -12,6 +12,7 @@
 #include "lower/function_io.h"
 #include "lower/lower_context.h"
 #include "lower/translators/complex_translators.h"
+#include "lower/view_writes.h"
 
 namespace cms::lower {
 
@@ -121,7 +122,9 @@ void writeBackTypes(const LowerContext& ctx, ir::Graph& graph) {
 
 void translateNodes(LowerContext& ctx, const std::vector<ir::Node*>& nodes) {
     const ir::Node* outer = ctx.currentNode();
-    for (const ir::Node* node : nodes) translateNode(ctx, *node);
+    ViewWrites views;  // a body's writes stay in the body (the tracker refuses writes to outer tensors)
+    for (const ir::Node* node : nodes)
+        views.translate(ctx, *node, &nodes, [&ctx](const ir::Node& n) { translateNode(ctx, n); });
     ctx.setCurrentNode(outer);
     if (outer) ctx.builder().setProvenance(provenanceOf(*outer));
 }
@@ -229,7 +232,9 @@ mil::Program lowerGraph(ir::Graph& graph, const ConversionSettings& settings, st
     LowerContext ctx(program, builder, graph);
 
     bindFunctionInputs(ctx, fn, settings);
-    for (const ir::Node* node : graph.top().nodes) translateNode(ctx, *node);
+    ViewWrites views;  // in-place ops, and writes through views of a tensor, reach the tensor read later
+    for (const ir::Node* node : graph.top().nodes)
+        views.translate(ctx, *node, nullptr, [&ctx](const ir::Node& n) { translateNode(ctx, n); });
     ctx.setCurrentNode(nullptr);
     bindFunctionOutputs(ctx, fn, settings);
     writeBackTypes(ctx, graph);
