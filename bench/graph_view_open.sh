@@ -1,21 +1,45 @@
 #!/usr/bin/env bash
-# Time to first paint of the graph view with groups collapsed (densenet121 and resnet18 fixtures, and a
-# synthetic 5,000-node transformer),
-# measured by the graph_view_open driver offscreen. Prints the figures; copy them into
-# bench/graph_view_results.md with the date, commit and load average.
+# The graph view at scale: time to first paint with groups collapsed, expanding, and the frame times of
+# panning across the scene (collapsed, and with every group expanded), measured by the graph_view_open
+# driver offscreen for torchvision's ViT-B/16, a 24-layer transformer traced to 5,000+ nodes (both
+# generated with random weights by gen_graph_models.py), densenet121 and resnet18 (test fixtures), and a
+# synthetic 5,000-node graph built in memory. Then the whole process, as the studio opens a model: from
+# the process start to the first painted frame (import, lowering and passes, view, paint).
+# Prints the figures; copy them into bench/graph_view_results.md and the README with the date and commit.
 #   bash bench/graph_view_open.sh [BUILD_DIR] [RUNS]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$(cd "${1:-$ROOT/build}" && pwd)"
 RUNS="${2:-5}"
 DRIVER="$BUILD/bench/graph_view_open"
+MODELS="$BUILD/bench/models"
 [ -x "$DRIVER" ] || { echo "graph_view_open.sh: $DRIVER is missing; build the graph_view_open target" >&2; exit 1; }
+/usr/bin/python3 "$ROOT/bench/gen_graph_models.py" "$MODELS" 2>/dev/null
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD)"
-for model in densenet121 resnet18; do
-    file="$BUILD/tests/models/tv_$model.pt"
-    [ -f "$file" ] || { echo "graph_view_open.sh: $file is missing; run the generate_models test first" >&2; exit 1; }
-    QT_QPA_PLATFORM=offscreen "$DRIVER" "$file" 1x3x224x224 "$RUNS"
-    echo
+
+# name, file, input shape (the --input form after the name)
+cases=(
+    "vit_b_16|$MODELS/vit_b_16.pt|1x3x224x224"
+    "transformer24|$MODELS/transformer24.pt|1x64:dtype=int32"
+    "densenet121|$BUILD/tests/models/tv_densenet121.pt|1x3x224x224"
+    "resnet18|$BUILD/tests/models/tv_resnet18.pt|1x3x224x224"
+)
+for c in "${cases[@]}"; do
+    IFS='|' read -r name file shape <<<"$c"
+    [ -f "$file" ] || { echo "graph_view_open.sh: $file is missing (run the generate_models test first)" >&2; exit 1; }
+    echo "== $name"
+    QT_QPA_PLATFORM=offscreen "$DRIVER" "$file" "$shape" "$RUNS" 2>/dev/null
 done
-# 5,000+ nodes: a transformer encoder written out op by op, 48 layers (built in memory, no shapes).
-QT_QPA_PLATFORM=offscreen "$DRIVER" --synthetic 48 "$RUNS"
+echo "== synthetic"
+QT_QPA_PLATFORM=offscreen "$DRIVER" --synthetic 48 "$RUNS" 2>/dev/null
+
+# Whole process: exec, libraries, import, lowering and passes, view models, layout and the first frame.
+for c in "${cases[@]:0:2}"; do
+    IFS='|' read -r name file shape <<<"$c"
+    for run in 1 2 3; do
+        start=$(date +%s%3N)
+        out=$(QT_QPA_PLATFORM=offscreen "$DRIVER" "$file" "$shape" --epoch 2>/dev/null)
+        painted=$(sed -n 's/^first-paint-epoch-ms: //p' <<<"$out")
+        echo "whole process $name run $run: $((painted - start)) ms to first paint ($(sed -n 's/^import/import/p' <<<"$out"))"
+    done
+done

@@ -120,6 +120,7 @@ README="$ROOT/README.md"
 if grep -q '<!-- bench:begin -->' "$README"; then
     TABLE="$table" awk '
         /<!-- bench:begin -->/ { print; print ENVIRON["TABLE"]; skip = 1; next }
+        /<!-- bench:studio:begin -->/ { skip = 0 }  # the studio figures (bench/graph_view_open.sh) stay
         /<!-- bench:end -->/ { skip = 0 }
         !skip { print }
     ' "$README" >"$README.tmp" && mv "$README.tmp" "$README"

@@ -78,6 +78,8 @@ NodeItem::NodeItem(int nodeId, OpFamily family, QString title, QString subtitle,
     : nodeId_(nodeId), family_(family), title_(std::move(title)), subtitle_(std::move(subtitle)), size_(size) {
     setFlag(ItemIsSelectable);
     setZValue(2);
+    // Painted once per zoom level into a pixmap: panning then copies pixels instead of shaping text.
+    setCacheMode(DeviceCoordinateCache);
     setToolTip(subtitle_.isEmpty() ? title_ : title_ + "\n" + subtitle_);
 }
 

@@ -1,6 +1,7 @@
 #include "graph/minimap.h"
 
 #include <QMouseEvent>
+#include <QPainter>
 
 #include "graph/graph_canvas.h"
 
@@ -21,7 +22,29 @@ Minimap::Minimap(GraphCanvas* canvas, QWidget* parent) : QGraphicsView(canvas->s
 
 void Minimap::refit() {
     if (scene()) fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    cache_ = QPixmap();
     viewport()->update();
+}
+
+void Minimap::paintEvent(QPaintEvent*) {
+    // The overview draws every item of the scene; it sits over the canvas, so it repaints with every
+    // frame of a pan. The items are rendered once per layout into a pixmap, the frame on top of it.
+    QPainter p(viewport());
+    const qreal dpr = viewport()->devicePixelRatioF();
+    if (cache_.isNull() || cache_.size() != viewport()->size() * dpr) {
+        cache_ = QPixmap(viewport()->size() * dpr);
+        cache_.setDevicePixelRatio(dpr);
+        cache_.fill(backgroundBrush().color());
+        if (scene()) {
+            QPainter cp(&cache_);
+            cp.setRenderHints(renderHints());
+            cp.setTransform(viewportTransform());
+            scene()->render(&cp, sceneRect(), sceneRect(), Qt::IgnoreAspectRatio);
+        }
+    }
+    p.drawPixmap(0, 0, cache_);
+    p.setTransform(viewportTransform());
+    drawForeground(&p, QRectF());
 }
 
 void Minimap::drawForeground(QPainter* painter, const QRectF&) {

@@ -2,6 +2,7 @@
 // An overview of the whole graph with the main view's visible rectangle; click or drag in it
 // to move the main view there.
 #include <QGraphicsView>
+#include <QPixmap>
 
 namespace cms::ui {
 
@@ -15,6 +16,7 @@ public:
 
 protected:
     void drawForeground(QPainter* painter, const QRectF& rect) override;
+    void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -22,6 +24,7 @@ protected:
 
 private:
     GraphCanvas* canvas_;
+    QPixmap cache_;  // the scene as drawn at the current fit; empty after a re-layout or resize
 };
 
 }  // namespace cms::ui
