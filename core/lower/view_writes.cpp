@@ -47,8 +47,18 @@ std::optional<ViewWrites::Alias> ViewWrites::aliasOf(LowerContext& ctx, const ir
     Alias a;
     a.root = v;
     a.sizes = ctx.lowered(v).tensor->type.shape;
-    if (!ctx.lowered(v).tensor->type.isStatic()) a.unsupported = "its shape is only known at run time";
-    else a.strides = contiguousStrides(a.sizes);
+    if (!ctx.lowered(v).tensor->type.isStatic()) {
+        a.unsupported = "its shape is only known at run time";
+        return a;
+    }
+    a.strides = contiguousStrides(a.sizes);
+    Alias::Box box;
+    box.begin.assign(a.sizes.size(), 0);
+    box.end = a.sizes;
+    box.stride.assign(a.sizes.size(), 1);
+    box.squeeze.assign(a.sizes.size(), false);
+    for (size_t d = 0; d < a.sizes.size(); ++d) box.dims.push_back(d);
+    a.box = box;
     return a;
 }
 
@@ -90,6 +100,7 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
         a.unsupported = "its shape is only known at run time";
         return done();
     }
+    if (kind != "aten::slice" && kind != "aten::narrow" && kind != "aten::select") a.box.reset();
     const int64_t rank = static_cast<int64_t>(a.sizes.size());
     const auto dimArg = [&](size_t i) { return normalizeDim(ctx, ctx.intArg(node.inputs.at(i)), rank); };
     if (kind == "aten::slice" || kind == "aten::narrow") {
@@ -112,6 +123,14 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
         a.offset += start * a.strides[d];
         a.sizes[d] = step > 0 ? (end - start + step - 1) / step : 0;
         a.strides[d] *= step;
+        if (a.box && a.sizes[d] > 0) {
+            const size_t r = a.box->dims[static_cast<size_t>(d)];
+            a.box->begin[r] += start * a.box->stride[r];
+            a.box->stride[r] *= step;
+            a.box->end[r] = a.box->begin[r] + (a.sizes[d] - 1) * a.box->stride[r] + 1;
+        } else {
+            a.box.reset();
+        }
     } else if (kind == "aten::select") {
         const int64_t d = dimArg(1);
         int64_t index = ctx.intArg(node.inputs.at(2));
@@ -119,6 +138,13 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
         a.offset += index * a.strides[d];
         a.sizes.erase(a.sizes.begin() + d);
         a.strides.erase(a.strides.begin() + d);
+        if (a.box) {
+            const size_t r = a.box->dims[static_cast<size_t>(d)];
+            a.box->begin[r] += index * a.box->stride[r];
+            a.box->end[r] = a.box->begin[r] + 1;
+            a.box->squeeze[r] = true;
+            a.box->dims.erase(a.box->dims.begin() + d);
+        }
     } else if (kind == "aten::transpose" || kind == "aten::t" || kind == "aten::numpy_T" || kind == "aten::permute") {
         std::vector<int64_t> order(a.sizes.size());
         std::iota(order.begin(), order.end(), 0);
@@ -279,8 +305,19 @@ void ViewWrites::writeBack(LowerContext& ctx, const ir::Node& node, const std::v
         mil::Value* updated = nullptr;
         bool identity = static_cast<int64_t>(indices.size()) == total;
         for (size_t i = 0; identity && i < indices.size(); ++i) identity = indices[i] == static_cast<int64_t>(i);
+        const bool regionUpdate = ctx.target() >= mil::Target::iOS18 && alias->box && !alias->sizes.empty();
         if (identity) {
             updated = result->type.shape == rootType.shape ? result : reshapeTo(ctx, result, rootType.shape, name + "_into_base");
+        } else if (regionUpdate) {
+            // Core ML's own op for x[b:e:s, i, ...] = v (iOS18): no index tensor of the region's size.
+            const Tensor squeezeMask =
+                Tensor::fromBools(alias->box->squeeze, {static_cast<int64_t>(alias->box->squeeze.size())});
+            updated = b.add1("slice_update", {{"x", {ctx.tensor(root)}}, {"update", {result}},
+                                              {"begin", {b.constInts(alias->box->begin, name + "_begin")}},
+                                              {"end", {b.constInts(alias->box->end, name + "_end")}},
+                                              {"stride", {b.constInts(alias->box->stride, name + "_stride")}},
+                                              {"squeeze_mask", {b.constant(squeezeMask, name + "_squeeze_mask")}}},
+                             name + "_base");
         } else if (!indices.empty()) {
             mil::Value* flat = reshapeTo(ctx, ctx.tensor(root), {total}, name + "_base_flat");
             mil::Value* values = reshapeTo(ctx, result, {static_cast<int64_t>(indices.size())}, name + "_values_flat");

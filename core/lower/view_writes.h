@@ -10,6 +10,7 @@
 // copies, a value from outside a control-flow body) fail with an error naming the node and the base.
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -38,6 +39,14 @@ private:
         Shape sizes;
         std::vector<int64_t> strides;
         std::string unsupported;  // why a write through this view cannot be expressed; empty when it can
+        // For a chain of slices and selects: the region of the root per root dimension, in slice_update's
+        // terms (a select is a squeezed dimension), and the root dimension of each view dimension.
+        struct Box {
+            std::vector<int64_t> begin, end, stride;
+            std::vector<bool> squeeze;
+            std::vector<size_t> dims;
+        };
+        std::optional<Box> box;
     };
 
     std::optional<Alias> aliasOf(LowerContext& ctx, const ir::Value* v) const;

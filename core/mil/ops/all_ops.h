@@ -23,6 +23,7 @@ void registerConstexprOps(OpRegistry& r);
 void registerPaddingOps(OpRegistry& r);
 void registerRecurrentOps(OpRegistry& r);
 void registerControlFlowOps(OpRegistry& r);
+void registerSliceUpdateOps(OpRegistry& r);
 void registerRandomOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
@@ -45,6 +46,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerPaddingOps(r);
     registerRecurrentOps(r);
     registerControlFlowOps(r);
+    registerSliceUpdateOps(r);
     registerRandomOps(r);
 }
 

@@ -112,6 +112,7 @@ const KernelTable& kernelTable() {
         registerImageResizingKernels(t);
         registerPaddingKernels(t);
         registerRecurrentKernels(t);
+        registerSliceUpdateKernels(t);
         registerRandomKernels(t);
         return t;
     }();

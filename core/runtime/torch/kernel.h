@@ -73,6 +73,7 @@ void registerConstexprKernels(KernelTable& t);
 void registerImageResizingKernels(KernelTable& t);
 void registerPaddingKernels(KernelTable& t);
 void registerRecurrentKernels(KernelTable& t);
+void registerSliceUpdateKernels(KernelTable& t);
 void registerRandomKernels(KernelTable& t);
 
 const KernelTable& kernelTable();
