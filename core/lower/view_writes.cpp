@@ -23,6 +23,17 @@ std::vector<int64_t> contiguousStrides(const Shape& sizes) {
     return strides;
 }
 
+// PyTorch's is_contiguous(): sizes of 1 may have any stride.
+bool isContiguous(const Shape& sizes, const std::vector<int64_t>& strides) {
+    int64_t expected = 1;
+    for (size_t i = sizes.size(); i-- > 0;) {
+        if (sizes[i] == 1) continue;
+        if (strides[i] != expected) return false;
+        expected *= sizes[i];
+    }
+    return true;
+}
+
 int64_t numel(const Shape& s) { return std::accumulate(s.begin(), s.end(), int64_t{1}, std::multiplies<>()); }
 
 const std::set<std::string> kReshapes = {"aten::view",    "aten::reshape",    "aten::_unsafe_view", "aten::_reshape_alias",
@@ -95,6 +106,8 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
         aliases_[out] = a;
         if (recorded_.insert(&node).second) aliasNodes_.push_back(&node);
     };
+    // contiguous() of a strided view is a copy, not an alias.
+    if (kind == "aten::contiguous" && a.unsupported.empty() && !isContiguous(a.sizes, a.strides)) return;
     if (!a.unsupported.empty() || kIdentities.count(kind)) return done();
     if (!outType.isStatic()) {
         a.unsupported = "its shape is only known at run time";
@@ -168,7 +181,7 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
         a.strides = strides;
     } else {  // the reshapes
         const Shape& to = outType.shape;
-        if (a.strides == contiguousStrides(a.sizes)) {
+        if (isContiguous(a.sizes, a.strides)) {
             a.sizes = to;
             a.strides = contiguousStrides(to);
         } else {

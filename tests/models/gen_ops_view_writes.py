@@ -90,6 +90,16 @@ def inplace_on_value(x):
     return y + x
 
 
+def contiguous_copy_write(x):
+    # contiguous() of a transposed view copies: the write must not reach x; of a row it aliases: it must.
+    x = x.clone()
+    c = x.t().contiguous()
+    c.add_(1.0)
+    r = x[1].contiguous()
+    r.mul_(3.0)
+    return x + c.sum()
+
+
 def transposed_write(x, y):
     x = x.clone()
     x.t()[1:3] = y
@@ -107,6 +117,7 @@ CASES = {
     "view_write_reshape": (reshape_view_write, [("x", f32(4, 6))]),
     "view_write_plain_inplace": (inplace_on_value, [("x", f32(2, 3))]),
     "view_write_transposed": (transposed_write, [("x", f32(4, 3)), ("y", f32(2, 4))]),
+    "view_write_contiguous": (contiguous_copy_write, [("x", f32(3, 4))]),
 }
 
 
