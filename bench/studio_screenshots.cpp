@@ -3,8 +3,7 @@
 // settings panel, and the progress and results of a conversion. Driven by bench/screenshots.sh.
 //
 //   QT_QPA_PLATFORM=offscreen studio_screenshots DEMO_MODEL.pt OUT_DIR
-// Views are found by type (QStackedWidget pages, QTabWidget tabs), so the script keeps working while
-// the main window's panels change; a view that does not exist is reported and skipped.
+// Settings panels are the tabs of MainWindow::settingsTabs(), so new panels are rendered as they come.
 #include <QAction>
 #include <QApplication>
 #include <QDir>
@@ -113,9 +112,10 @@ int main(int argc, char** argv) {
         ++failures;
     }
 
-    // Settings panels: every tab of the window's tab widgets.
-    for (QTabWidget* tabs : window.findChildren<QTabWidget*>()) {
+    // Settings panels: every tab of the window's settings tabs (results are rendered below, with content).
+    if (QTabWidget* tabs = window.settingsTabs()) {
         for (int i = 0; i < tabs->count(); ++i) {
+            if (qobject_cast<ui::ResultsPanel*>(tabs->widget(i))) continue;
             tabs->setCurrentIndex(i);
             const QString name = tabs->tabText(i).remove('&').toLower().replace(' ', '_');
             save(tabs, "settings_" + name);

@@ -34,6 +34,8 @@
 #include "graph/graph_canvas.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
+#include "results/conversion_progress.h"
+#include "results/results_panel.h"
 #include "graphview/graph_view_model.h"
 #include "package/package.h"
 #include "settings/compressed_size.h"
@@ -49,14 +51,8 @@ namespace cms::ui {
 
 namespace {
 
-const Stage kStages[] = {Stage::Import, Stage::Lower, Stage::Passes, Stage::Write, Stage::Verify};
+const Stage kStages[] = {Stage::Import, Stage::Lower, Stage::Passes, Stage::Compress, Stage::Write, Stage::Verify};
 enum Page { StartPageIndex, WorkspacePageIndex, PackagePageIndex };
-
-QString stageTitle(Stage s) {
-    QString name = QString::fromLatin1(stageName(s));
-    name[0] = name[0].toUpper();
-    return name;
-}
 
 QString humanBytes(uint64_t bytes) { return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeSIFormat); }
 
@@ -237,21 +233,13 @@ QWidget* MainWindow::buildSettingsSide() {
     auto* bottomLayout = new QVBoxLayout(bottom);
     bottomLayout->setContentsMargins(0, 0, 0, 0);
     auto* stagesBox = new QGroupBox(tr("Progress"));
-    auto* grid = new QGridLayout(stagesBox);
-    int row = 0;
-    for (Stage s : kStages) {
-        grid->addWidget(new QLabel(stageTitle(s)), row, 0);
-        auto* bar = new QProgressBar;
-        bar->setRange(0, 100);
-        grid->addWidget(bar, row, 1);
-        auto* label = new QLabel;
-        label->setMinimumWidth(150);
-        grid->addWidget(label, row, 2);
-        stageBars_[s] = bar;
-        stageLabels_[s] = label;
-        ++row;
-    }
+    progress_ = new ConversionProgress;
+    (new QVBoxLayout(stagesBox))->addWidget(progress_);
+    progress_->cancelButton()->hide();  // the Cancel beside Convert stops the job
     bottomLayout->addWidget(stagesBox);
+    results_ = new ResultsPanel;
+    tabs_->addTab(results_, tr("Results"));
+    connect(results_, &ResultsPanel::showProgramRequested, this, [this] { graphView_->setProgramVisible(true); });
     result_ = new QPlainTextEdit;
     result_->setReadOnly(true);
     result_->setPlaceholderText(tr("Results and errors appear here."));
@@ -465,23 +453,19 @@ void MainWindow::startConversion() {
         return;
     }
     resetStages();
+    progress_->start();
     showMessage(tr("Converting %1 …").arg(modelPath_), false);
     runner_->convert(settings);
 }
 
 void MainWindow::onProgress(Stage stage, double fraction, const QString& message) {
-    // Stages run in order: everything before this one is complete.
-    for (Stage s : kStages) {
-        if (s == stage) break;
-        if (stageBars_.count(s)) stageBars_[s]->setValue(100);
-    }
-    if (!stageBars_.count(stage)) return;
-    stageBars_[stage]->setValue(int(fraction * 100.0 + 0.5));
-    stageLabels_[stage]->setText(message);
+    progress_->onProgress(stage, fraction, message);
 }
 
 void MainWindow::onConverted(const ConversionReport& r) {
-    for (Stage s : kStages) stageBars_[s]->setValue(100);
+    progress_->finish(true, false);
+    results_->showReport(r);
+    tabs_->setCurrentWidget(results_);
     QStringList lines;
     lines << tr("Wrote %1").arg(QString::fromStdString(r.packagePath));
     lines << tr("Size: %1").arg(humanBytes(r.packageBytes));
@@ -501,6 +485,7 @@ void MainWindow::onFailed(const QString& message, bool cancelled) {
     keepDocumentOnOpen_ = false;
     // The results panel is on the workspace page; a file that failed to open from elsewhere lands there.
     if (pages_->currentIndex() != WorkspacePageIndex) pages_->setCurrentIndex(WorkspacePageIndex);
+    if (progress_->running()) progress_->finish(false, cancelled);
     showMessage(cancelled ? tr("Cancelled. No package was written.") : message, !cancelled);
 }
 
@@ -574,10 +559,7 @@ void MainWindow::refreshShapes() {
 }
 
 void MainWindow::resetStages() {
-    for (Stage s : kStages) {
-        stageBars_[s]->setValue(0);
-        stageLabels_[s]->clear();
-    }
+    progress_->reset();
 }
 
 void MainWindow::showMessage(const QString& text, bool error) {

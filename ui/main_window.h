@@ -22,6 +22,9 @@ class QTimer;
 
 namespace cms::ui {
 
+class ConversionProgress;
+class ResultsPanel;
+
 class ConversionPanel;
 class GraphView;
 class InputsPanel;
@@ -50,6 +53,8 @@ public:
     QPushButton* convertButton() const { return convertButton_; }
     QPushButton* cancelButton() const { return cancelButton_; }
     QPlainTextEdit* resultPanel() const { return result_; }
+    ConversionProgress* conversionProgress() const { return progress_; }
+    ResultsPanel* resultsPanel() const { return results_; }
     QLineEdit* outputEdit() const;
     ConversionRunner* runner() const { return runner_; }
     GraphView* graphView() const { return graphView_; }
@@ -121,8 +126,8 @@ private:
     QMenu* recentMenu_ = nullptr;
     QPushButton* convertButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
-    std::map<Stage, QProgressBar*> stageBars_;
-    std::map<Stage, QLabel*> stageLabels_;
+    ConversionProgress* progress_ = nullptr;  // a bar per stage, Cancel (ui/results)
+    ResultsPanel* results_ = nullptr;         // the finished conversion's package, ops and warnings
     QPlainTextEdit* result_ = nullptr;
 };
 

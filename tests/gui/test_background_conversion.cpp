@@ -1,6 +1,8 @@
 // Background conversion: per-stage progress, cancel within a second at any stage with nothing left
 // on disk, the GUI thread's longest stall during a resnet50 conversion, and the results panel.
 #include "conversion_runner.h"
+#include "graph/graph_view.h"
+#include "main_window.h"
 #include "results/conversion_progress.h"
 #include "results/results_panel.h"
 #include "support/test_support.h"
@@ -15,6 +17,7 @@
 #include <QTimer>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace cms;
 namespace fs = std::filesystem;
@@ -160,6 +163,28 @@ private slots:
         QCOMPARE(show.at(0).at(0).toString(), QString::fromStdString(output));
         // Part 2's reports arrive as tabs.
         QCOMPARE(results.addReportTab(new QLabel("accuracy"), "Accuracy"), 1);
+    }
+
+    void theMainWindowShowsStageProgressAndTheResults() {
+        test::ScratchDir dir;
+        fs::copy_file(test::testModel("demo_cnn.pt"), dir.path("demo_cnn.pt"));
+        std::ofstream(dir.path("demo_cnn.settings.json")) << R"({"inputs": [{"name": "image", "shape": [1, 3, 64, 64]}]})";
+        ui::MainWindow w;
+        w.show();
+        w.openModel(QString::fromStdString(dir.path("demo_cnn.pt")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() != nullptr && !w.runner()->busy(), 30000);
+        QVERIFY(w.convertButton()->isEnabled());
+        w.convertButton()->click();
+        QVERIFY(w.conversionProgress()->running());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.resultsPanel()->report().packagePath.empty(), 60000);
+        QVERIFY(fs::exists(w.resultsPanel()->report().packagePath));
+        QVERIFY(!w.conversionProgress()->running());
+        QCOMPARE(w.conversionProgress()->bar(Stage::Write)->value(), 100);
+        QCOMPARE(w.conversionProgress()->message(Stage::Compress)->text(), QString("skipped"));
+        QVERIFY(w.resultsPanel()->opTable()->rowCount() > 2);
+        QVERIFY(w.resultsPanel()->isVisible());  // its tab is brought forward
+        w.resultsPanel()->showProgramButton()->click();
+        QVERIFY(w.graphView()->programVisible());
     }
 };
 

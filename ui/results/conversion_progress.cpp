@@ -56,13 +56,22 @@ ConversionProgress::ConversionProgress(QWidget* parent)
     connect(clock_, &QTimer::timeout, this, &ConversionProgress::updateElapsed);
 }
 
-void ConversionProgress::start() {
+void ConversionProgress::reset() {
+    clock_->stop();
     for (Stage s : kStages) {
         bars_[s]->setValue(0);
         bars_[s]->setEnabled(true);
         messages_[s]->clear();
         reported_[s] = false;
     }
+    cancel_->setEnabled(false);
+    summary_->clear();
+}
+
+bool ConversionProgress::running() const { return clock_->isActive(); }
+
+void ConversionProgress::start() {
+    reset();
     cancel_->setEnabled(true);
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
     summary_->setText(tr("Converting…"));

@@ -27,6 +27,9 @@ public:
 
     // A job starts: bars empty, Cancel enabled, the clock running.
     void start();
+    // Empty bars, no job.
+    void reset();
+    bool running() const;
     void onProgress(Stage stage, double fraction, const QString& message);
     // The job ended: completed, failed or cancelled.
     void finish(bool succeeded, bool cancelled);
