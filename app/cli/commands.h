@@ -37,6 +37,7 @@ struct ConvertOptions {
     std::vector<std::string> composites;  // --composites FILE|builtin:NAME, repeatable
     std::string reportPath;               // --report FILE.json: the unsupported-op report
     std::string compress;                 // --compress CONFIG.yaml: coremltools OptimizationConfig
+    std::vector<std::string> keepFp32;    // --keep-fp32 OP_TYPE|MODULE_PATH, repeatable (fp32Ops)
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);

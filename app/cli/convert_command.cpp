@@ -64,6 +64,8 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
     // Command-line composites come after the file's, so they override them.
     s.composites.insert(s.composites.end(), o.composites.begin(), o.composites.end());
     if (!o.compress.empty()) s.compression = loadCompressionYaml(o.compress);
+    for (const std::string& k : o.keepFp32)
+        if (std::find(s.fp32Ops.begin(), s.fp32Ops.end(), k) == s.fp32Ops.end()) s.fp32Ops.push_back(k);
     return s;
 }
 
@@ -147,6 +149,10 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
                   "pruning); overrides the settings file's \"compression\"");
     c->add_option("--report", o.reportPath,
                   "Write the unsupported-op report as JSON to this file (an empty list when every op converts)");
+    c->add_option("--keep-fp32", o.keepFp32,
+                  "With fp16 precision, keep these ops in fp32: a MIL op type (e.g. softmax) or a module path "
+                  "(e.g. encoder.layer.3, globs allowed), as `verify --per-layer` suggests; repeatable")
+        ->allow_extra_args(false);
     return c;
 }
 

@@ -592,7 +592,7 @@ std::string reportToText(const AccuracyReport& r) {
           << r.firstNonFinite->opType << " " << r.firstNonFinite->opName << ", " << r.firstNonFinite->count
           << " elements)\n";
     if (!r.suggestedFp32Ops.empty()) {
-        s << "Suggestion: keep in fp32 (settings key fp32Ops):";
+        s << "Suggestion: keep in fp32 (convert --keep-fp32 NAME, settings key fp32Ops):";
         for (const std::string& op : r.suggestedFp32Ops) s << " " << op;
         s << "\n";
     }

@@ -67,7 +67,7 @@ expect_out_contains "MultiArray fp32" "replaced package is the new one"
 run ops "$DEMO"
 expect_status 0 "ops"
 expect_out_contains "Inputs:  image" "ops"
-expect_out_contains "Every op has a translator." "ops"
+expect_out_contains "Every op converts." "ops"
 run ops --json "$DEMO"
 expect_status 0 "ops --json"
 echo "$OUT" | python3 -c '

@@ -29,6 +29,13 @@ expect_status 3 "convert --verify of an fp16-overflowing model"
 expect_out_contains "First op producing inf/NaN" "convert --verify of an fp16-overflowing model"
 expect_out_contains "amplify.fc" "convert --verify of an fp16-overflowing model"
 
+# Taking the per-layer suggestion (the overflowing layer and the block holding it) from the command line fixes it.
+run verify "$MODELS/fp16_overflow.pt" "$WORK/overflow.mlpackage" --per-layer
+expect_out_contains "convert --keep-fp32 NAME, settings key fp32Ops): amplify.fc amplify" "verify --per-layer suggestion"
+run convert "$MODELS/fp16_overflow.pt" -o "$WORK/overflow.mlpackage" --input x:1x16 --verify --keep-fp32 amplify.fc --keep-fp32 amplify
+expect_status 0 "convert --verify --keep-fp32 of the suggested module"
+expect_out_contains "Result: PASS" "convert --verify --keep-fp32 of the suggested module"
+
 run convert "$DEMO" -o "$WORK/x.mlpackage" --input "$IMAGE_INPUT" --min-snr 30
 expect_status 2 "--min-snr without --verify"
 run convert "$DEMO" -o "$WORK/x.mlpackage" --input "$IMAGE_INPUT" --verify --min-snr 30 --atol 1e-3

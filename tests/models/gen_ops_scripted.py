@@ -87,7 +87,7 @@ CASES = {
     "scripted_shape_queries": (ShapeQueries, [("x", f32(2, 5))]),
     "scripted_bool_float": (BoolFloat, [("x", f32(3, 2))]),
     "scripted_lift_fresh": (LiftFresh, [("x", f32(2, 3))]),
-    "conv_transpose1d": (ConvTranspose1d, [("x", f32(1, 4, 6))]),
+    "scripted_conv_transpose1d": (ConvTranspose1d, [("x", f32(1, 4, 6))]),
 }
 
 

@@ -332,7 +332,10 @@ void registerPrimTranslators(TranslatorTable& t) {
     t.add({"aten::size"}, size);
     t.add({"aten::dim"}, dim);
     t.add({"aten::numel"}, numel);
-    t.add({"prim::NumToTensor", "aten::ScalarImplicit", "aten::IntImplicit", "aten::FloatImplicit"}, passScalar);
+    // prim::ImplicitTensorToNum is the older TorchScript spelling of aten::ScalarImplicit.
+    t.add({"prim::NumToTensor", "aten::ScalarImplicit", "aten::IntImplicit", "aten::FloatImplicit",
+           "prim::ImplicitTensorToNum"},
+          passScalar);
     t.add({"aten::Int"}, toNumber<DType::Int32>);
     t.add({"aten::Float"}, toNumber<DType::Float32>);
     t.add({"aten::Bool"}, toNumber<DType::Bool>);
@@ -340,8 +343,6 @@ void registerPrimTranslators(TranslatorTable& t) {
     t.add({"prim::device"}, device);
     t.add({"aten::floordiv", "aten::__floordiv__"}, scalarOnly);
     t.add({"aten::item", "aten::_local_scalar_dense"}, item);
-    // prim::ImplicitTensorToNum is the older TorchScript spelling of aten::ScalarImplicit.
-    t.add({"prim::ImplicitTensorToNum"}, passScalar);
     t.add({"aten::tensor"}, tensorFromData);
     t.add({"aten::scalar_tensor"}, scalarTensor);
     t.add({"aten::is_floating_point"}, isFloatingPoint);
