@@ -15,34 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from op_modules import Fn1, Fn2, f32, i32
 from fixture_io import seed_for, up_to_date, write_json, save_scripted
-
-
-class Fn1(nn.Module):
-    """fn(module, x) as a module, with constant tensors as buffers (constants once frozen); the
-    forward signature names the graph's inputs."""
-
-    def __init__(self, fn, buffers):
-        super().__init__()
-        self.fn = fn
-        for k, v in buffers.items():
-            self.register_buffer(k, v)
-
-    def forward(self, x):
-        return self.fn(self, x)
-
-
-class Fn2(Fn1):
-    def forward(self, x, y):
-        return self.fn(self, x, y)
-
-
-def f32(*shape):
-    return ("float32", shape)
-
-
-def i32(*shape):
-    return ("int32", shape)
 
 
 def t(*values):
@@ -231,7 +205,7 @@ def build(name, fn, inputs, buffers, fp16, outdir):
 
 def generate(outdir):
     here = os.path.abspath(__file__)
-    sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
+    sources = [here] + [os.path.join(os.path.dirname(here), f) for f in ("fixture_io.py", "op_modules.py")]
     for name, (fn, inputs, buffers, fp16) in CASES.items():
         files = [os.path.join(outdir, f"op_{name}.{ext}") for ext in ("pt", "json")]
         if up_to_date(files, sources):

@@ -15,29 +15,8 @@ import os
 import torch
 from torch import nn
 
+from op_modules import Fn1, Fn2, f32
 from fixture_io import seed_for, up_to_date, write_json, save_scripted
-
-
-class Fn1(nn.Module):
-    """A function of one input (and buffers) as a module; the input is named x in the graph."""
-
-    def __init__(self, fn, buffers=None):
-        super().__init__()
-        self.fn = fn
-        for k, v in (buffers or {}).items():
-            self.register_buffer(k, v)
-
-    def forward(self, x):
-        return self.fn(self, x)
-
-
-class Fn2(Fn1):
-    def forward(self, x, y):
-        return self.fn(self, x, y)
-
-
-def f32(*shape):
-    return ("float32", shape)
 
 
 fft = torch.fft
@@ -116,7 +95,7 @@ def build(name, fn, inputs, outdir, extra, buffers=None):
 
 def generate(outdir):
     here = os.path.abspath(__file__)
-    sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
+    sources = [here] + [os.path.join(os.path.dirname(here), f) for f in ("fixture_io.py", "op_modules.py")]
     cases = [(name, fn, inputs, {"fp16": name in FP16}, None) for name, (fn, inputs) in SPECTRAL.items()]
     cases += [(name, fn, inputs, {"check": "distribution", "distribution": dist}, buffers)
               for name, (fn, inputs, dist, buffers) in RANDOM.items()]
@@ -138,7 +117,7 @@ REJECTED = {
 
 def generate_rejected(outdir):
     here = os.path.abspath(__file__)
-    sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
+    sources = [here] + [os.path.join(os.path.dirname(here), f) for f in ("fixture_io.py", "op_modules.py")]
     for name, (fn, inputs) in REJECTED.items():
         path = os.path.join(outdir, f"{name}.pt")
         if up_to_date([path], sources):

@@ -188,4 +188,15 @@ at::Tensor conformTo(const at::Tensor& t, DType dtype) {
     }
 }
 
+at::Tensor checkedIndices(const KernelContext& c, const at::Tensor& indices, int64_t size) {
+    at::Tensor idx = indices.to(at::kLong);
+    if (idx.numel() == 0) return idx;
+    const int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
+    const int64_t lowest = c.target() >= mil::Target::iOS17 ? 0 : -size;
+    if (lo < lowest || hi >= size)
+        c.fail("index out of bounds: indices span [" + std::to_string(lo) + ", " + std::to_string(hi) +
+               "] for a dimension of size " + std::to_string(size));
+    return at::where(at::lt(idx, 0), at::add(idx, size), idx);
+}
+
 }  // namespace cms::runtime

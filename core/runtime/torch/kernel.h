@@ -58,6 +58,10 @@ private:
     const std::vector<const at::Tensor*>& inputs_;  // one entry per bound value, in op input order
 };
 
+// Index values for gather/scatter-like kernels as int64 within [0, size): negatives count from the end
+// before iOS17 and are out of bounds from iOS17 on, as Core ML defines; out-of-bounds values fail the op.
+at::Tensor checkedIndices(const KernelContext& c, const at::Tensor& indices, int64_t size);
+
 using Kernel = std::vector<at::Tensor> (*)(const KernelContext&);
 using KernelTable = std::map<std::string, Kernel>;
 

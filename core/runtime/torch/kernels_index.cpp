@@ -10,24 +10,12 @@ namespace cms::runtime {
 namespace {
 using Tensors = std::vector<at::Tensor>;
 
-// Indices as int64; negatives count from the end before iOS17 and are out of bounds from iOS17 on.
-at::Tensor boundedIndices(const KernelContext& c, const at::Tensor& indices, int64_t size) {
-    at::Tensor idx = indices.to(at::kLong);
-    if (idx.numel() == 0) return idx;
-    const int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
-    const int64_t lowest = c.target() >= mil::Target::iOS17 ? 0 : -size;
-    if (lo < lowest || hi >= size)
-        c.fail("index out of bounds: indices span [" + std::to_string(lo) + ", " + std::to_string(hi) +
-               "] for a dimension of size " + std::to_string(size));
-    return at::where(at::lt(idx, 0), at::add(idx, size), idx);
-}
-
 // The flat position over x's leading `depth` dimensions of each index vector (last axis of indices).
 at::Tensor flatPositions(const KernelContext& c, const at::Tensor& x, const at::Tensor& indices) {
     const int64_t depth = indices.size(-1);
     at::Tensor flat = at::zeros(indices.sizes().slice(0, indices.dim() - 1), at::kLong);
     for (int64_t d = 0; d < depth; ++d)
-        flat = flat * x.size(d) + boundedIndices(c, indices.select(-1, d), x.size(d));
+        flat = flat * x.size(d) + checkedIndices(c, indices.select(-1, d), x.size(d));
     return flat;
 }
 
@@ -85,7 +73,7 @@ std::string modeOf(const KernelContext& c) { return c.strOr("mode", "add"); }
 Tensors scatterAlongAxis(const KernelContext& c) {
     const at::Tensor& data = c.in("data");
     const int64_t axis = c.axis(c.intOr("axis", 0), data.dim());
-    const at::Tensor idx = boundedIndices(c, c.in("indices"), data.size(axis));
+    const at::Tensor idx = checkedIndices(c, c.in("indices"), data.size(axis));
     return {scatterElements(c, data, axis, idx, c.in("updates"), modeOf(c))};
 }
 
@@ -93,7 +81,7 @@ Tensors scatter(const KernelContext& c) {
     const at::Tensor& data = c.in("data");
     const at::Tensor& updates = c.in("updates");
     const int64_t axis = c.axis(c.intOr("axis", 0), data.dim());
-    const at::Tensor idx = boundedIndices(c, c.in("indices"), data.size(axis));
+    const at::Tensor idx = checkedIndices(c, c.in("indices"), data.size(axis));
     // Slice i of updates along the axis goes to position indices[i]: spread the 1-D index over it.
     std::vector<int64_t> view(static_cast<size_t>(data.dim()), 1);
     view[static_cast<size_t>(axis)] = idx.numel();

@@ -175,19 +175,6 @@ Tensors select(const KernelContext& c) {
     return {at::where(c.in("cond").to(at::kBool), c.in("a"), c.in("b"))};
 }
 
-// Indices as int64 with negatives counted from the end (iOS15/16); from iOS17 Core ML treats
-// negative indices as out of bounds.
-at::Tensor checkedIndices(const KernelContext& c, const at::Tensor& indices, int64_t size) {
-    at::Tensor idx = indices.to(at::kLong);
-    if (idx.numel() == 0) return idx;
-    const int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
-    const int64_t lowest = c.target() >= mil::Target::iOS17 ? 0 : -size;
-    if (lo < lowest || hi >= size)
-        c.fail("index out of bounds: indices span [" + std::to_string(lo) + ", " + std::to_string(hi) +
-               "] for a dimension of size " + std::to_string(size));
-    return at::where(at::lt(idx, 0), at::add(idx, size), idx);
-}
-
 at::Tensor gatherOne(const KernelContext& c, const at::Tensor& x, const at::Tensor& indices, int64_t axis) {
     const at::Tensor idx = checkedIndices(c, indices, x.size(axis));
     std::vector<int64_t> shape(x.sizes().begin(), x.sizes().begin() + axis);
