@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "sensitivity_command.h"
 #include "verify_command.h"
 
 namespace {
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
     CLI::App* ops = addOpsCommand(app, opsOptions);
     CLI::App* verify = addVerifyCommand(app, verifyOptions);
     CLI::App* weights = addWeightsCommand(app, weightsOptions);
+    SensitivityCommandOptions sensitivityOptions;
+    CLI::App* sensitivity = addSensitivityCommand(app, sensitivityOptions);
 
     try {
         app.parse(argc, argv);
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
         if (ops->parsed()) return runOps(opsOptions);
         if (verify->parsed()) return runVerify(verifyOptions);
         if (weights->parsed()) return runWeights(weightsOptions);
+        if (sensitivity->parsed()) return runSensitivity(sensitivityOptions);
         return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "coreml-cli: %s\nRun with --help for more information.\n", e.what());

@@ -393,6 +393,12 @@ std::string fmt(double v, const char* format = "%.3g") {
 
 }  // namespace
 
+std::map<std::string, Tensor> packageInputs(const VerifyOptions& options, const runtime::Interpreter& interp,
+                                            std::vector<InputInfo>* info) {
+    std::vector<InputInfo> ignored;
+    return loadInputs(options, interp, info ? *info : ignored);
+}
+
 AccuracyReport verifyPackage(const VerifyOptions& o) {
     AccuracyReport report;
     report.modelPath = o.modelPath;

@@ -3,12 +3,18 @@
 // with our interpreter on the same inputs, compares every output, and optionally every layer
 // (matched through provenance) to say where the error appears and which op first overflows.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/accuracy_metrics.h"
+#include "common/tensor.h"
 #include "ir/provenance.h"
+
+namespace cms::runtime {
+class Interpreter;
+}
 
 namespace cms::analysis {
 
@@ -78,6 +84,11 @@ struct AccuracyReport {
 
 // Throws cms::Error when the model or package cannot be read or run.
 AccuracyReport verifyPackage(const VerifyOptions& options);
+
+// The inputs verifyPackage feeds a package: options.inputFiles when given, else random values
+// seeded by options.seed (pixels for image inputs). `info` says where each came from.
+std::map<std::string, Tensor> packageInputs(const VerifyOptions& options, const runtime::Interpreter& interp,
+                                            std::vector<InputInfo>* info = nullptr);
 
 std::string reportToJson(const AccuracyReport& r);
 std::string reportToText(const AccuracyReport& r);

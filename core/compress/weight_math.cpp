@@ -1,11 +1,16 @@
 #include "compress/weight_math.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <stdexcept>
+
+#include "common/half.h"
+#include "compress/parallel_for.h"
 
 namespace cms::compress {
 
@@ -109,44 +114,76 @@ std::vector<float> dequantize(const LinearQuantized& q, const Shape& shape) {
 std::vector<double> kmeans1d(const std::vector<double>& xs, const std::vector<double>& ws, int k, uint32_t seed) {
     const size_t n = xs.size();
     if (n == 0) return std::vector<double>(static_cast<size_t>(k), 0.0);
+    if (n <= static_cast<size_t>(k)) {
+        std::vector<double> c(xs);
+        c.resize(static_cast<size_t>(k), xs.back());
+        return c;
+    }
     // Prefix sums make every cluster's weighted mean O(1) once its range of sorted points is known.
     std::vector<double> cw(n + 1, 0.0), cwx(n + 1, 0.0);
     for (size_t i = 0; i < n; ++i) {
         cw[i + 1] = cw[i] + ws[i];
         cwx[i + 1] = cwx[i] + ws[i] * xs[i];
     }
-    if (n <= static_cast<size_t>(k)) {
-        std::vector<double> c(xs);
-        c.resize(static_cast<size_t>(k), xs.back());
-        return c;
-    }
     // k-means++: each next centre drawn with probability weight x squared distance to the nearest.
+    // On sorted points a new centre only becomes the nearest for the points between the midpoints
+    // to its neighbouring centres, so each draw updates that run and the sums of the blocks it
+    // touches instead of all n points (O(n k) for 256 entries over millions of fp32 values).
+    constexpr size_t kBlock = 256;
+    const size_t blockCount = (n + kBlock - 1) / kBlock;
+    std::vector<double> d2(n, std::numeric_limits<double>::infinity()), p(ws), blockSum(blockCount, 0.0);
+    const auto resum = [&](size_t firstBlock, size_t lastBlock) {
+        for (size_t b = firstBlock; b <= lastBlock; ++b) {
+            double s = 0;
+            for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) s += p[i];
+            blockSum[b] = s;
+        }
+    };
+    resum(0, blockCount - 1);
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    // Draws a point with probability proportional to p[i] (a linear scan: no per-draw allocation).
-    const auto draw = [&](const std::vector<double>& p, double total) {
-        double r = unit(rng) * total;
-        for (size_t i = 0; i < n; ++i) {
-            r -= p[i];
-            if (r < 0) return i;
-        }
-        return n - 1;
-    };
-    std::vector<double> centres;
-    centres.push_back(xs[draw(ws, cw[n])]);
-    std::vector<double> d2(n, std::numeric_limits<double>::infinity()), p(n);
-    while (centres.size() < static_cast<size_t>(k)) {
+    // Draws a point with probability proportional to p[i].
+    const auto draw = [&]() -> std::optional<size_t> {
         double total = 0;
-        for (size_t i = 0; i < n; ++i) {
-            const double d = xs[i] - centres.back();
+        for (double s : blockSum) total += s;
+        if (total <= 0) return std::nullopt;  // fewer distinct points than centres
+        double r = unit(rng) * total;
+        for (size_t b = 0; b < blockCount; ++b) {
+            if (r >= blockSum[b]) {
+                r -= blockSum[b];
+                continue;
+            }
+            for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+                r -= p[i];
+                if (r < 0) return i;
+            }
+        }
+        for (size_t i = n; i-- > 0;)  // rounding ran past the end: the last point that can be drawn
+            if (p[i] > 0) return i;
+        return std::nullopt;
+    };
+    std::vector<double> centres;  // sorted
+    for (int drawn = 0; drawn < k; ++drawn) {
+        const std::optional<size_t> pick = draw();
+        if (!pick) break;
+        const double c = xs[*pick];
+        const auto at = std::lower_bound(centres.begin(), centres.end(), c);
+        // The run of points that may now be nearest to c, between the midpoints to its neighbours.
+        size_t lo = 0, hi = n;
+        if (at != centres.begin())
+            lo = static_cast<size_t>(std::lower_bound(xs.begin(), xs.end(), 0.5 * (*std::prev(at) + c)) - xs.begin());
+        if (at != centres.end())
+            hi = static_cast<size_t>(std::upper_bound(xs.begin(), xs.end(), 0.5 * (c + *at)) - xs.begin());
+        lo = lo > 0 ? lo - 1 : 0;  // one more each side: midpoints rounded either way
+        hi = std::min(n, hi + 1);
+        centres.insert(at, c);
+        for (size_t i = lo; i < hi; ++i) {
+            const double d = xs[i] - c;
             d2[i] = std::min(d2[i], d * d);
             p[i] = ws[i] * d2[i];
-            total += p[i];
         }
-        if (total <= 0) break;  // fewer distinct points than centres
-        centres.push_back(xs[draw(p, total)]);
+        if (lo < hi) resum(lo / kBlock, (hi - 1) / kBlock);
     }
-    std::sort(centres.begin(), centres.end());
     centres.erase(std::unique(centres.begin(), centres.end()), centres.end());
     // Lloyd iterations: on sorted data each cluster is a contiguous run between midpoints.
     std::vector<size_t> bounds;
@@ -195,23 +232,108 @@ int fewestBits(size_t distinct, const std::vector<int>& allowed) {
     return 0;
 }
 
+// The distinct values of a run of weights, ascending, with how often each occurs.
+struct Distinct {
+    std::vector<double> xs, ws;
+    bool allHalf = false;  // every value is exactly an fp16 number (counted by bit pattern)
+};
+
+constexpr size_t kHalfPatterns = 65536;
+constexpr size_t kChunk = size_t(1) << 20;  // elements per parallel work item
+
+// fp16 bit patterns in ascending value order: -inf ... -min, 0 (+0 and -0 counted together), min ... +inf.
+std::vector<uint16_t> halvesInOrder() {
+    std::vector<uint16_t> order;
+    for (uint32_t h = 0xFC00; h > 0x8000; --h) order.push_back(static_cast<uint16_t>(h));
+    for (uint32_t h = 0x0000; h <= 0x7C00; ++h) order.push_back(static_cast<uint16_t>(h));
+    return order;
+}
+
+bool isHalf(float v, uint16_t& bits) {
+    bits = floatToHalf(v);
+    return halfToFloat(bits) == v && !std::isnan(v);
+}
+
+// Weights converted at fp16 hold at most 65,536 distinct values: a histogram per chunk replaces
+// the sort. Other weights are sorted in parallel chunks and merged. Either way the result does
+// not depend on how the work was split.
+Distinct distinctValues(const float* w, size_t n) {
+    Distinct d;
+    const size_t chunks = std::max<size_t>(1, (n + kChunk - 1) / kChunk);
+    std::vector<std::vector<uint32_t>> counts(chunks);
+    std::atomic<bool> allHalf{true};
+    parallelFor(chunks, [&](size_t c) {
+        std::vector<uint32_t> h(kHalfPatterns, 0);
+        uint16_t bits = 0;
+        for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
+            if (!isHalf(w[i], bits)) {
+                allHalf = false;
+                return;
+            }
+            ++h[bits == 0x8000 ? 0 : bits];
+        }
+        counts[c] = std::move(h);
+    });
+    if (allHalf) {
+        d.allHalf = true;
+        for (uint16_t h : halvesInOrder()) {
+            uint64_t total = 0;
+            for (const auto& c : counts) total += c.empty() ? 0 : c[h];
+            if (total == 0) continue;
+            d.xs.push_back(halfToFloat(h));
+            d.ws.push_back(double(total));
+        }
+        return d;
+    }
+    std::vector<float> s(w, w + n);
+    parallelFor(chunks, [&](size_t c) {
+        std::sort(s.begin() + static_cast<std::ptrdiff_t>(c * kChunk),
+                  s.begin() + static_cast<std::ptrdiff_t>(std::min(n, (c + 1) * kChunk)));
+    });
+    for (size_t width = kChunk; width < n; width *= 2) {
+        const size_t pairs = (n + 2 * width - 1) / (2 * width);
+        parallelFor(pairs, [&](size_t pr) {
+            const size_t lo = pr * 2 * width, mid = std::min(n, lo + width), hi = std::min(n, lo + 2 * width);
+            std::inplace_merge(s.begin() + static_cast<std::ptrdiff_t>(lo), s.begin() + static_cast<std::ptrdiff_t>(mid),
+                               s.begin() + static_cast<std::ptrdiff_t>(hi));
+        });
+    }
+    for (float v : s) {
+        if (!d.xs.empty() && d.xs.back() == double(v)) d.ws.back() += 1.0;
+        else {
+            d.xs.push_back(v);
+            d.ws.push_back(1.0);
+        }
+    }
+    return d;
+}
+
 }  // namespace
 
 Palettized palettize(const std::vector<float>& w, const Shape& shape, const BlockSizes& blocks, int bits,
                      const std::string& mode, const std::vector<int>& allowedBits, DType lutDtype, uint32_t seed) {
+    if (mode != "kmeans" && mode != "unique" && mode != "uniform")
+        throw std::invalid_argument("unknown palettization mode " + mode);
     Palettized p;
     p.grid = blockGrid(shape, blocks);
-    const std::vector<int64_t> blockOf = blockOfElements(shape, blocks);
     const size_t blockCount = static_cast<size_t>(shapeNumel(p.grid));
-    std::vector<std::vector<float>> members(blockCount);
-    for (size_t i = 0; i < w.size(); ++i) members[static_cast<size_t>(blockOf[i])].push_back(w[i]);
+    // One table for the whole tensor (the common case) reads the weights in place.
+    std::vector<int64_t> blockOf;
+    std::vector<std::vector<float>> members;
+    if (blockCount > 1) {
+        blockOf = blockOfElements(shape, blocks);
+        members.resize(blockCount);
+        for (size_t i = 0; i < w.size(); ++i) members[static_cast<size_t>(blockOf[i])].push_back(w[i]);
+    }
+    const auto block = [&](size_t b) -> std::pair<const float*, size_t> {
+        if (blockCount == 1) return {w.data(), w.size()};
+        return {members[b].data(), members[b].size()};
+    };
+    std::vector<Distinct> distinct(blockCount);
+    parallelFor(blockCount, [&](size_t b) { distinct[b] = distinctValues(block(b).first, block(b).second); });
     if (mode == "unique") {
         size_t most = 0;
-        for (auto& m : members) {
-            std::vector<float> s(m);
-            std::sort(s.begin(), s.end());
-            most = std::max(most, static_cast<size_t>(std::unique(s.begin(), s.end()) - s.begin()));
-        }
+        for (const Distinct& d : distinct) most = std::max(most, d.xs.size());
         bits = fewestBits(most, allowedBits);
         if (bits == 0)
             throw std::invalid_argument("the weight has " + std::to_string(most) +
@@ -220,35 +342,45 @@ Palettized palettize(const std::vector<float>& w, const Shape& shape, const Bloc
     p.bits = bits;
     const int64_t entries = int64_t(1) << bits;
     p.lut.assign(blockCount * static_cast<size_t>(entries), 0.0f);
-    for (size_t b = 0; b < blockCount; ++b) {
-        std::vector<float> s(members[b]);
-        std::sort(s.begin(), s.end());
+    parallelFor(blockCount, [&](size_t b) {
+        const Distinct& d = distinct[b];
         float* table = p.lut.data() + b * static_cast<size_t>(entries);
+        if (d.xs.empty()) return;
         if (mode == "uniform") {
-            const double lo = s.front(), hi = s.back();
+            const double lo = d.xs.front(), hi = d.xs.back();
             for (int64_t j = 0; j < entries; ++j)
                 table[j] = static_cast<float>(lo + (hi - lo) * double(j) / double(entries - 1));
         } else {
-            std::vector<double> xs, ws;
-            for (float v : s) {
-                if (!xs.empty() && xs.back() == double(v)) ws.back() += 1.0;
-                else {
-                    xs.push_back(v);
-                    ws.push_back(1.0);
-                }
-            }
-            if (mode != "kmeans" && mode != "unique") throw std::invalid_argument("unknown palettization mode " + mode);
-            const std::vector<double> c = kmeans1d(xs, ws, static_cast<int>(entries), seed);
+            const std::vector<double> c = kmeans1d(d.xs, d.ws, static_cast<int>(entries), seed);
             for (int64_t j = 0; j < entries; ++j) table[j] = static_cast<float>(c[static_cast<size_t>(j)]);
         }
         const std::vector<float> stored =
             Tensor::fromFloats(std::vector<float>(table, table + entries), {entries}, lutDtype).toFloats();
         std::copy(stored.begin(), stored.end(), table);
-    }
+    });
     std::vector<NearestEntry> finders;
     for (size_t b = 0; b < blockCount; ++b) finders.emplace_back(p.lut.data() + b * static_cast<size_t>(entries), entries);
     p.indices.resize(w.size());
-    for (size_t i = 0; i < w.size(); ++i) p.indices[i] = finders[static_cast<size_t>(blockOf[i])](w[i]);
+    const size_t chunks = (w.size() + kChunk - 1) / kChunk;
+    if (blockCount == 1 && distinct[0].allHalf) {
+        // Every fp16 pattern present gets its entry once; elements then only look it up.
+        std::vector<uint8_t> entryOf(kHalfPatterns, 0);
+        for (double x : distinct[0].xs) {
+            const float v = static_cast<float>(x);
+            const auto e = static_cast<uint8_t>(finders[0](v));
+            entryOf[floatToHalf(v)] = e;
+            if (v == 0.0f) entryOf[0x8000] = e;
+        }
+        parallelFor(chunks, [&](size_t c) {
+            for (size_t i = c * kChunk; i < std::min(w.size(), (c + 1) * kChunk); ++i)
+                p.indices[i] = entryOf[floatToHalf(w[i])];
+        });
+        return p;
+    }
+    parallelFor(chunks, [&](size_t c) {
+        for (size_t i = c * kChunk; i < std::min(w.size(), (c + 1) * kChunk); ++i)
+            p.indices[i] = finders[blockCount == 1 ? 0 : static_cast<size_t>(blockOf[i])](w[i]);
+    });
     return p;
 }
 

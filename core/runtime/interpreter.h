@@ -28,8 +28,31 @@ struct OpEvent {
 };
 using OpObserver = std::function<void(const OpEvent&)>;
 
+// Every intermediate value of one run (inputs, constants and op outputs of the main function),
+// recorded so that later runs on the same inputs that change only some constants can reuse every
+// value that does not depend on them: sensitivity analysis runs a model once per weight setting.
+class RunTrace {
+public:
+    RunTrace();
+    ~RunTrace();
+    RunTrace(RunTrace&&) noexcept;
+    RunTrace& operator=(RunTrace&&) noexcept;
+    bool empty() const;
+
+private:
+    friend class Interpreter;
+    struct Data;
+    std::unique_ptr<Data> data_;
+};
+
 struct RunOptions {
-    OpObserver observer;  // called after every non-const op of the main function
+    OpObserver observer;  // called after every non-const op of the main function that runs
+    // Top-level constants of the main function replaced for this run only, by value name (the name a
+    // compressed weight's constexpr output keeps); each must have the constant's shape.
+    std::map<std::string, Tensor> constants;
+    RunTrace* record = nullptr;       // keep every value of this run there (nothing is released early)
+    const RunTrace* reuse = nullptr;  // a trace recorded on the same inputs: only ops that depend on
+                                      // a replaced constant run, the others keep their recorded outputs
 };
 
 class Interpreter {
@@ -47,6 +70,10 @@ public:
     // take pixel values in [0, 255] as fp32 [1, C, H, W] in the package's colour layout: the program
     // itself applies the preprocessing. Returns the main function's outputs by name.
     std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs, const RunOptions& options = {}) const;
+
+    // A top-level constant of the main function as prepared (constexpr ops decoded), by value name.
+    // Throws cms::Error (Input) when there is no such constant.
+    Tensor constant(const std::string& name) const;
 
     const package::ModelDescription& description() const;
     const mil::Program& program() const;

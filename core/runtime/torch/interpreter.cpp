@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/error.h"
@@ -48,6 +49,7 @@ struct Interpreter::Impl {
     std::map<const mil::Value*, size_t> slotOf;
     std::vector<at::Tensor> prepared;  // constant slots filled at preparation, others empty
     std::vector<std::pair<std::string, size_t>> inputSlots, outputSlots;
+    std::map<std::string, const mil::Value*> constants;  // top-level constants (constexpr results too) by name
     Plan main;
 
     explicit Impl(package::PackageContents c) : contents(std::move(c)) {}
@@ -112,7 +114,7 @@ struct Interpreter::Impl {
     // Runs a nested block on `values` (shared slots) after binding its inputs; returns its outputs.
     std::vector<at::Tensor> runBlock(const Plan& plan, const std::vector<at::Tensor>& args, std::vector<at::Tensor>& values) const {
         for (size_t i = 0; i < plan.inputs.size(); ++i) values[plan.inputs[i]] = args.at(i);
-        runPlan(plan, values, nullptr, nullptr);
+        runPlan(plan, values, nullptr, nullptr, nullptr, true);
         std::vector<at::Tensor> out;
         for (size_t o : plan.outputs) out.push_back(values[o]);
         return out;
@@ -138,10 +140,19 @@ struct Interpreter::Impl {
         return out;
     }
 
+    // With `changed` (one flag per slot), only steps reading a changed slot run and their outputs
+    // become changed; the others keep the values already in `values` (a recorded run's).
     void runPlan(const Plan& plan, std::vector<at::Tensor>& values, const OpObserver* observer,
-                 std::vector<Tensor>* observed) const {
+                 std::vector<Tensor>* observed, std::vector<char>* changed, bool release) const {
         for (size_t index = 0; index < plan.steps.size(); ++index) {
             const Step& s = plan.steps[index];
+            if (changed && !readsChanged(s, *changed)) {
+                if (release)
+                    for (size_t r : s.release) values[r] = at::Tensor();
+                continue;
+            }
+            if (changed)
+                for (size_t o : s.outputs) (*changed)[o] = 1;
             std::vector<at::Tensor> out = s.kernel ? execute(s, values) : executeControlFlow(s, values);
             for (size_t i = 0; i < out.size(); ++i) values[s.outputs[i]] = std::move(out[i]);
             if (observer && *observer) {
@@ -150,8 +161,17 @@ struct Interpreter::Impl {
                     observed->push_back(fromRuntime(values[s.outputs[i]], s.op->outputs[i]->type.dtype));
                 (*observer)(OpEvent{index, s.op->type, s.op->name, s.op->prov, s.outputNames, *observed});
             }
-            for (size_t r : s.release) values[r] = at::Tensor();
+            if (release)
+                for (size_t r : s.release) values[r] = at::Tensor();
         }
+    }
+
+    static bool readsChanged(const Step& s, const std::vector<char>& changed) {
+        if (s.blocks.empty())
+            return std::any_of(s.inputs.begin(), s.inputs.end(), [&](size_t i) { return changed[i] != 0; });
+        std::set<size_t> read;
+        slotsRead(s, read);
+        return std::any_of(read.begin(), read.end(), [&](size_t i) { return changed[i] != 0; });
     }
 
     // String consts (pad types, modes) have no runtime tensor; kernels read them from the program.
@@ -232,6 +252,10 @@ struct Interpreter::Impl {
         for (const mil::Value* v : fn.inputs) inputSlots.emplace_back(v->name, slot(v));
         compileBlock(fn.body, main);
         for (size_t i = 0; i < fn.body.outputs.size(); ++i) outputSlots.emplace_back(fn.body.outputs[i]->name, main.outputs[i]);
+        for (const auto& op : fn.body.ops)
+            if (op->type == "const" || isConstexpr(op->type))
+                for (const mil::Value* v : op->outputs)
+                    if (prepared[slotOf.at(v)].defined()) constants[v->name] = v;
         // Values are released after their last top-level reader; a control-flow step reads whatever its blocks read.
         std::map<size_t, size_t> lastUse;  // slot -> step index
         for (size_t index = 0; index < main.steps.size(); ++index) {
@@ -280,6 +304,16 @@ Interpreter::Interpreter(package::PackageContents contents) : impl_(std::make_un
 
 Interpreter Interpreter::fromPackage(const std::string& path) { return Interpreter(package::readPackage(path)); }
 
+struct RunTrace::Data {
+    std::vector<at::Tensor> values;  // by slot
+};
+
+RunTrace::RunTrace() : data_(std::make_unique<Data>()) {}
+RunTrace::~RunTrace() = default;
+RunTrace::RunTrace(RunTrace&&) noexcept = default;
+RunTrace& RunTrace::operator=(RunTrace&&) noexcept = default;
+bool RunTrace::empty() const { return !data_ || data_->values.empty(); }
+
 Interpreter::~Interpreter() = default;
 Interpreter::Interpreter(Interpreter&&) noexcept = default;
 Interpreter& Interpreter::operator=(Interpreter&&) noexcept = default;
@@ -287,7 +321,10 @@ Interpreter& Interpreter::operator=(Interpreter&&) noexcept = default;
 std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tensor>& inputs, const RunOptions& options) const {
     const Impl& im = *impl_;
     c10::InferenceMode guard;
-    std::vector<at::Tensor> values = im.prepared;
+    if (options.reuse && (options.reuse->empty() || options.reuse->data_->values.size() != im.prepared.size()))
+        throw Error(ErrorKind::Input, "the run to reuse was not recorded by this interpreter", {},
+                    "record it with RunOptions::record on the same interpreter first");
+    std::vector<at::Tensor> values = options.reuse ? options.reuse->data_->values : im.prepared;
     const mil::Function& main = im.contents.program.main();
     for (size_t i = 0; i < main.inputs.size(); ++i) {
         const mil::Value* v = main.inputs[i];
@@ -306,14 +343,39 @@ std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tenso
             throw Error(ErrorKind::Input, "the model has no input named " + name, {}, "the model's inputs are: " + names);
         }
     }
+    std::vector<char> changed(options.reuse ? values.size() : 0, 0);
+    for (const auto& [name, t] : options.constants) {
+        const auto it = im.constants.find(name);
+        if (it == im.constants.end())
+            throw Error(ErrorKind::Input, "the program has no constant named " + name, {},
+                        "replace only top-level constants of the main function");
+        const size_t slot = im.slotOf.at(it->second);
+        const at::Tensor& current = im.prepared[slot];
+        if (!std::equal(current.sizes().begin(), current.sizes().end(), t.shape().begin(), t.shape().end()))
+            throw Error(ErrorKind::Input, "constant " + name + " has shape " +
+                            shapeToString(Shape(current.sizes().begin(), current.sizes().end())) + ", not " +
+                            shapeToString(t.shape()),
+                        {}, "give the replacement the constant's shape");
+        values[slot] = conformTo(toRuntime(t), it->second->type.dtype);
+        if (!changed.empty()) changed[slot] = 1;
+    }
     std::vector<Tensor> observed;
-    im.runPlan(im.main, values, &options.observer, &observed);
+    im.runPlan(im.main, values, &options.observer, &observed, options.reuse ? &changed : nullptr, !options.record);
+    if (options.record) options.record->data_->values = values;
     std::map<std::string, Tensor> result;
     for (size_t i = 0; i < im.outputSlots.size(); ++i) {
         const auto& [name, slot] = im.outputSlots[i];
         result[name] = fromRuntime(values[slot], main.body.outputs[i]->type.dtype);
     }
     return result;
+}
+
+Tensor Interpreter::constant(const std::string& name) const {
+    const auto it = impl_->constants.find(name);
+    if (it == impl_->constants.end())
+        throw Error(ErrorKind::Input, "the program has no constant named " + name, {},
+                    "name a top-level constant of the main function");
+    return fromRuntime(impl_->prepared[impl_->slotOf.at(it->second)], it->second->type.dtype);
 }
 
 const package::ModelDescription& Interpreter::description() const { return impl_->contents.description; }
