@@ -121,12 +121,40 @@ bool foldScalarNode(LowerContext& ctx, const ir::Node& node) {
         return true;
     }
 
+    // An element of a conversion-time integer vector (scripted recurrent layers read a packed
+    // sequence's batch sizes so, for the shape of their zero initial state).
+    if (kind == "aten::select" && node.inputs.size() == 3 && ctx.isConstant(node.inputs[0]) &&
+        !ctx.lowered(node.inputs[0]).tensor) {
+        const Tensor* t = std::get_if<Tensor>(&ctx.constant(node.inputs[0]));
+        const std::optional<Scalar> dim = foldableNumber(ctx, node.inputs[1]);
+        const std::optional<Scalar> index = foldableNumber(ctx, node.inputs[2]);
+        if (t && t->rank() == 1 && !isFloat(t->dtype()) && t->dtype() != DType::Bool && dim && index &&
+            (dim->intValue() == 0 || dim->intValue() == -1)) {
+            const std::vector<int64_t> values = t->castTo(DType::Int64).toInts();
+            const int64_t n = static_cast<int64_t>(values.size()), i = index->intValue();
+            if (i >= -n && i < n) {
+                ctx.bindConstant(out, Tensor::fromInts({values[static_cast<size_t>(i < 0 ? i + n : i)]}, {}, t->dtype()));
+                return true;
+            }
+        }
+    }
+
     // Shape checks in scripted code compare int lists (e.g. hx.size() != expected_hidden_size).
     if ((kind == "aten::eq" || kind == "aten::ne") && node.inputs.size() == 2) {
         const auto a = intListOf(ctx, node.inputs[0]);
         const auto b = a ? intListOf(ctx, node.inputs[1]) : std::nullopt;
         if (a && b) {
             ctx.bindConstant(out, (kind == "aten::eq") == (*a == *b));
+            return true;
+        }
+        // ... and strings (scripted library code checks a device's type against "cpu").
+        const auto text = [&](const ir::Value* v) -> const std::string* {
+            return ctx.isConstant(v) ? std::get_if<std::string>(&ctx.constant(v)) : nullptr;
+        };
+        const std::string* left = text(node.inputs[0]);
+        const std::string* right = left ? text(node.inputs[1]) : nullptr;
+        if (left && right) {
+            ctx.bindConstant(out, (kind == "aten::eq") == (*left == *right));
             return true;
         }
     }

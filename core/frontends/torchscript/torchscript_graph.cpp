@@ -202,6 +202,8 @@ private:
     void translateConstant(const jit::Node* n, ir::Block& target) {
         const jit::Value* result = n->output();
         const auto value = jit::toIValue(result);
+        // A called function's handle: inlining left it unused (freezing would remove it too).
+        if (!value && result->type()->kind() == c10::TypeKind::FunctionType && !result->hasUses()) return;
         if (!value)
             throw Error(ErrorKind::Internal, "TorchScript constant %" + result->debugName() + " has no value", {},
                         "please report this model");

@@ -320,6 +320,23 @@ void isFloatingPoint(LowerContext& ctx, const ir::Node& node) {
     ctx.bindConstant(node.outputs.at(0), isFloat(ctx.typeOf(node.inputs.at(0)).dtype));
 }
 
+// aten::__is__ / aten::__isnot__: TorchScript's `x is None` checks (scripted library code tests optional
+// arguments so). Tensors are never None here once their producer is lowered, so it folds.
+template <bool Negated>
+void isNone(LowerContext& ctx, const ir::Node& node) {
+    const bool left = ctx.isNone(node.inputs.at(0)), right = ctx.isNone(node.inputs.at(1));
+    if (!left && !right)
+        ctx.fail("compares the identity of two values; only comparisons with None are supported",
+                 "compare the values with == instead of `is`");
+    ctx.bindConstant(node.outputs.at(0), (left && right) != Negated);
+}
+
+// prim::type: the kind of a device ("cpu" of "cpu" or "cuda" of "cuda:0"); conversion is for the CPU.
+void deviceType(LowerContext& ctx, const ir::Node& node) {
+    const std::string device = ctx.stringArg(node.inputs.at(0));
+    ctx.bindConstant(node.outputs.at(0), device.substr(0, device.find(':')));
+}
+
 }  // namespace
 
 void registerPrimTranslators(TranslatorTable& t) {
@@ -341,6 +358,11 @@ void registerPrimTranslators(TranslatorTable& t) {
     t.add({"aten::Bool"}, toNumber<DType::Bool>);
     t.add({"prim::dtype"}, dtype);
     t.add({"prim::device"}, device);
+    t.add({"prim::type"}, deviceType);
+    t.add({"aten::__is__"}, isNone<false>);
+    t.add({"aten::__isnot__"}, isNone<true>);
+    // Refinements of an Optional's type, and a move to the CPU that conversion already assumes.
+    t.add({"prim::unchecked_cast", "aten::cpu"}, bindSame);
     t.add({"aten::floordiv", "aten::__floordiv__"}, scalarOnly);
     t.add({"aten::item", "aten::_local_scalar_dense"}, item);
     t.add({"aten::tensor"}, tensorFromData);

@@ -5,10 +5,13 @@
 // Core ML's gru adds the hidden bias of the new gate outside the reset gate, torch inside it: when
 // that bias is non-zero the gru is written out step by step with elementary ops instead.
 // The sequence is time-major inside ([s, b, I]); batch_first inputs and outputs are transposed.
+// Packed sequences (the layer called on pack_padded_sequence's result) are unrolled step by step
+// with a validity mask instead: Core ML's recurrent ops have no per-sequence lengths.
 #include "lower/constant_values.h"
 #include "lower/lower_context.h"
 #include "lower/translators/all_translators.h"
 #include "lower/translators/nn_translator_utils.h"
+#include "lower/translators/packed_sequence.h"
 #include "lower/translators/translator_utils.h"
 
 namespace cms::lower {
@@ -210,7 +213,7 @@ std::pair<mil::Value*, std::vector<mil::Value*>> bidirectionalLstm(LowerContext&
     return {out[0], states};
 }
 
-void translateRecurrent(LowerContext& ctx, const ir::Node& node, RecurrentArgs a) {
+void checkRecurrentArgs(LowerContext& ctx, const RecurrentArgs& a) {
     const int64_t directions = a.bidirectional ? 2 : 1;
     const size_t perDirection = a.hasBias ? 4 : 2;
     const size_t expected = static_cast<size_t>(a.layers * directions) * perDirection;
@@ -224,14 +227,19 @@ void translateRecurrent(LowerContext& ctx, const ir::Node& node, RecurrentArgs a
     if (a.x->type.rank() != 3)
         ctx.fail("input " + shapeText(a.x->type.shape) + " must be a batched sequence of rank 3",
                  "give the recurrent layer a batch dimension (unbatched sequences are not supported)");
-    const std::string name = ctx.nameFor(node.outputs.at(0));
-    mil::Builder& b = ctx.builder();
-    mil::Value* x = a.x;
-    if (x->type.dtype != DType::Float32) ctx.fail("input must be a float tensor");
-    if (a.batchFirst) x = b.add1("transpose", {{"x", {x}}, {"perm", {b.constInts({1, 0, 2}, name + "_time_major_perm")}}}, name + "_time_major");
+    if (a.x->type.dtype != DType::Float32) ctx.fail("input must be a float tensor");
     for (size_t s = 0; s < a.initial.size(); ++s)
         if (a.initial[s] && a.initial[s]->type.rank() != 3)
             ctx.fail("initial state " + shapeText(a.initial[s]->type.shape) + " must have shape [layers * directions, batch, hidden]");
+}
+
+void translateRecurrent(LowerContext& ctx, const ir::Node& node, RecurrentArgs a) {
+    checkRecurrentArgs(ctx, a);
+    const int64_t directions = a.bidirectional ? 2 : 1;
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Builder& b = ctx.builder();
+    mil::Value* x = a.x;
+    if (a.batchFirst) x = b.add1("transpose", {{"x", {x}}, {"perm", {b.constInts({1, 0, 2}, name + "_time_major_perm")}}}, name + "_time_major");
 
     const size_t stateCount = a.cell == Cell::Lstm ? 2 : 1;
     std::vector<std::vector<mil::Value*>> finals(stateCount);  // per state: [b, H] per layer and direction
@@ -262,6 +270,103 @@ void translateRecurrent(LowerContext& ctx, const ir::Node& node, RecurrentArgs a
     }
 }
 
+// One direction of one layer over a padded batch [T, B, I], stepping each sequence only where `valid`
+// ([T, B, 1]) says it runs: its state stops at its last step (and a backward pass starts there from
+// the initial state), and its outputs past the end are zeros. Torch's cells:
+// lstm: i, f, g, o = s, s, tanh, s(W_i x + b_i + W_h h + b_h); c = f c + i g; h = o tanh(c)
+// gru: as gruSteps; rnn: h = act(W_i x + b_i + W_h h + b_h).
+std::pair<mil::Value*, std::vector<mil::Value*>> maskedDirection(LowerContext& ctx, const RecurrentArgs& a, mil::Value* x,
+                                                                 mil::Value* valid, int64_t layer, int64_t dir,
+                                                                 const std::string& name) {
+    mil::Builder& b = ctx.builder();
+    const int64_t directions = a.bidirectional ? 2 : 1;
+    const size_t perDirection = a.hasBias ? 4 : 2;
+    const size_t base = static_cast<size_t>((layer * directions + dir)) * perDirection;
+    const Tensor& wh = a.weights[base + 1];
+    const int64_t steps = x->type.shape[0], batch = x->type.shape[1], hidden = wh.shape()[1];
+    const int64_t gates = gateCount(a.cell);
+    const Tensor noBias = Tensor::zeros(DType::Float32, {gates * hidden});
+    const Tensor bi = a.hasBias ? a.weights[base + 2].castTo(DType::Float32) : noBias;
+    const Tensor bh = a.hasBias ? a.weights[base + 3].castTo(DType::Float32) : noBias;
+    // The gru's hidden bias of the new gate is scaled by the reset gate, so it stays on the hidden side.
+    const bool gru = a.cell == Cell::Gru;
+    mil::Value* gx = b.add1("linear", {{"x", {x}}, {"weight", {b.constant(a.weights[base].castTo(DType::Float32), name + "_w_ih")}},
+                                       {"bias", {b.constant(gru ? bi : sum(bi, bh), name + "_b_ih")}}}, name + "_x_gates");
+    mil::Value* whConst = b.constant(wh.castTo(DType::Float32), name + "_w_hh");
+    mil::Value* bhConst = b.constant(gru ? bh : noBias, name + "_b_hh");
+    mil::Value* noOutput = zeros(ctx, batch, hidden, name + "_no_output");
+    auto split = [&](mil::Value* v, const std::string& n) {
+        return b.add("split", {{"x", {v}}, {"num_splits", {b.constInt(gates, n + "_count")}}, {"axis", {b.constInt(1, n + "_axis")}}}, n);
+    };
+    auto unary = [&](const std::string& op, mil::Value* v, const std::string& n) { return b.add1(op, {{"x", {v}}}, n); };
+    auto binary = [&](const std::string& op, mil::Value* l, mil::Value* r, const std::string& n) {
+        return b.add1(op, {{"x", {l}}, {"y", {r}}}, n);
+    };
+    auto where = [&](mil::Value* cond, mil::Value* yes, mil::Value* no, const std::string& n) {
+        return b.add1("select", {{"cond", {cond}}, {"a", {yes}}, {"b", {no}}}, n);
+    };
+    mil::Value* h = initialState(ctx, a, 0, layer, dir, batch, hidden, name + "_h0");
+    mil::Value* c = a.cell == Cell::Lstm ? initialState(ctx, a, 1, layer, dir, batch, hidden, name + "_c0") : nullptr;
+    std::vector<mil::Value*> out(static_cast<size_t>(steps));
+    for (int64_t k = 0; k < steps; ++k) {
+        const int64_t t = dir == 1 ? steps - 1 - k : k;
+        const std::string s = name + "_t" + std::to_string(t);
+        mil::Value* running = row(ctx, valid, t, s + "_running");
+        mil::Value* xg = row(ctx, gx, t, s + "_x");
+        mil::Value* hg = b.add1("linear", {{"x", {h}}, {"weight", {whConst}}, {"bias", {bhConst}}}, s + "_h_gates");
+        mil::Value* next = nullptr;
+        if (a.cell == Cell::Lstm) {
+            std::vector<mil::Value*> g = split(binary("add", xg, hg, s + "_gates"), s + "_split");
+            mil::Value* in = unary("sigmoid", g[0], s + "_i");
+            mil::Value* forget = unary("sigmoid", g[1], s + "_f");
+            mil::Value* cell = unary("tanh", g[2], s + "_g");
+            mil::Value* outGate = unary("sigmoid", g[3], s + "_o");
+            mil::Value* cNext = binary("add", binary("mul", forget, c, s + "_fc"), binary("mul", in, cell, s + "_ig"), s + "_c_next");
+            next = binary("mul", outGate, unary("tanh", cNext, s + "_c_tanh"), s + "_h_next");
+            c = where(running, cNext, c, s + "_c");
+        } else if (gru) {
+            std::vector<mil::Value*> xs = split(xg, s + "_x_split");
+            std::vector<mil::Value*> hs = split(hg, s + "_h_split");
+            mil::Value* r = unary("sigmoid", binary("add", xs[0], hs[0], s + "_r_in"), s + "_r");
+            mil::Value* z = unary("sigmoid", binary("add", xs[1], hs[1], s + "_z_in"), s + "_z");
+            mil::Value* n = unary("tanh", binary("add", xs[2], binary("mul", r, hs[2], s + "_rn"), s + "_n_in"), s + "_n");
+            next = binary("add", n, binary("mul", z, binary("sub", h, n, s + "_h_minus_n"), s + "_z_diff"), s + "_h_next");
+        } else {
+            next = unary(a.activation, binary("add", xg, hg, s + "_pre"), s + "_h_next");
+        }
+        h = where(running, next, h, s + "_h");
+        out[static_cast<size_t>(t)] = where(running, next, noOutput, s + "_out");
+    }
+    mil::Value* seq = b.add1("stack", {{"values", out}, {"axis", {b.constInt(0, name + "_stack_axis")}}}, name + "_sequence");
+    return {seq, c ? std::vector<mil::Value*>{h, c} : std::vector<mil::Value*>{h}};
+}
+
+// The layer called on a packed sequence: its output is packed the same way, its final states are
+// each sequence's state after its own last step.
+void translatePackedRecurrent(LowerContext& ctx, const ir::Node& node, RecurrentArgs a, const PaddedSequence& seq) {
+    checkRecurrentArgs(ctx, a);
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Builder& b = ctx.builder();
+    const int64_t directions = a.bidirectional ? 2 : 1;
+    const size_t stateCount = a.cell == Cell::Lstm ? 2 : 1;
+    std::vector<std::vector<mil::Value*>> finals(stateCount);
+    mil::Value* x = a.x;
+    for (int64_t layer = 0; layer < a.layers; ++layer) {
+        const std::string layerName = name + "_layer" + std::to_string(layer);
+        std::vector<mil::Value*> sequences;
+        for (int64_t dir = 0; dir < directions; ++dir) {
+            auto [out, states] = maskedDirection(ctx, a, x, seq.valid, layer, dir, layerName + (dir ? "_backward" : ""));
+            sequences.push_back(out);
+            for (size_t s = 0; s < stateCount; ++s) finals[s].push_back(states[s]);
+        }
+        x = concat(ctx, sequences, 2, layerName + "_output");
+    }
+    ctx.bind(node.outputs.at(0), packSequence(ctx, seq, x, name));
+    if (!seq.batchSizes) checkRunTimePackedReaders(ctx, node.outputs.at(0));
+    for (size_t s = 0; s < stateCount && s + 1 < node.outputs.size(); ++s)
+        emit(ctx, "stack", {{"values", finals[s]}, {"axis", {b.constInt(0)}}}, node.outputs[s + 1]);
+}
+
 // The parameters list as conversion-time tensors.
 std::vector<Tensor> weightsOf(LowerContext& ctx, const ir::Value* list) {
     std::vector<Tensor> out;
@@ -290,15 +395,34 @@ void checkFlags(LowerContext& ctx, const ir::Node& node, size_t trainIndex) {
                                                         "left out (inference semantics)");
 }
 
+// The arguments after the initial states (shifted by `at` in the packed form), then the translation.
+void finishArgs(LowerContext& ctx, const ir::Node& node, RecurrentArgs& a, size_t at, const std::optional<PaddedSequence>& seq) {
+    a.weights = weightsOf(ctx, node.inputs[2 + at]);
+    a.hasBias = ctx.boolArg(node.inputs[3 + at]);
+    a.layers = ctx.intArg(node.inputs[4 + at]);
+    checkFlags(ctx, node, 6 + at);
+    a.bidirectional = ctx.boolArg(node.inputs[7 + at]);
+    if (seq) return translatePackedRecurrent(ctx, node, std::move(a), *seq);
+    a.batchFirst = ctx.boolArg(node.inputs[8]);
+    translateRecurrent(ctx, node, std::move(a));
+}
+
 // lstm(input, hx[2], params, has_biases, num_layers, dropout, train, bidirectional, batch_first)
+// The packed form: lstm(data, batch_sizes, hx[2], params, has_biases, num_layers, dropout, train, bidirectional)
 void lstm(LowerContext& ctx, const ir::Node& node) {
-    if (node.inputs.size() != 9 || node.inputs.at(1)->kind == ir::ValueKind::Tensor)
-        ctx.fail("the packed-sequence form of aten::lstm (after pack_padded_sequence) is not supported",
-                 "pass the padded batch to the LSTM directly and pick each sequence's last valid step afterwards");
+    if (node.inputs.size() != 9) ctx.fail("expects 9 arguments, got " + std::to_string(node.inputs.size()));
+    const bool packed = node.inputs[1]->kind == ir::ValueKind::Tensor;
+    const size_t at = packed ? 1 : 0;  // the packed form has batch_sizes after the data, and no batch_first
+    std::optional<PaddedSequence> seq;
     RecurrentArgs a;
     a.cell = Cell::Lstm;
-    a.x = ctx.tensor(node.inputs[0]);
-    const std::vector<Lowered> hx = elementsOf(ctx, node.inputs[1]);
+    if (packed) {
+        seq = unpackSequence(ctx, node.inputs[0], node.inputs[1], ctx.nameFor(node.outputs.at(0)) + "_padded");
+        a.x = seq->x;
+    } else {
+        a.x = ctx.tensor(node.inputs[0]);
+    }
+    const std::vector<Lowered> hx = elementsOf(ctx, node.inputs[1 + at]);
     if (hx.size() != 2) ctx.fail("expects the initial states (h0, c0), got " + std::to_string(hx.size()) + " value(s)");
     for (const Lowered& s : hx) {
         if (s.constant) {
@@ -311,33 +435,29 @@ void lstm(LowerContext& ctx, const ir::Node& node) {
             ctx.fail("initial state is not a tensor");
         }
     }
-    a.weights = weightsOf(ctx, node.inputs[2]);
-    a.hasBias = ctx.boolArg(node.inputs[3]);
-    a.layers = ctx.intArg(node.inputs[4]);
-    checkFlags(ctx, node, 6);
-    a.bidirectional = ctx.boolArg(node.inputs[7]);
-    a.batchFirst = ctx.boolArg(node.inputs[8]);
-    translateRecurrent(ctx, node, std::move(a));
+    finishArgs(ctx, node, a, at, seq);
 }
 
 // gru / rnn_tanh / rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first)
+// and their packed forms (data, batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidirectional)
 template <Cell C>
 void singleState(LowerContext& ctx, const ir::Node& node, const char* activation) {
-    if (node.inputs.size() != 9 || node.inputs.at(2)->kind == ir::ValueKind::Tensor)
-        ctx.fail("the packed-sequence form of " + node.kind + " (after pack_padded_sequence) is not supported",
-                 "pass the padded batch to the layer directly and pick each sequence's last valid step afterwards");
+    if (node.inputs.size() != 9) ctx.fail("expects 9 arguments, got " + std::to_string(node.inputs.size()));
+    // The padded form's third argument is the parameter list, the packed form's the initial state.
+    const bool packed = node.inputs[2]->kind == ir::ValueKind::Tensor;
+    const size_t at = packed ? 1 : 0;
+    std::optional<PaddedSequence> seq;
     RecurrentArgs a;
     a.cell = C;
     a.activation = activation;
-    a.x = ctx.tensor(node.inputs[0]);
-    a.initial = {stateOf(ctx, node.inputs[1])};
-    a.weights = weightsOf(ctx, node.inputs[2]);
-    a.hasBias = ctx.boolArg(node.inputs[3]);
-    a.layers = ctx.intArg(node.inputs[4]);
-    checkFlags(ctx, node, 6);
-    a.bidirectional = ctx.boolArg(node.inputs[7]);
-    a.batchFirst = ctx.boolArg(node.inputs[8]);
-    translateRecurrent(ctx, node, std::move(a));
+    if (packed) {
+        seq = unpackSequence(ctx, node.inputs[0], node.inputs[1], ctx.nameFor(node.outputs.at(0)) + "_padded");
+        a.x = seq->x;
+    } else {
+        a.x = ctx.tensor(node.inputs[0]);
+    }
+    a.initial = {stateOf(ctx, node.inputs[1 + at])};
+    finishArgs(ctx, node, a, at, seq);
 }
 
 void gru(LowerContext& ctx, const ir::Node& node) { singleState<Cell::Gru>(ctx, node, "tanh"); }
@@ -351,6 +471,7 @@ void registerRecurrentTranslators(TranslatorTable& t) {
     t.add({"aten::gru"}, gru);
     t.add({"aten::rnn_tanh"}, rnnTanh);
     t.add({"aten::rnn_relu"}, rnnRelu);
+    registerPackedSequenceTranslators(t);
 }
 
 }  // namespace cms::lower
