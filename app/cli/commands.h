@@ -37,6 +37,7 @@ struct ConvertOptions {
     std::vector<std::string> composites;  // --composites FILE|builtin:NAME, repeatable
     std::string reportPath;               // --report FILE.json: the unsupported-op report
     std::string compress;                 // --compress CONFIG.yaml: coremltools OptimizationConfig
+    std::string sizeReportPath;           // --size-report FILE.json: with --compress, the size report
     std::vector<std::string> keepFp32;    // --keep-fp32 OP_TYPE|MODULE_PATH, repeatable (fp32Ops)
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
@@ -66,6 +67,19 @@ struct WeightsOptions {
 };
 CLI::App* addWeightsCommand(CLI::App& app, WeightsOptions& options);
 int runWeights(const WeightsOptions& options);
+
+struct PlanOptions {
+    std::string package;
+    std::string chip = "M2-Ultra";
+    std::string units = "ALL";
+    std::string jsonPath;                 // --json FILE
+    std::string compare;                  // --compare PKG: the package to compare with
+    std::vector<std::string> inputs;      // --input NAME:SHAPE: treat an input as flexible
+    size_t top = 10;
+    bool listChips = false;
+};
+CLI::App* addPlanCommand(CLI::App& app, PlanOptions& options);
+int runPlan(const PlanOptions& options);
 
 // "12.3 MB": sizes as people read them.
 std::string humanBytes(uint64_t bytes);

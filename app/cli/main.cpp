@@ -6,6 +6,7 @@
 #include <new>
 
 #include "commands.h"
+#include "compress_command.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "sensitivity_command.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     OpsOptions opsOptions;
     VerifyCommandOptions verifyOptions;
     WeightsOptions weightsOptions;
+    PlanOptions planOptions;
     CLI::App* convert = addConvertCommand(app, convertOptions);
     CLI::App* inspect = addInspectCommand(app, inspectOptions);
     CLI::App* ops = addOpsCommand(app, opsOptions);
@@ -43,6 +45,11 @@ int main(int argc, char** argv) {
     CLI::App* weights = addWeightsCommand(app, weightsOptions);
     SensitivityCommandOptions sensitivityOptions;
     CLI::App* sensitivity = addSensitivityCommand(app, sensitivityOptions);
+    CompressOptions compressOptions;
+    DecompressOptions decompressOptions;
+    CLI::App* compress = addCompressCommand(app, compressOptions);
+    CLI::App* decompress = addDecompressCommand(app, decompressOptions);
+    CLI::App* plan = addPlanCommand(app, planOptions);
 
     try {
         app.parse(argc, argv);
@@ -59,6 +66,9 @@ int main(int argc, char** argv) {
         if (verify->parsed()) return runVerify(verifyOptions);
         if (weights->parsed()) return runWeights(weightsOptions);
         if (sensitivity->parsed()) return runSensitivity(sensitivityOptions);
+        if (compress->parsed()) return runCompress(compressOptions);
+        if (decompress->parsed()) return runDecompress(decompressOptions);
+        if (plan->parsed()) return runPlan(planOptions);
         return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "coreml-cli: %s\nRun with --help for more information.\n", e.what());
