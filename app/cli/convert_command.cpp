@@ -6,11 +6,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/accuracy_report.h"
 #include "analysis/unsupported_report.h"
 #include "commands.h"
 #include "common/error.h"
+#include "compress/size_report.h"
 #include "converter.h"
+#include "package/package.h"
 #include "progress_printer.h"
 
 namespace cms::cli {
@@ -109,6 +113,16 @@ int reportUnsupported(const ConversionSettings& settings, const std::string& rep
     return 1;
 }
 
+// After a compressed conversion: the size report of the package written (every weight was a dense
+// constant of the conversion precision before), as text and, with --size-report, as JSON.
+void printSizeReport(const ConvertOptions& o, const ConversionSettings& s) {
+    if (s.compression.empty()) return;
+    const package::PackageContents written = package::readPackage(s.outputPath);
+    const compress::SizeReport report = compress::buildSizeReport(nullptr, written.program, s.outputPath);
+    if (!o.sizeReportPath.empty()) writeText(o.sizeReportPath, compress::sizeReportToJson(report).dump(2) + "\n");
+    std::fputs(compress::sizeReportText(report).c_str(), stdout);
+}
+
 analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionSettings& s) {
     analysis::VerifyOptions v;
     v.modelPath = s.modelPath;
@@ -147,6 +161,8 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
     c->add_option("--compress", o.compress,
                   "Weight compression config (coremltools OptimizationConfig YAML: quantization, palettization, "
                   "pruning); overrides the settings file's \"compression\"");
+    c->add_option("--size-report", o.sizeReportPath,
+                  "With --compress (or a settings file's compression): write the size report as JSON to this file");
     c->add_option("--report", o.reportPath,
                   "Write the unsupported-op report as JSON to this file (an empty list when every op converts)");
     c->add_option("--keep-fp32", o.keepFp32,
@@ -169,6 +185,8 @@ int runConvert(const ConvertOptions& o, int verbosity) {
     if (settings.modelPath.empty()) throw UsageError("convert: no MODEL given (name it, or set \"model\" in --config)");
     if (settings.outputPath.empty())
         throw UsageError("convert: no output given (use -o Model.mlpackage, or set \"output\" in --config)");
+    if (!o.sizeReportPath.empty() && settings.compression.empty())
+        throw UsageError("convert: --size-report needs a compression config (--compress CONFIG.yaml)");
 
     ProgressPrinter printer;
     const auto start = std::chrono::steady_clock::now();
@@ -194,6 +212,7 @@ int runConvert(const ConvertOptions& o, int verbosity) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!o.verify) {
         printReport(report, settings, seconds, verbosity);
+        printSizeReport(o, settings);
         return 0;
     }
     printer.update(Stage::Verify, 0.0, "running the package and the model on the same inputs");
@@ -206,18 +225,11 @@ int runConvert(const ConvertOptions& o, int verbosity) {
     }
     printer.update(Stage::Verify, 1.0, std::string("accuracy ") + (accuracy.passed ? "PASS" : "FAIL"));
     printReport(report, settings, seconds, verbosity);
+    printSizeReport(o, settings);
     std::fputs(analysis::reportToText(accuracy).c_str(), stdout);
     return accuracy.passed ? 0 : kAccuracyCheckFailed;
 }
 
-std::string humanBytes(uint64_t bytes) {
-    const char* units[] = {"B", "KB", "MB", "GB"};
-    double v = double(bytes);
-    int u = 0;
-    while (v >= 1000.0 && u < 3) v /= 1000.0, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
-}
+std::string humanBytes(uint64_t bytes) { return compress::readableBytes(bytes); }
 
 }  // namespace cms::cli

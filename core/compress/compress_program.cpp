@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/error.h"
+#include "compress/decompress.h"
 #include "compress/weight_math.h"
 #include "mil/builder.h"
 
@@ -23,74 +24,83 @@ std::string methodWord(CompressionMethod m) { return compressionMethodLabel(m); 
     throw Error(ErrorKind::Settings, what, {file, {}}, hint);
 }
 
-void checkEntry(const OpCompression& c, const std::string& where, Target target, const std::string& file) {
-    const std::string ctx = "compression config (" + where + "): ";
+// Errors name the config key: `entry` is the entry ("global_config", "op_type_configs.conv" ...),
+// the field follows it.
+void checkEntry(const OpCompression& c, const std::string& entry, Target target, const std::string& file) {
+    const auto at = [&](const char* field) { return entry + "." + field + ": "; };
     const std::string raise = "set the deployment target to iOS18 (--target iOS18), or ";
+    const std::string is = " (the target is " + mil::targetName(target) + ")";
     if (target < Target::iOS16)
-        configError(file, ctx + methodWord(c.method) + " writes constexpr ops, which Core ML runs from iOS16 on (the "
-                    "target is " + mil::targetName(target) + ")",
+        configError(file, entry + ": " + methodWord(c.method) + " writes constexpr ops, which Core ML runs from iOS16 on" + is,
                     "set the deployment target to iOS16 or later (--target iOS16), or remove the compression config");
     switch (c.method) {
         case CompressionMethod::LinearQuantize:
             if (c.mode != "linear_symmetric" && c.mode != "linear")
-                configError(file, ctx + "quantization mode \"" + c.mode + "\" is not one of linear_symmetric, linear", kConfigHint);
+                configError(file, at("mode") + "quantization mode \"" + c.mode + "\" is not one of linear_symmetric, linear",
+                            kConfigHint);
             if (c.bits != 8 && c.bits != 4)
-                configError(file, ctx + "quantization to " + std::to_string(c.bits) + " bits; Core ML stores 4 or 8",
+                configError(file, at("dtype") + "quantization to " + std::to_string(c.bits) + " bits; Core ML stores 4 or 8",
                             kConfigHint);
             if (c.bits == 4 && target < Target::iOS18)
-                configError(file, ctx + "4-bit quantization needs iOS18 (the target is " + mil::targetName(target) + ")",
-                            raise + "quantize to 8 bits (dtype: int8)");
+                configError(file, at("dtype") + "4-bit quantization needs iOS18" + is, raise + "quantize to 8 bits (dtype: int8)");
             if (c.granularity == CompressionGranularity::PerBlock && target < Target::iOS18)
-                configError(file, ctx + "per-block quantization needs iOS18 (the target is " + mil::targetName(target) + ")",
+                configError(file, at("granularity") + "per-block quantization needs iOS18" + is,
                             raise + "use granularity per_channel");
             if (c.granularity == CompressionGranularity::PerGroupedChannel)
-                configError(file, ctx + "per_grouped_channel is a palettization granularity",
+                configError(file, at("granularity") + "per_grouped_channel is a palettization granularity",
                             "use per_tensor, per_channel or per_block for quantization");
             if (c.granularity == CompressionGranularity::PerBlock && c.blockSize <= 0)
-                configError(file, ctx + "block_size must be positive", kConfigHint);
+                configError(file, at("block_size") + "block_size must be positive", kConfigHint);
             break;
         case CompressionMethod::Palettize: {
             if (c.mode != "kmeans" && c.mode != "uniform" && c.mode != "unique")
-                configError(file, ctx + "palettization mode \"" + c.mode + "\" is not one of kmeans, uniform, unique",
+                configError(file, at("mode") + "palettization mode \"" + c.mode + "\" is not one of kmeans, uniform, unique",
                             kConfigHint);
             const bool known = c.bits == 1 || c.bits == 2 || c.bits == 3 || c.bits == 4 || c.bits == 6 || c.bits == 8;
             if (c.mode != "unique" && !known)
-                configError(file, ctx + "nbits " + std::to_string(c.bits) + " is not one of 1, 2, 3, 4, 6, 8", kConfigHint);
+                configError(file, at("nbits") + "nbits " + std::to_string(c.bits) + " is not one of 1, 2, 3, 4, 6, 8",
+                            kConfigHint);
             if (c.mode != "unique" && c.bits == 3 && target < Target::iOS18)
-                configError(file, ctx + "3-bit palettes need iOS18 (the target is " + mil::targetName(target) + ")",
-                            raise + "use 2 or 4 bits");
+                configError(file, at("nbits") + "3-bit palettes need iOS18" + is, raise + "use 2 or 4 bits");
             if (c.granularity == CompressionGranularity::PerGroupedChannel && target < Target::iOS18)
-                configError(file, ctx + "per_grouped_channel palettization needs iOS18 (the target is " +
-                            mil::targetName(target) + ")", raise + "use granularity per_tensor");
+                configError(file, at("granularity") + "per_grouped_channel palettization needs iOS18" + is,
+                            raise + "use granularity per_tensor");
             if (c.granularity == CompressionGranularity::PerChannel || c.granularity == CompressionGranularity::PerBlock)
-                configError(file, ctx + "palettization granularity must be per_tensor or per_grouped_channel, not " +
+                configError(file, at("granularity") + "palettization granularity must be per_tensor or per_grouped_channel, not " +
                             granularityName(c.granularity), kConfigHint);
             if (c.granularity == CompressionGranularity::PerGroupedChannel && c.groupSize <= 0)
-                configError(file, ctx + "group_size must be positive", kConfigHint);
+                configError(file, at("group_size") + "group_size must be positive", kConfigHint);
             if (c.clusterDim != 1)
-                throw Error(ErrorKind::Unsupported, ctx + "vector palettization (cluster_dim " +
+                throw Error(ErrorKind::Unsupported, at("cluster_dim") + "vector palettization (cluster_dim " +
                             std::to_string(c.clusterDim) + ") is not supported yet", {file, {}}, "use cluster_dim: 1");
             if (c.perChannelScale)
-                throw Error(ErrorKind::Unsupported, ctx + "enable_per_channel_scale is not supported yet", {file, {}},
-                            "remove enable_per_channel_scale from the config");
+                throw Error(ErrorKind::Unsupported, at("enable_per_channel_scale") + "per-channel scales are not supported yet",
+                            {file, {}}, "remove enable_per_channel_scale from the config");
             break;
         }
         case CompressionMethod::ThresholdPrune:
-            if (c.threshold < 0) configError(file, ctx + "threshold must not be negative", kConfigHint);
+            if (c.threshold < 0) configError(file, at("threshold") + "threshold must not be negative", kConfigHint);
             break;
         case CompressionMethod::MagnitudePrune:
             if (c.pruneBlockSize)
-                throw Error(ErrorKind::Unsupported, ctx + "block sparsity (block_size) is not supported yet", {file, {}},
+                throw Error(ErrorKind::Unsupported, at("block_size") + "block sparsity is not supported yet", {file, {}},
                             "use target_sparsity or n_m_ratio");
             if (c.targetSparsity && (*c.targetSparsity < 0 || *c.targetSparsity > 1))
-                configError(file, ctx + "target_sparsity must lie in [0, 1]", kConfigHint);
+                configError(file, at("target_sparsity") + "target_sparsity must lie in [0, 1]", kConfigHint);
             if (c.nmRatio && (c.nmRatio->first < 0 || c.nmRatio->second <= 0 || c.nmRatio->first > c.nmRatio->second))
-                configError(file, ctx + "n_m_ratio must have 0 <= n <= m", kConfigHint);
+                configError(file, at("n_m_ratio") + "n_m_ratio must have 0 <= n <= m", kConfigHint);
             if (!c.targetSparsity && !c.nmRatio)
-                configError(file, ctx + "magnitude pruning needs target_sparsity or n_m_ratio", kConfigHint);
+                configError(file, entry + ": magnitude pruning needs target_sparsity or n_m_ratio", kConfigHint);
             break;
     }
 }
+
+// A config value that does not fit one weight (a block size that does not divide its axis ...):
+// `field` is the config key to name.
+struct FieldError : std::invalid_argument {
+    FieldError(std::string f, const std::string& what) : std::invalid_argument(what), field(std::move(f)) {}
+    std::string field;
+};
 
 struct Use {
     mil::Operation* op;
@@ -123,15 +133,22 @@ bool globMatch(const std::string& pattern, const std::string& text) {
     return !text.empty() && fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
-// The config reaching a weight through one reader: by name (the weight's, the reader's, or the
-// reader's module path, globs allowed), then by the reader's op type, then the global one.
-std::optional<OpCompression> configFor(const CompressionConfig& c, const mil::Value* w, const Use& use) {
-    if (auto it = c.opNames.find(w->name); it != c.opNames.end()) return it->second;
-    if (auto it = c.opNames.find(use.op->name); it != c.opNames.end()) return it->second;
+// The config reaching a weight through one reader, and its key for errors: by name (the weight's,
+// the reader's, or the reader's module path, globs allowed), then by the reader's op type, then the
+// global one.
+struct Chosen {
+    std::optional<OpCompression> config;
+    std::string key;
+};
+
+Chosen configFor(const CompressionConfig& c, const mil::Value* w, const Use& use) {
+    if (auto it = c.opNames.find(w->name); it != c.opNames.end()) return {it->second, "op_name_configs." + it->first};
+    if (auto it = c.opNames.find(use.op->name); it != c.opNames.end()) return {it->second, "op_name_configs." + it->first};
     for (const auto& [pattern, cfg] : c.opNames)
-        if (globMatch(pattern, use.op->prov.modulePath) || globMatch(pattern, use.op->name)) return cfg;
-    if (auto it = c.opTypes.find(use.op->type); it != c.opTypes.end()) return it->second;
-    return c.global;
+        if (globMatch(pattern, use.op->prov.modulePath) || globMatch(pattern, use.op->name))
+            return {cfg, "op_name_configs." + pattern};
+    if (auto it = c.opTypes.find(use.op->type); it != c.opTypes.end()) return {it->second, "op_type_configs." + it->first};
+    return {c.global, "global_config"};
 }
 
 DType quantizedDtype(int bits, bool isSigned) {
@@ -160,14 +177,65 @@ Tensor packedBytes(const std::vector<int64_t>& values, DType subByte) {
 
 Tensor shapeTensor(const Shape& s) { return Tensor::fromInts(s, {static_cast<int64_t>(s.size())}, DType::UInt32); }
 
+bool isConstexpr(const mil::Operation* op) { return op && op->type.rfind("constexpr_", 0) == 0; }
+
+// The encoding already holding a weight that joint compression builds on: a pruned weight
+// (iOS18 constexpr_sparse_to_dense of constants) or a quantized or palettized one
+// (constexpr_blockwise_shift_scale, iOS18 constexpr_lut_to_dense of scalar tables).
+struct Existing {
+    mil::Operation* op = nullptr;
+    std::vector<float> dense;  // its decoded values
+    uint64_t storedBytes = 0;
+};
+
+std::optional<Existing> existingEncoding(mil::Operation* op) {
+    if (op->type != "constexpr_sparse_to_dense" && op->type != "constexpr_blockwise_shift_scale" &&
+        op->type != "constexpr_lut_to_dense")
+        return std::nullopt;
+    if (op->hasInput("shape")) return std::nullopt;  // the iOS16 forms do not chain
+    Existing e;
+    e.op = op;
+    for (const auto& in : op->inputs)
+        for (const mil::Value* v : in.values) {
+            if (!v->constValue) return std::nullopt;  // already a chain
+            e.storedBytes += v->constValue->nbytes();
+        }
+    if (const mil::Value* lut = op->input("lut"); lut && lut->type.shape.back() != 1) return std::nullopt;
+    const auto outs = evaluateConstexpr(*op, [op](const std::string& name) -> const Tensor* {
+        const mil::Value* v = op->input(name);
+        return v && v->constValue ? &*v->constValue : nullptr;
+    });
+    if (!outs) return std::nullopt;
+    e.dense = outs->front().toFloats();
+    return e;
+}
+
+double maskSparsity(const std::vector<int64_t>& mask) {
+    const auto zeros = std::count(mask.begin(), mask.end(), int64_t(0));
+    return mask.empty() ? 0.0 : double(zeros) / double(mask.size());
+}
+
+std::vector<int64_t> maskOf(const std::vector<bool>& keep) { return std::vector<int64_t>(keep.begin(), keep.end()); }
+
+template <typename T>
+std::vector<T> atMask(const std::vector<T>& values, const std::vector<int64_t>& mask) {
+    std::vector<T> out;
+    for (size_t i = 0; i < mask.size(); ++i)
+        if (mask[i]) out.push_back(values[i]);
+    return out;
+}
+
+// Encodes one weight under one config: a dense constant, or (joint compression) a weight an
+// earlier config encoded.
 class WeightCompressor {
 public:
-    WeightCompressor(mil::Program& program, mil::Operation* constOp, const Use& use, const OpCompression& config)
-        : program_(program), op_(constOp), use_(use), config_(config), w_(constOp->output()),
-          b_(program, program.main().body, program.target) {
-        b_.setProvenance(constOp->prov);
-        b_.setInsertBefore(constOp);
-        values_ = w_->constValue->toFloats();
+    // `source` is the const op, or the existing encoding's op; `values` the weight's dense values.
+    WeightCompressor(mil::Program& program, mil::Operation* source, const Use& use, const OpCompression& config,
+                     std::vector<float> values, std::optional<Existing> existing)
+        : program_(program), use_(use), config_(config), w_(source->output()),
+          b_(program, program.main().body, program.target), values_(std::move(values)), existing_(std::move(existing)) {
+        b_.setProvenance(source->prov);
+        b_.setInsertBefore(source);
         record_.name = w_->name;
         record_.opName = use.op->name;
         record_.opType = use.op->type;
@@ -175,26 +243,17 @@ public:
         record_.shape = w_->type.shape;
         record_.dtype = w_->type.dtype;
         record_.method = config.method;
-        record_.bytesBefore = w_->constValue->nbytes();
+        record_.bytesBefore = existing_ ? existing_->storedBytes : w_->constValue->nbytes();
     }
 
-    // The replacement's output, or null when the method leaves this weight as it is.
+    // The replacement's output, or null when the method leaves this weight as it is. A config value
+    // that does not fit the weight throws FieldError.
     mil::Value* run() {
-        try {
-            switch (config_.method) {
-                case CompressionMethod::LinearQuantize: return quantize();
-                case CompressionMethod::Palettize: return palettize();
-                case CompressionMethod::ThresholdPrune:
-                case CompressionMethod::MagnitudePrune: return prune();
-            }
-        } catch (const std::invalid_argument& e) {
-            throw Error(ErrorKind::Settings,
-                        "cannot " + std::string(config_.method == CompressionMethod::Palettize ? "palettize" : "compress") +
-                            " weight \"" + w_->name + "\" " + shapeToString(w_->type.shape) + " of " + use_.op->type +
-                            " " + use_.op->name + ": " + e.what(),
-                        {{}, use_.op->prov.describe()},
-                        "change this op's entry in the compression config (op_name_configs), or set it to null to "
-                        "leave it uncompressed");
+        switch (config_.method) {
+            case CompressionMethod::LinearQuantize: return quantize();
+            case CompressionMethod::Palettize: return palettize();
+            case CompressionMethod::ThresholdPrune:
+            case CompressionMethod::MagnitudePrune: return prune();
         }
         return nullptr;
     }
@@ -206,6 +265,12 @@ private:
         record_.bytesAfter += t.nbytes();
         return b_.constant(t, w_->name + "_" + suffix);
     }
+    // A constant of the existing encoding the replacement reads again.
+    mil::Value* reuse(mil::Value* v) {
+        record_.bytesAfter += v->constValue->nbytes();
+        return v;
+    }
+    bool sparseSource() const { return existing_ && existing_->op->type == "constexpr_sparse_to_dense"; }
 
     mil::Value* quantize() {
         const Shape& shape = w_->type.shape;
@@ -214,9 +279,9 @@ private:
         if (config_.granularity != CompressionGranularity::PerTensor) blocks[static_cast<size_t>(outAxis)] = 1;
         if (config_.granularity == CompressionGranularity::PerBlock) {
             if (shape[static_cast<size_t>(inAxis)] % config_.blockSize != 0)
-                throw std::invalid_argument("block_size " + std::to_string(config_.blockSize) +
-                                            " does not divide the input-channel axis of " +
-                                            std::to_string(shape[static_cast<size_t>(inAxis)]));
+                throw FieldError("block_size", "block_size " + std::to_string(config_.blockSize) +
+                                                   " does not divide the input-channel axis of " +
+                                                   std::to_string(shape[static_cast<size_t>(inAxis)]));
             blocks[static_cast<size_t>(inAxis)] = config_.blockSize;
         }
         const bool symmetric = config_.mode == "linear_symmetric";
@@ -224,6 +289,25 @@ private:
         const LinearQuantized q = quantizeLinear(values_, shape, blocks, config_.bits, config_.isSigned, symmetric, w_->type.dtype);
         record_.bits = config_.bits;
         const bool anyOffset = std::any_of(q.zeroPoint.begin(), q.zeroPoint.end(), [](int64_t z) { return z != 0; });
+        if (sparseSource()) {
+            // Pruned, then quantized: the nonzero values are quantized with scales of the dense
+            // layout, as coremltools chains them.
+            mil::Operation* sparse = existing_->op;
+            mil::Value* mask = reuse(sparse->input("mask"));
+            const std::vector<int64_t> m = mask->constValue->toInts();
+            const std::vector<int64_t> nonzero = atMask(q.data, m);
+            record_.sparsity = maskSparsity(m);
+            std::vector<mil::OpInput> in = {
+                {"data_mask", {mask}},
+                {"nonzero_data", {param(Tensor::fromInts(nonzero, {int64_t(nonzero.size())}, qType), "quantized")}},
+                {"scale", {param(Tensor::fromFloats(q.scale, q.grid, w_->type.dtype), "scale")}}};
+            if (anyOffset) in.push_back({"offset", {param(Tensor::fromInts(q.zeroPoint, q.grid, qType), "offset")}});
+            const std::vector<mil::Value*> outs = b_.add("constexpr_sparse_blockwise_shift_scale", std::move(in), w_->name + "_quantized");
+            record_.encoding = "constexpr_sparse_blockwise_shift_scale+constexpr_sparse_to_dense";
+            // The mask the sparse op passes on (equal to its input): a constexpr input is stored as a
+            // literal, so reading the constant twice would store it twice.
+            return b_.add1("constexpr_sparse_to_dense", {{"nonzero_data", {outs[1]}}, {"mask", {outs[0]}}}, w_->name);
+        }
         const Tensor data = Tensor::fromInts(q.data, shape, qType);
         if (program_.target >= Target::iOS18) {
             record_.encoding = "constexpr_blockwise_shift_scale";
@@ -251,28 +335,53 @@ private:
             int64_t axis = config_.channelAxis ? *config_.channelAxis : channelAxes(use_, w_).first;
             if (axis < 0) axis += static_cast<int64_t>(shape.size());
             if (axis < 0 || axis >= static_cast<int64_t>(shape.size()))
-                throw std::invalid_argument("channel_axis is outside the weight's rank");
+                throw FieldError("channel_axis", "channel_axis is outside the weight's rank");
             if (shape[static_cast<size_t>(axis)] % config_.groupSize != 0 && config_.groupSize < shape[static_cast<size_t>(axis)])
-                throw std::invalid_argument("group_size " + std::to_string(config_.groupSize) + " does not divide the " +
-                                            std::to_string(shape[static_cast<size_t>(axis)]) + " channels");
+                throw FieldError("group_size", "group_size " + std::to_string(config_.groupSize) + " does not divide the " +
+                                                   std::to_string(shape[static_cast<size_t>(axis)]) + " channels");
             blocks[static_cast<size_t>(axis)] = config_.groupSize;
         }
         const bool ios18 = program_.target >= Target::iOS18;
         const std::vector<int> allowed = ios18 ? std::vector<int>{1, 2, 3, 4, 6, 8} : std::vector<int>{1, 2, 4, 6, 8};
-        const Palettized p = compress::palettize(values_, shape, blocks, config_.mode == "unique" ? 0 : config_.bits,
-                                                 config_.mode, allowed, w_->type.dtype);
+        Palettized p;
+        try {
+            p = compress::palettize(values_, shape, blocks, config_.mode == "unique" ? 0 : config_.bits, config_.mode,
+                                    allowed, w_->type.dtype);
+        } catch (const std::invalid_argument& e) {
+            throw FieldError("mode", e.what());
+        }
         record_.bits = p.bits;
-        record_.encoding = "constexpr_lut_to_dense";
         const int64_t entries = int64_t(1) << p.bits;
         if (ios18) {
             Shape lutShape = p.grid;
             lutShape.push_back(entries);
             lutShape.push_back(1);
+            const Tensor lut = Tensor::fromFloats(p.lut, lutShape, w_->type.dtype);
+            if (sparseSource()) {
+                // Pruned, then palettized: the dense layout (pruned zeros included, as coremltools
+                // does) is palettized and only the indices of kept elements are stored; the new
+                // sparse_to_dense reads the mask lut_to_sparse passes on.
+                mil::Value* mask = reuse(existing_->op->input("mask"));
+                const std::vector<int64_t> m = mask->constValue->toInts();
+                const std::vector<int64_t> nonzero = atMask(p.indices, m);
+                record_.sparsity = maskSparsity(m);
+                const std::vector<mil::Value*> outs = b_.add(
+                    "constexpr_lut_to_sparse",
+                    {{"indices_mask", {mask}},
+                     {"indices_nonzero_data",
+                      {param(Tensor::fromInts(nonzero, {int64_t(nonzero.size())}, indexDtype(p.bits)), "indices")}},
+                     {"lut", {param(lut, "lut")}}},
+                    w_->name + "_palettized");
+                record_.encoding = "constexpr_lut_to_sparse+constexpr_sparse_to_dense";
+                return b_.add1("constexpr_sparse_to_dense", {{"nonzero_data", {outs[1]}}, {"mask", {outs[0]}}}, w_->name);
+            }
+            record_.encoding = "constexpr_lut_to_dense";
             return b_.add1(record_.encoding,
                            {{"indices", {param(Tensor::fromInts(p.indices, shape, indexDtype(p.bits)), "indices")}},
-                            {"lut", {param(Tensor::fromFloats(p.lut, lutShape, w_->type.dtype), "lut")}}},
+                            {"lut", {param(lut, "lut")}}},
                            w_->name);
         }
+        record_.encoding = "constexpr_lut_to_dense";
         return b_.add1(record_.encoding,
                        {{"indices", {param(packedBytes(p.indices, indexDtype(p.bits)), "indices")}},
                         {"lut", {param(Tensor::fromFloats(p.lut, {entries}, w_->type.dtype), "lut")}},
@@ -289,40 +398,109 @@ private:
         } else if (config_.nmRatio) {
             int64_t axis = config_.pruneDim ? *config_.pruneDim : channelAxes(use_, w_).second;
             if (axis < 0 || axis >= static_cast<int64_t>(shape.size()))
-                throw std::invalid_argument("the n:m axis is outside the weight's rank");
+                throw FieldError("dim", "the n:m axis is outside the weight's rank");
             keep = nmMask(values_, shape, config_.nmRatio->first, config_.nmRatio->second, axis);
         } else {
             keep = magnitudeMask(values_, *config_.targetSparsity);
         }
-        std::vector<float> nonzero;
-        for (size_t i = 0; i < keep.size(); ++i)
-            if (keep[i]) nonzero.push_back(values_[i]);
-        if (nonzero.empty()) return nullptr;  // Core ML cannot hold an empty nonzero_data
+        const std::vector<int64_t> mask = maskOf(keep);
+        if (std::none_of(mask.begin(), mask.end(), [](int64_t m) { return m != 0; }))
+            return nullptr;  // Core ML cannot hold an empty nonzero_data
         record_.sparsity = sparsityOf(keep);
+        if (existing_) return pruneEncoded(mask);
+        const std::vector<float> nonzero = atMask(values_, mask);
         record_.encoding = "constexpr_sparse_to_dense";
         const Tensor data = Tensor::fromFloats(nonzero, {static_cast<int64_t>(nonzero.size())}, w_->type.dtype);
-        std::vector<int64_t> bits(keep.begin(), keep.end());
         if (program_.target >= Target::iOS18)
             return b_.add1(record_.encoding,
                            {{"nonzero_data", {param(data, "nonzero_data")}},
-                            {"mask", {param(Tensor::fromInts(bits, shape, DType::UInt1), "mask")}}},
+                            {"mask", {param(Tensor::fromInts(mask, shape, DType::UInt1), "mask")}}},
                            w_->name);
         return b_.add1(record_.encoding,
                        {{"nonzero_data", {param(data, "nonzero_data")}},
-                        {"mask", {param(packedBytes(bits, DType::UInt1), "mask")}},
+                        {"mask", {param(packedBytes(mask, DType::UInt1), "mask")}},
                         {"shape", {param(shapeTensor(shape), "shape")}}},
                        w_->name);
     }
 
+    // Quantized or palettized, then pruned: the kept elements' stored integers or indices go to the
+    // sparse form of the same op, whose scales or tables are read again.
+    mil::Value* pruneEncoded(const std::vector<int64_t>& mask) {
+        mil::Operation* op = existing_->op;
+        mil::Value* maskValue = param(Tensor::fromInts(mask, w_->type.shape, DType::UInt1), "mask");
+        std::vector<mil::Value*> outs;
+        if (op->type == "constexpr_blockwise_shift_scale") {
+            const Tensor& data = *op->input("data")->constValue;
+            const std::vector<int64_t> nonzero = atMask(data.toInts(), mask);
+            std::vector<mil::OpInput> in = {
+                {"data_mask", {maskValue}},
+                {"nonzero_data", {param(Tensor::fromInts(nonzero, {int64_t(nonzero.size())}, data.dtype()), "quantized")}},
+                {"scale", {reuse(op->input("scale"))}}};
+            if (mil::Value* offset = op->input("offset")) in.push_back({"offset", {reuse(offset)}});
+            outs = b_.add("constexpr_sparse_blockwise_shift_scale", std::move(in), w_->name + "_quantized");
+        } else {
+            const Tensor& indices = *op->input("indices")->constValue;
+            const std::vector<int64_t> nonzero = atMask(indices.toInts(), mask);
+            outs = b_.add("constexpr_lut_to_sparse",
+                          {{"indices_mask", {maskValue}},
+                           {"indices_nonzero_data",
+                            {param(Tensor::fromInts(nonzero, {int64_t(nonzero.size())}, indices.dtype()), "indices")}},
+                           {"lut", {reuse(op->input("lut"))}}},
+                          w_->name + "_palettized");
+        }
+        record_.bits = op->type == "constexpr_lut_to_dense" ? dtypeBits(op->input("indices")->constValue->dtype())
+                                                             : dtypeBits(op->input("data")->constValue->dtype());
+        record_.encoding = outs.front()->producer->type + "+constexpr_sparse_to_dense";
+        return b_.add1("constexpr_sparse_to_dense", {{"nonzero_data", {outs[1]}}, {"mask", {outs[0]}}}, w_->name);
+    }
+
     mil::Program& program_;
-    mil::Operation* op_;
     Use use_;
     const OpCompression& config_;
     mil::Value* w_;
     mil::Builder b_;
     std::vector<float> values_;
+    std::optional<Existing> existing_;
     CompressedWeight record_;
 };
+
+// Readers of a value, each with the input name it is read through.
+std::vector<Use> readersOf(const mil::Value* w, const std::vector<mil::Operation*>& users) {
+    std::vector<Use> readers;
+    for (mil::Operation* user : users)
+        for (const auto& in : user->inputs)
+            for (const mil::Value* v : in.values)
+                if (v == w) readers.push_back({user, in.name});
+    return readers;
+}
+
+// Removes ops whose outputs nobody reads any more, among `candidates` (an encoding replaced by a
+// joint one, and the constants only it read).
+void removeUnused(mil::Block& body, std::vector<mil::Operation*> candidates) {
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        const auto uses = mil::buildUses(body);
+        for (auto it = candidates.begin(); it != candidates.end();) {
+            mil::Operation* op = *it;
+            const bool unused = std::all_of(op->outputs.begin(), op->outputs.end(), [&](const mil::Value* v) {
+                const auto u = uses.find(v);
+                return (u == uses.end() || u->second.empty()) && !mil::isBlockOutput(body, v);
+            });
+            if (!unused) {
+                ++it;
+                continue;
+            }
+            for (const auto& in : op->inputs)
+                for (const mil::Value* v : in.values)
+                    if (v->producer) candidates.push_back(v->producer);
+            body.ops.erase(std::find_if(body.ops.begin(), body.ops.end(), [&](const auto& o) { return o.get() == op; }));
+            candidates.erase(std::remove(candidates.begin(), candidates.end(), op), candidates.end());
+            changed = true;
+            break;
+        }
+    }
+}
 
 }  // namespace
 
@@ -338,7 +516,12 @@ uint64_t CompressionSummary::bytesAfter() const {
     return n;
 }
 
-void checkCompressionTarget(const CompressionConfig& config, mil::Target target, const std::string& file) {
+void checkCompressionTarget(const CompressionConfig& config, mil::Target target, const std::string& file,
+                            bool jointCompression) {
+    if (jointCompression && target < Target::iOS18 && !config.empty())
+        configError(file, "joint compression (joint_compression) needs iOS18; the program's target is " +
+                              mil::targetName(target),
+                    "convert the model again with --target iOS18, or compress without --joint-compression");
     if (config.global) checkEntry(*config.global, "global_config", target, file);
     for (const auto& [name, c] : config.opTypes)
         if (c) checkEntry(*c, "op_type_configs." + name, target, file);
@@ -346,50 +529,73 @@ void checkCompressionTarget(const CompressionConfig& config, mil::Target target,
         if (c) checkEntry(*c, "op_name_configs." + name, target, file);
 }
 
-CompressionSummary compressProgram(mil::Program& program, const CompressionConfig& config) {
+CompressionSummary compressProgram(mil::Program& program, const CompressionConfig& config, const CompressOptions& options) {
     CompressionSummary summary;
     if (config.empty()) return summary;
-    checkCompressionTarget(config, program.target);
+    checkCompressionTarget(config, program.target, options.configFile, options.jointCompression);
     mil::Block& body = program.main().body;
     const auto uses = mil::buildUses(body);
-    std::vector<mil::Operation*> consts;
+    // Candidates: dense constants, and the encodings an earlier config wrote (in program order).
+    std::vector<mil::Operation*> candidates;
     for (const auto& op : body.ops)
-        if (op->type == "const") consts.push_back(op.get());
-    for (mil::Operation* op : consts) {
+        if (op->type == "const" || isConstexpr(op.get())) candidates.push_back(op.get());
+    for (mil::Operation* op : candidates) {
         mil::Value* w = op->output();
-        if (!w || !w->constValue || !isFloat(w->type.dtype) || w->type.dtype == DType::Float64 || w->type.rank() < 2)
-            continue;
-        if (w->type.dtype == DType::BFloat16 || mil::isBlockOutput(body, w)) continue;
+        if (!w || !isFloat(w->type.dtype) || w->type.dtype == DType::Float64 || w->type.rank() < 2) continue;
+        if (w->type.dtype == DType::BFloat16 || mil::isBlockOutput(body, w) || !w->type.isStatic()) continue;
+        if (op->outputs.size() != 1) continue;
         const auto it = uses.find(w);
         if (it == uses.end() || it->second.empty()) continue;
-        std::vector<Use> readers;
-        bool ordinary = true;
-        for (mil::Operation* user : it->second) {
-            if (user->type.rfind("constexpr_", 0) == 0) ordinary = false;
-            for (const auto& in : user->inputs)
-                for (const mil::Value* v : in.values)
-                    if (v == w) readers.push_back({user, in.name});
-        }
-        if (!ordinary || readers.empty()) continue;
-        ++summary.consideredWeights;
-        const std::optional<OpCompression> chosen = configFor(config, w, readers.front());
+        // Only weights read by ordinary ops: parameters of an encoding are not weights of their own.
+        if (std::any_of(it->second.begin(), it->second.end(), isConstexpr)) continue;
+        const std::vector<Use> readers = readersOf(w, it->second);
+        if (readers.empty()) continue;
+        if (op->type == "const" && !w->constValue) continue;
+        const Chosen chosen = configFor(config, w, readers.front());
         for (const Use& r : readers)
-            if (configFor(config, w, r) != chosen)
+            if (configFor(config, w, r).config != chosen.config)
                 throw Error(ErrorKind::Settings,
                             "weight \"" + w->name + "\" is read by " + readers.front().op->name + " and " + r.op->name +
                                 ", whose compression configs differ",
-                            {{}, r.op->prov.describe()},
+                            {options.configFile, r.op->prov.describe()},
                             "give the weight its own entry in op_name_configs (by its name \"" + w->name + "\")");
-        if (!chosen) continue;
-        if (chosen->weightThreshold && w->type.isStatic() && shapeNumel(w->type.shape) <= *chosen->weightThreshold)
-            continue;
-        WeightCompressor compressor(program, op, readers.front(), *chosen);
-        mil::Value* replacement = compressor.run();
+        std::optional<Existing> existing;
+        if (isConstexpr(op)) {
+            if (!chosen.config) continue;
+            const bool pruning = chosen.config->method == CompressionMethod::ThresholdPrune ||
+                                 chosen.config->method == CompressionMethod::MagnitudePrune;
+            // Joinable pairs: a pruned weight palettized or quantized, a palettized or quantized one pruned.
+            existing = options.jointCompression ? existingEncoding(op) : std::nullopt;
+            const bool joinable = existing && (op->type == "constexpr_sparse_to_dense") != pruning;
+            if (!joinable) {
+                ++summary.leftCompressed;
+                continue;
+            }
+        } else {
+            ++summary.consideredWeights;
+        }
+        if (!chosen.config) continue;
+        if (chosen.config->weightThreshold && shapeNumel(w->type.shape) <= *chosen.config->weightThreshold) continue;
+        std::vector<float> values = existing ? existing->dense : w->constValue->toFloats();
+        WeightCompressor compressor(program, op, readers.front(), *chosen.config, std::move(values), existing);
+        mil::Value* replacement = nullptr;
+        try {
+            replacement = compressor.run();
+        } catch (const std::invalid_argument& e) {
+            const auto* field = dynamic_cast<const FieldError*>(&e);
+            throw Error(ErrorKind::Settings,
+                        chosen.key + (field ? "." + field->field : std::string()) + ": cannot compress weight \"" + w->name + "\" " +
+                            shapeToString(w->type.shape) + " of " + readers.front().op->type + " " +
+                            readers.front().op->name + ": " + e.what(),
+                        {options.configFile, readers.front().op->prov.describe()},
+                        "change " + chosen.key + " in the compression config, or give this op its own entry in "
+                        "op_name_configs (null leaves it uncompressed)");
+        }
         if (!replacement) continue;
-        // The decoded constant keeps the weight's name, so reports and provenance still find it.
+        // The decoded weight keeps its name, so reports, provenance and later configs still find it.
         const std::string name = w->name;
         mil::replaceAllUses(body, w, replacement);
-        body.ops.erase(std::find_if(body.ops.begin(), body.ops.end(), [&](const auto& o) { return o.get() == op; }));
+        removeUnused(body, {op});
         replacement->name = name;
         replacement->producer->name = name;
         summary.weights.push_back(compressor.record());

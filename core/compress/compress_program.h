@@ -31,16 +31,33 @@ struct CompressedWeight {
 struct CompressionSummary {
     std::vector<CompressedWeight> weights;  // in program order
     size_t consideredWeights = 0;           // float constants of rank >= 2 read by ordinary ops
+    // Weights already compressed (by an earlier config) that this config reaches but leaves as they
+    // are, because joint compression is off or the pair of methods cannot be joined.
+    size_t leftCompressed = 0;
     uint64_t bytesBefore() const;
     uint64_t bytesAfter() const;
 };
 
+// Joint compression, as coremltools' `joint_compression=True`: a config applied to a program whose
+// weights an earlier config already compressed compresses them further instead of skipping them.
+// Pruned weights (constexpr_sparse_to_dense) get their nonzero values palettized
+// (constexpr_lut_to_sparse -> constexpr_sparse_to_dense) or quantized
+// (constexpr_sparse_blockwise_shift_scale -> constexpr_sparse_to_dense); palettized or quantized
+// weights get pruned the same two ways. The config file format has no key for it (coremltools
+// passes it as an argument): the CLI's --joint-compression and a second --config express it. iOS18.
+struct CompressOptions {
+    bool jointCompression = false;
+    std::string configFile;  // named in errors
+};
+
 // Throws cms::Error(Settings) when a config entry cannot be applied at `target`: constexpr ops need
-// iOS16; 4-bit quantization, per-block scales, grouped-channel tables and 3-bit palettes need iOS18.
-// `file` names the config in the error.
-void checkCompressionTarget(const CompressionConfig& config, mil::Target target, const std::string& file = {});
+// iOS16; 4-bit quantization, per-block scales, grouped-channel tables, 3-bit palettes and joint
+// compression need iOS18. The error names `file` and the config key.
+void checkCompressionTarget(const CompressionConfig& config, mil::Target target, const std::string& file = {},
+                            bool jointCompression = false);
 
 // Compresses the main function's weights in place. Deterministic (k-means is seeded).
-CompressionSummary compressProgram(mil::Program& program, const CompressionConfig& config);
+CompressionSummary compressProgram(mil::Program& program, const CompressionConfig& config,
+                                   const CompressOptions& options = {});
 
 }  // namespace cms::compress

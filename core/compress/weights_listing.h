@@ -14,7 +14,7 @@ namespace cms::compress {
 struct WeightInfo {
     std::string name;      // the value ops read
     std::string readers;   // op types reading it, comma-separated ("conv", "linear" ...)
-    std::string encoding;  // "const" or the constexpr op
+    std::string encoding;  // "const", the constexpr op, or a chain ("constexpr_lut_to_sparse+constexpr_sparse_to_dense")
     Shape shape;
     DType dtype = DType::Float32;  // of the decoded weight
     uint64_t storedBytes = 0;      // every constant the encoding holds

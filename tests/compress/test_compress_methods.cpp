@@ -1,11 +1,15 @@
 // Each compression method, encoded for each target, written as a package, read back and run by the
 // interpreter: the decoded weight must equal the reference decompression exactly, and the encoding
-// must be the constexpr op Core ML defines for that target.
+// must be the constexpr op Core ML defines for that target. The package read back is also
+// decompressed (`coreml-cli decompress`), written and read again: its dense constant must equal
+// the same reference. Joint compression (pruned + palettized / quantized and the reverse) too.
 #include <random>
 
 #include "compress/compress_program.h"
+#include "compress/decompress.h"
 #include "compress/weight_math.h"
 #include "compress/weights_listing.h"
+#include "package/package.h"
 #include "runtime/interpreter_test_util.h"
 
 using namespace cms;
@@ -25,15 +29,31 @@ std::vector<float> randomWeights(int64_t n, uint32_t seed) {
 
 struct Result {
     std::vector<float> decoded;  // the weight as the interpreter decoded it, [kOut, kIn]
+    std::vector<float> decompressed;  // the weight after decompressing the package read back
     std::vector<std::string> opTypes;
-    compress::CompressionSummary summary;
+    compress::CompressionSummary summary;  // of the last stage
     std::vector<compress::WeightInfo> listed;  // `coreml-cli weights` of the package read back
     std::optional<std::vector<float>> listedDecode;  // the listing's own decoding of the compressed weight
 };
 
-// y = linear(I, W): the identity input makes the output W^T exactly (in fp32 and fp16).
-Result runCompressed(mil::Target target, const std::vector<float>& w, const OpCompression& config,
-                     DType dtype = DType::Float32, Shape shape = {kOut, kIn}) {
+// The dense weight "fc_weight" of a package after decompressing it and writing it again.
+std::vector<float> decompressedWeight(const std::string& package, const std::string& output) {
+    package::PackageContents c = package::readPackage(package);
+    compress::decompressProgram(c.program);
+    package::writePackage(c.program, c.description, output);
+    const package::PackageContents back = package::readPackage(output);
+    for (const auto& op : back.program.main().body.ops) {
+        if (op->type.rfind("constexpr_", 0) == 0) return {};  // not fully decompressed
+        if (op->type == "const" && op->output()->name == "fc_weight") return op->output()->constValue->toFloats();
+    }
+    return {};
+}
+
+// y = linear(I, W): the identity input makes the output W^T exactly (in fp32 and fp16). Each
+// stage is one config applied after the other (joint compression on from the second stage when
+// `joint`).
+Result runStages(mil::Target target, const std::vector<float>& w, const std::vector<OpCompression>& stages, bool joint,
+                 DType dtype = DType::Float32, Shape shape = {kOut, kIn}) {
     test::ScratchDir dir;
     ProgramMaker m(target);
     const int64_t out = shape[0], in = shape[1];
@@ -43,11 +63,16 @@ Result runCompressed(mil::Target target, const std::vector<float>& w, const OpCo
     mil::Value* weight = m.b().constant(Tensor::fromFloats(w, shape, dtype), "fc_weight");
     mil::Value* bias = m.b().constant(Tensor::zeros(dtype, {out}), "fc_bias");
     m.output(m.op("linear", {{"x", {x}}, {"weight", {weight}}, {"bias", {bias}}}, "y"));
-    CompressionConfig cfg;
-    cfg.global = config;
     Result r;
-    r.summary = compress::compressProgram(m.program(), cfg);
+    for (size_t i = 0; i < stages.size(); ++i) {
+        CompressionConfig cfg;
+        cfg.global = stages[i];
+        compress::CompressOptions options;
+        options.jointCompression = joint && i > 0;
+        r.summary = compress::compressProgram(m.program(), cfg, options);
+    }
     runtime::Interpreter interp = m.load(dir);
+    r.decompressed = decompressedWeight(dir.path("model.mlpackage"), dir.path("dense.mlpackage"));
     for (const auto& op : interp.program().main().body.ops) {
         r.opTypes.push_back(op->type);
         if (op->type.rfind("constexpr_", 0) == 0) r.listedDecode = compress::decodeConstexpr(*op);
@@ -58,6 +83,11 @@ Result runCompressed(mil::Target target, const std::vector<float>& w, const OpCo
     for (int64_t o = 0; o < out; ++o)
         for (int64_t i = 0; i < in; ++i) r.decoded[static_cast<size_t>(o * in + i)] = y[static_cast<size_t>(i * out + o)];
     return r;
+}
+
+Result runCompressed(mil::Target target, const std::vector<float>& w, const OpCompression& config,
+                     DType dtype = DType::Float32, Shape shape = {kOut, kIn}) {
+    return runStages(target, w, {config}, false, dtype, shape);
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
@@ -85,6 +115,21 @@ OpCompression palettizer(int bits, const char* mode, CompressionGranularity g = 
     c.groupSize = group;
     return c;
 }
+
+OpCompression magnitudePruner(double sparsity) {
+    OpCompression c = OpCompression::defaults(CompressionMethod::MagnitudePrune);
+    c.targetSparsity = sparsity;
+    return c;
+}
+
+std::vector<float> masked(const std::vector<float>& v, const std::vector<bool>& keep) {
+    std::vector<float> out(v);
+    for (size_t i = 0; i < out.size(); ++i)
+        if (!keep[i]) out[i] = 0.0f;
+    return out;
+}
+
+const std::vector<int> kAllBits = {1, 2, 3, 4, 6, 8};
 
 QString errorOf(const std::function<void()>& f) {
     try {
@@ -140,6 +185,7 @@ private slots:
             QCOMPARE(r.summary.weights.size(), size_t(1));
             QCOMPARE(r.summary.weights[0].bits, c.bits);
             QVERIFY2(r.listedDecode && *r.listedDecode == r.decoded, label);
+            QVERIFY2(r.decompressed == r.decoded, label);
             QCOMPARE(r.listed.size(), size_t(1));
             QCOMPARE(r.listed[0].bits, c.bits);
             QCOMPARE(r.listed[0].encoding, std::string(c.op));
@@ -188,6 +234,7 @@ private slots:
             QVERIFY2(size_t(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) <= tables << c.bits, label);
             QCOMPARE(r.summary.weights.at(0).bits, c.bits);
             QVERIFY2(r.listedDecode && *r.listedDecode == r.decoded, label);
+            QVERIFY2(r.decompressed == r.decoded, label);
             QCOMPARE(r.listed.at(0).bits, c.bits);
         }
     }
@@ -228,6 +275,7 @@ private slots:
             QCOMPARE(std::count(keep.begin(), keep.end(), false), long(w.size() * 3 / 4));
             QCOMPARE(r.summary.weights.at(0).sparsity, 0.75);
             QVERIFY(r.listedDecode && *r.listedDecode == r.decoded);
+            QVERIFY(r.decompressed == r.decoded);
             QCOMPARE(*r.listed.at(0).sparsity, 0.75);
 
             OpCompression nm = OpCompression::defaults(CompressionMethod::MagnitudePrune);
@@ -273,6 +321,206 @@ private slots:
         QVERIFY(r.summary.weights.empty());
         QCOMPARE(r.summary.consideredWeights, size_t(1));
         QVERIFY(r.decoded == w);
+    }
+
+    // Every method x weight dtype x granularity x target Core ML accepts: encode, write, read back,
+    // run, decompress; each compared with the reference computation.
+    void matrixEncodeReadBackDecompress() {
+        using G = CompressionGranularity;
+        using Reference = std::function<std::vector<float>(const std::vector<float>&, DType)>;
+        struct Method {
+            const char* name;
+            OpCompression config;
+            const char* encoding16;  // the op on iOS16/17
+            const char* encoding18;
+            Reference reference;
+        };
+        // int8 symmetric per channel, written out plainly: scale = max|row| / 127, stored in the
+        // weight's dtype; q = round(w / scale); decoded q * scale.
+        const Reference int8PerChannel = [](const std::vector<float>& w, DType dtype) {
+            std::vector<float> out(w.size());
+            for (int64_t o = 0; o < kOut; ++o) {
+                double m = 0;
+                for (int64_t i = 0; i < kIn; ++i) m = std::max(m, std::fabs(double(w[size_t(o * kIn + i)])));
+                const float scale = asStored({float(m / 127.0)}, dtype)[0];
+                for (int64_t i = 0; i < kIn; ++i) {
+                    const size_t k = size_t(o * kIn + i);
+                    out[k] = float(std::clamp(std::nearbyint(double(w[k]) / double(scale)), -127.0, 127.0)) * scale;
+                }
+            }
+            return out;
+        };
+        const auto quantRef = [](compress::BlockSizes b, int bits, bool isSigned, bool symmetric) -> Reference {
+            return [=](const std::vector<float>& w, DType dtype) {
+                return compress::dequantize(compress::quantizeLinear(w, {kOut, kIn}, b, bits, isSigned, symmetric, dtype),
+                                            {kOut, kIn});
+            };
+        };
+        const auto paletteRef = [](compress::BlockSizes b, int bits, const char* mode) -> Reference {
+            return [=](const std::vector<float>& w, DType dtype) {
+                return compress::expandPalette(compress::palettize(w, {kOut, kIn}, b, bits, mode, kAllBits, dtype), {kOut, kIn});
+            };
+        };
+        OpCompression nm = OpCompression::defaults(CompressionMethod::MagnitudePrune);
+        nm.targetSparsity.reset();
+        nm.nmRatio = std::make_pair(3, 4);
+        OpCompression threshold = OpCompression::defaults(CompressionMethod::ThresholdPrune);
+        threshold.threshold = 0.03;
+        threshold.minimumSparsity = 0.3;
+        const Method methods[] = {
+            {"int8 symmetric per_channel", quantizer(8, true, "linear_symmetric", G::PerChannel),
+             "constexpr_affine_dequantize", "constexpr_blockwise_shift_scale", int8PerChannel},
+            {"uint8 affine per_tensor", quantizer(8, false, "linear", G::PerTensor), "constexpr_affine_dequantize",
+             "constexpr_blockwise_shift_scale", quantRef({0, 0}, 8, false, false)},
+            {"int8 affine per_channel", quantizer(8, true, "linear", G::PerChannel), "constexpr_affine_dequantize",
+             "constexpr_blockwise_shift_scale", quantRef({1, 0}, 8, true, false)},
+            {"int4 symmetric per_block 16", quantizer(4, true, "linear_symmetric", G::PerBlock, 16), nullptr,
+             "constexpr_blockwise_shift_scale", quantRef({1, 16}, 4, true, true)},
+            {"uint4 affine per_block 8", quantizer(4, false, "linear", G::PerBlock, 8), nullptr,
+             "constexpr_blockwise_shift_scale", quantRef({1, 8}, 4, false, false)},
+            {"2-bit kmeans per_tensor", palettizer(2, "kmeans"), "constexpr_lut_to_dense", "constexpr_lut_to_dense",
+             paletteRef({0, 0}, 2, "kmeans")},
+            {"6-bit kmeans per_tensor", palettizer(6, "kmeans"), "constexpr_lut_to_dense", "constexpr_lut_to_dense",
+             paletteRef({0, 0}, 6, "kmeans")},
+            {"4-bit uniform per_tensor", palettizer(4, "uniform"), "constexpr_lut_to_dense", "constexpr_lut_to_dense",
+             paletteRef({0, 0}, 4, "uniform")},
+            {"3-bit kmeans per_tensor", palettizer(3, "kmeans"), nullptr, "constexpr_lut_to_dense",
+             paletteRef({0, 0}, 3, "kmeans")},
+            {"4-bit kmeans per_grouped_channel 16", palettizer(4, "kmeans", G::PerGroupedChannel, 16), nullptr,
+             "constexpr_lut_to_dense", paletteRef({16, 0}, 4, "kmeans")},
+            {"magnitude 0.6", magnitudePruner(0.6), "constexpr_sparse_to_dense", "constexpr_sparse_to_dense",
+             [](const std::vector<float>& w, DType) { return masked(w, compress::magnitudeMask(w, 0.6)); }},
+            {"n:m 3:4", nm, "constexpr_sparse_to_dense", "constexpr_sparse_to_dense",
+             [](const std::vector<float>& w, DType) { return masked(w, compress::nmMask(w, {kOut, kIn}, 3, 4, 1)); }},
+            {"threshold 0.03", threshold, "constexpr_sparse_to_dense", "constexpr_sparse_to_dense",
+             [](const std::vector<float>& w, DType) { return masked(w, compress::thresholdMask(w, 0.03)); }},
+        };
+        const std::vector<float> raw = randomWeights(kOut * kIn, 21);
+        int combinations = 0;
+        for (const Method& method : methods)
+            for (mil::Target target : {mil::Target::iOS16, mil::Target::iOS17, mil::Target::iOS18})
+                for (DType dtype : {DType::Float32, DType::Float16}) {
+                    const char* encoding = target >= mil::Target::iOS18 ? method.encoding18 : method.encoding16;
+                    const QByteArray label = QByteArray(method.name) + " " + mil::targetName(target).c_str() + " " +
+                                             dtypeName(dtype).c_str();
+                    if (!encoding) {  // Core ML has no encoding for it before iOS18: the config is refused
+                        CompressionConfig cfg;
+                        cfg.global = method.config;
+                        QVERIFY2(errorOf([&] { compress::checkCompressionTarget(cfg, target, "cfg.yaml"); }).contains("iOS18"),
+                                 label);
+                        continue;
+                    }
+                    const std::vector<float> w = asStored(raw, dtype);
+                    const Result r = runCompressed(target, w, method.config, dtype);
+                    QVERIFY2(contains(r.opTypes, encoding), label);
+                    const std::vector<float> expected = asStored(method.reference(w, dtype), dtype);
+                    QVERIFY2(r.decoded == expected, label);
+                    QVERIFY2(r.decompressed == expected, label);
+                    QVERIFY2(r.listedDecode && asStored(*r.listedDecode, dtype) == expected, label);
+                    ++combinations;
+                }
+        QCOMPARE(combinations, 2 * (9 * 3 + 4 * 1));
+    }
+
+    // coremltools' joint compression: a pruned weight palettized or quantized (its nonzero values,
+    // with the tables or scales of the dense layout), and a quantized or palettized one pruned.
+    void jointPrunedThenPalettizedOrQuantized() {
+        using G = CompressionGranularity;
+        const std::vector<float> raw = randomWeights(kOut * kIn, 31);
+        struct Case {
+            OpCompression config;
+            const char* first;  // the sparse-to-sparse op
+            std::function<std::vector<float>(const std::vector<float>&, DType)> dense;  // of the pruned weight
+            int bits;
+        };
+        const Case cases[] = {
+            {palettizer(4, "kmeans"), "constexpr_lut_to_sparse",
+             [](const std::vector<float>& w, DType d) {
+                 return compress::expandPalette(compress::palettize(w, {kOut, kIn}, {0, 0}, 4, "kmeans", kAllBits, d), {kOut, kIn});
+             }, 4},
+            {palettizer(2, "uniform", G::PerGroupedChannel, 16), "constexpr_lut_to_sparse",
+             [](const std::vector<float>& w, DType d) {
+                 return compress::expandPalette(compress::palettize(w, {kOut, kIn}, {16, 0}, 2, "uniform", kAllBits, d), {kOut, kIn});
+             }, 2},
+            {quantizer(8, true, "linear_symmetric", G::PerChannel), "constexpr_sparse_blockwise_shift_scale",
+             [](const std::vector<float>& w, DType d) {
+                 return compress::dequantize(compress::quantizeLinear(w, {kOut, kIn}, {1, 0}, 8, true, true, d), {kOut, kIn});
+             }, 8},
+            {quantizer(4, false, "linear", G::PerBlock, 16), "constexpr_sparse_blockwise_shift_scale",
+             [](const std::vector<float>& w, DType d) {
+                 return compress::dequantize(compress::quantizeLinear(w, {kOut, kIn}, {1, 16}, 4, false, false, d), {kOut, kIn});
+             }, 4},
+        };
+        for (DType dtype : {DType::Float32, DType::Float16})
+            for (const Case& c : cases) {
+                const QByteArray label = QByteArray(c.first) + " " + QByteArray::number(c.bits) + " " + dtypeName(dtype).c_str();
+                const std::vector<float> w = asStored(raw, dtype);
+                const std::vector<bool> keep = compress::magnitudeMask(w, 0.5);
+                const std::vector<float> expected = asStored(masked(c.dense(masked(w, keep), dtype), keep), dtype);
+                const Result r = runStages(mil::Target::iOS18, w, {magnitudePruner(0.5), c.config}, true, dtype);
+                QVERIFY2(contains(r.opTypes, c.first) && contains(r.opTypes, "constexpr_sparse_to_dense"), label);
+                QVERIFY2(!contains(r.opTypes, "constexpr_lut_to_dense") && !contains(r.opTypes, "constexpr_blockwise_shift_scale"),
+                         label);
+                QVERIFY2(r.decoded == expected, label);
+                QVERIFY2(r.decompressed == expected, label);
+                QCOMPARE(r.summary.weights.size(), size_t(1));
+                QCOMPARE(r.summary.weights[0].encoding, std::string(c.first) + "+constexpr_sparse_to_dense");
+                QCOMPARE(r.summary.weights[0].bits, c.bits);
+                QCOMPARE(r.listed.at(0).encoding, std::string(c.first) + "+constexpr_sparse_to_dense");
+                QCOMPARE(r.listed.at(0).bits, c.bits);
+                QVERIFY2(*r.listed.at(0).sparsity >= 0.5, label);
+                // Stored: the 1-bit mask, one index or integer per kept element, tables or scales.
+                const uint64_t n = uint64_t(kOut * kIn);
+                QVERIFY2(r.listed.at(0).storedBytes <= n / 8 + n / 2 * uint64_t(c.bits) / 8 + 1200, label);
+            }
+    }
+
+    void jointQuantizedOrPalettizedThenPruned() {
+        using G = CompressionGranularity;
+        const std::vector<float> w = randomWeights(kOut * kIn, 41);
+        const std::vector<float> quantized = compress::dequantize(
+            compress::quantizeLinear(w, {kOut, kIn}, {1, 0}, 8, true, true, DType::Float32), {kOut, kIn});
+        Result r = runStages(mil::Target::iOS18, w, {quantizer(8, true, "linear_symmetric", G::PerChannel), magnitudePruner(0.5)},
+                             true);
+        QVERIFY(contains(r.opTypes, "constexpr_sparse_blockwise_shift_scale"));
+        QVERIFY(r.decoded == masked(quantized, compress::magnitudeMask(quantized, 0.5)));
+        QVERIFY(r.decompressed == r.decoded);
+
+        const std::vector<float> palettized = compress::expandPalette(
+            compress::palettize(w, {kOut, kIn}, {0, 0}, 4, "kmeans", kAllBits, DType::Float32), {kOut, kIn});
+        r = runStages(mil::Target::iOS18, w, {palettizer(4, "kmeans"), magnitudePruner(0.75)}, true);
+        QVERIFY(contains(r.opTypes, "constexpr_lut_to_sparse"));
+        QVERIFY(r.decoded == masked(palettized, compress::magnitudeMask(palettized, 0.75)));
+        QVERIFY(r.decompressed == r.decoded);
+        QCOMPARE(r.listed.at(0).encoding, std::string("constexpr_lut_to_sparse+constexpr_sparse_to_dense"));
+    }
+
+    void jointCompressionNeedsTheOptionAndIOS18() {
+        const std::vector<float> w = randomWeights(kOut * kIn, 51);
+        const std::vector<float> pruned = masked(w, compress::magnitudeMask(w, 0.5));
+        // Without joint compression the pruned weight is left as it is, as coremltools does.
+        const Result r = runStages(mil::Target::iOS18, w, {magnitudePruner(0.5), palettizer(4, "kmeans")}, false);
+        QVERIFY(!contains(r.opTypes, "constexpr_lut_to_sparse") && !contains(r.opTypes, "constexpr_lut_to_dense"));
+        QCOMPARE(r.summary.leftCompressed, size_t(1));
+        QVERIFY(r.summary.weights.empty());
+        QVERIFY(r.decoded == pruned);
+        // Pairs Core ML cannot join (palettizing a palettized weight) are left too.
+        const Result twice = runStages(mil::Target::iOS18, w, {palettizer(4, "kmeans"), palettizer(2, "kmeans")}, true);
+        QCOMPARE(twice.summary.leftCompressed, size_t(1));
+        QCOMPARE(twice.listed.at(0).bits, 4);
+
+        for (mil::Target t : {mil::Target::iOS16, mil::Target::iOS17}) {
+            CompressionConfig cfg;
+            cfg.global = palettizer(4, "kmeans");
+            mil::Program program;
+            program.target = t;
+            program.addFunction("main", t);
+            compress::CompressOptions options;
+            options.jointCompression = true;
+            options.configFile = "pal.yaml";
+            const QString e = errorOf([&] { compress::compressProgram(program, cfg, options); });
+            QVERIFY2(e.startsWith("pal.yaml") && e.contains("joint compression") && e.contains("needs iOS18"), qPrintable(e));
+        }
     }
 
     void targetGatingAndBadConfigs() {
