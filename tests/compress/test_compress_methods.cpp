@@ -544,6 +544,41 @@ private slots:
         });
         QVERIFY2(e.contains("fc_weight") && e.contains("block_size 20"), qPrintable(e));
     }
+
+    // Each bad config names the config file and the key: the target checks before any work, the
+    // per-weight checks (a block size that does not divide the weight's axis) when compressing.
+    void badConfigsNameFileAndKey() {
+        using G = CompressionGranularity;
+        const auto gate = [](const char* key, const OpCompression& c, mil::Target t) {
+            CompressionConfig cfg;
+            if (std::string(key) == "global_config") cfg.global = c;
+            else cfg.opTypes["linear"] = c;
+            return errorOf([&] { compress::checkCompressionTarget(cfg, t, "cfg.yaml"); });
+        };
+        QCOMPARE(gate("global_config", quantizer(8, true, "linear_symmetric", G::PerBlock), mil::Target::iOS16).section('\n', 0, 0),
+                 QString("cfg.yaml: global_config.granularity: per-block quantization needs iOS18 (the target is iOS16)"));
+        QCOMPARE(gate("op_type_configs", palettizer(4, "kmeans", G::PerGroupedChannel), mil::Target::iOS17).section('\n', 0, 0),
+                 QString("cfg.yaml: op_type_configs.linear.granularity: per_grouped_channel palettization needs iOS18 "
+                         "(the target is iOS17)"));
+        QCOMPARE(gate("global_config", palettizer(5, "kmeans"), mil::Target::iOS18).section('\n', 0, 0),
+                 QString("cfg.yaml: global_config.nbits: nbits 5 is not one of 1, 2, 3, 4, 6, 8"));
+        QCOMPARE(gate("global_config", quantizer(4, true, "linear_symmetric", G::PerChannel), mil::Target::iOS17).section('\n', 0, 0),
+                 QString("cfg.yaml: global_config.dtype: 4-bit quantization needs iOS18 (the target is iOS17)"));
+
+        ProgramMaker m(mil::Target::iOS18);
+        mil::Value* x = m.input("x", {2, kIn});
+        mil::Value* w = m.b().constant(Tensor::fromFloats(randomWeights(kOut * kIn, 9), {kOut, kIn}), "fc_weight");
+        m.output(m.op("linear", {{"x", {x}}, {"weight", {w}}}, "y"));
+        CompressionConfig cfg;
+        cfg.opTypes["linear"] = quantizer(4, true, "linear_symmetric", G::PerBlock, 20);
+        compress::CompressOptions options;
+        options.configFile = "q4.yaml";
+        const QString e = errorOf([&] { compress::compressProgram(m.program(), cfg, options); });
+        QVERIFY2(e.startsWith("q4.yaml: ") && e.contains("op_type_configs.linear.block_size: cannot compress weight "
+                                                         "\"fc_weight\" 64x48 of linear") &&
+                     e.contains("block_size 20 does not divide the input-channel axis of 48"),
+                 qPrintable(e));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCompressMethods)

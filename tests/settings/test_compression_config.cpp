@@ -6,6 +6,9 @@
 #include "support/test_support.h"
 
 #include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 using namespace cms;
 
@@ -45,6 +48,116 @@ CompressionConfig mixed() {
     threshold.minimumSparsity = 0.25;
     c.opNames["classifier.weight"] = threshold;
     return c;
+}
+
+// Samples in coremltools' OptimizationConfig YAML (OptimizationConfig.from_yaml; four-space
+// indentation as in its documentation), every field of every Op*Config given.
+const char* const kQuantizerSample = R"(config_type: OpLinearQuantizerConfig
+global_config:
+    mode: linear_symmetric
+    dtype: int8
+    granularity: per_channel
+    block_size: 32
+    weight_threshold: 2048
+op_type_configs:
+    linear:
+        mode: linear
+        dtype: uint4
+        granularity: per_block
+        block_size: 64
+        weight_threshold: null
+    conv: null
+op_name_configs:
+    layer4.*:
+        mode: linear_symmetric
+        dtype: int4
+        granularity: per_tensor
+        block_size: 16
+        weight_threshold: 4096
+)";
+
+const char* const kPalettizerSample = R"(config_type: OpPalettizerConfig
+global_config:
+    mode: kmeans
+    nbits: 6
+    granularity: per_grouped_channel
+    group_size: 16
+    channel_axis: 1
+    cluster_dim: 2
+    enable_per_channel_scale: true
+    num_kmeans_workers: 4
+    weight_threshold: 2048
+op_type_configs:
+    conv:
+        mode: unique
+        granularity: per_tensor
+        group_size: 32
+        channel_axis: null
+        cluster_dim: 1
+        enable_per_channel_scale: false
+        num_kmeans_workers: 1
+        weight_threshold: 100
+    linear:
+        mode: uniform
+        nbits: 2
+op_name_configs:
+    conv_1: null
+)";
+
+const char* const kPrunerSample = R"(config_type: OpThresholdPrunerConfig
+global_config:
+    threshold: 0.01
+    minimum_sparsity_percentile: 0.6
+    weight_threshold: 1024
+op_type_configs:
+    conv:
+        config_type: OpMagnitudePrunerConfig
+        n_m_ratio: [3, 4]
+        dim: 1
+        weight_threshold: 2048
+    linear:
+        config_type: OpMagnitudePrunerConfig
+        target_sparsity: 0.75
+        block_size: 2
+        dim: 0
+        weight_threshold: null
+op_name_configs:
+    fc:
+        config_type: OpLinearQuantizerConfig
+        dtype: int8
+)";
+
+// The fields of coremltools' Op*Config classes (optimize/coreml/_config.py), by config_type.
+const std::map<std::string, std::set<std::string>> kSchemaFields = {
+    {"OpLinearQuantizerConfig", {"config_type", "mode", "dtype", "granularity", "block_size", "weight_threshold"}},
+    {"OpPalettizerConfig",
+     {"config_type", "mode", "nbits", "lut_function", "granularity", "group_size", "channel_axis", "cluster_dim",
+      "enable_per_channel_scale", "num_kmeans_workers", "weight_threshold"}},
+    {"OpThresholdPrunerConfig", {"config_type", "threshold", "minimum_sparsity_percentile", "weight_threshold"}},
+    {"OpMagnitudePrunerConfig", {"config_type", "target_sparsity", "block_size", "n_m_ratio", "dim", "weight_threshold"}},
+};
+
+// Every key of the written form is one coremltools reads, nested as it expects.
+QString schemaViolation(const nlohmann::json& j) {
+    for (const auto& [key, value] : j.items())
+        if (key != "config_type" && key != "global_config" && key != "op_type_configs" && key != "op_name_configs")
+            return QString::fromStdString("top-level key " + key);
+    const std::string type = j.at("config_type").get<std::string>();
+    const auto entry = [&](const std::string& where, const nlohmann::json& e) -> QString {
+        if (e.is_null()) return {};
+        const std::string t = e.contains("config_type") ? e["config_type"].get<std::string>() : type;
+        if (!kSchemaFields.count(t)) return QString::fromStdString(where + ": config_type " + t);
+        for (const auto& [k, v] : e.items())
+            if (!kSchemaFields.at(t).count(k)) return QString::fromStdString(where + "." + k);
+        return {};
+    };
+    if (j.contains("global_config"))
+        if (QString v = entry("global_config", j["global_config"]); !v.isEmpty()) return v;
+    for (const char* table : {"op_type_configs", "op_name_configs"})
+        if (j.contains(table))
+            for (const auto& [name, e] : j[table].items())
+                if (QString v = entry(std::string(table) + "." + name, e); !v.isEmpty()) return v;
+    return {};
 }
 
 }  // namespace
@@ -142,6 +255,62 @@ op_type_configs:
             QVERIFY2(QString(e.what()).contains("p.json: compression.global_config.nbits: expected 1, 2, 3, 4, 6 or 8"),
                      e.what());
         }
+    }
+
+    void coremltoolsSamplesRoundTrip() {
+        for (const char* sample : {kQuantizerSample, kPalettizerSample, kPrunerSample}) {
+            const CompressionConfig read = compressionFromYaml(sample, "sample.yaml");
+            const std::string written = compressionToYaml(read);
+            QVERIFY2(compressionFromYaml(written, "written.yaml") == read, written.c_str());
+            QVERIFY2(compressionToYaml(compressionFromYaml(written)) == written, written.c_str());  // a fixed point
+            const QString violation = schemaViolation(compressionToJson(read));
+            QVERIFY2(violation.isEmpty(), qPrintable(violation + "\n" + QString::fromStdString(written)));
+        }
+        // What was read is what the samples say, field by field.
+        const CompressionConfig q = compressionFromYaml(kQuantizerSample);
+        QCOMPARE(q.global->method, CompressionMethod::LinearQuantize);
+        QVERIFY(q.global->isSigned && q.global->bits == 8 && q.global->granularity == CompressionGranularity::PerChannel);
+        const OpCompression& linear = *q.opTypes.at("linear");
+        QVERIFY(!linear.isSigned && linear.bits == 4 && linear.mode == "linear");
+        QVERIFY(linear.granularity == CompressionGranularity::PerBlock && linear.blockSize == 64 && !linear.weightThreshold);
+        QVERIFY(!q.opTypes.at("conv"));
+        QCOMPARE(q.opNames.at("layer4.*")->weightThreshold, std::optional<int64_t>(4096));
+        QVERIFY(q.opNames.at("layer4.*")->granularity == CompressionGranularity::PerTensor);
+
+        const CompressionConfig p = compressionFromYaml(kPalettizerSample);
+        QVERIFY(p.global->bits == 6 && p.global->groupSize == 16 && p.global->channelAxis == 1 && p.global->clusterDim == 2);
+        QVERIFY(p.global->perChannelScale && p.global->kmeansWorkers == 4);
+        QVERIFY(p.opTypes.at("conv")->mode == "unique" && p.opTypes.at("conv")->weightThreshold == 100);
+        QVERIFY(p.opTypes.at("linear")->mode == "uniform" && p.opTypes.at("linear")->bits == 2);
+        QVERIFY(!p.opNames.at("conv_1"));
+
+        const CompressionConfig r = compressionFromYaml(kPrunerSample);
+        QVERIFY(r.global->threshold == 0.01 && r.global->minimumSparsity == 0.6 && r.global->weightThreshold == 1024);
+        QVERIFY(r.opTypes.at("conv")->nmRatio == std::make_pair(3, 4) && r.opTypes.at("conv")->pruneDim == 1);
+        QVERIFY(r.opTypes.at("linear")->targetSparsity == 0.75 && r.opTypes.at("linear")->pruneBlockSize == 2);
+        QVERIFY(r.opTypes.at("linear")->pruneDim == 0 && !r.opTypes.at("linear")->weightThreshold);
+        QCOMPARE(r.opNames.at("fc")->method, CompressionMethod::LinearQuantize);
+        // A mixed document is written with per-entry config_type where the entry differs.
+        const std::string written = compressionToYaml(r);
+        QVERIFY2(written.find("config_type: OpMagnitudePrunerConfig") != std::string::npos, written.c_str());
+        QVERIFY2(written.find("config_type: OpLinearQuantizerConfig") != std::string::npos, written.c_str());
+    }
+
+    void badConfigsNameFileLineAndKey() {
+        QCOMPARE(yamlError("config_type: OpQuantizerConfig\nglobal_config:\n  dtype: int8\n").section('\n', 0, 0),
+                 QString("cfg.yaml: line 1: config_type: expected OpLinearQuantizerConfig, OpPalettizerConfig, "
+                         "OpThresholdPrunerConfig or OpMagnitudePrunerConfig"));
+        QCOMPARE(yamlError("config_type: OpPalettizerConfig\nglobal_config:\n  mode: kmeans\n  nbits: 5\n").section('\n', 0, 0),
+                 QString("cfg.yaml: line 4: global_config.nbits: expected 1, 2, 3, 4, 6 or 8, got 5"));
+        QCOMPARE(yamlError("config_type: OpPalettizerConfig\nop_type_configs:\n  conv:\n    config_type: OpPruner\n")
+                     .section('\n', 0, 0),
+                 QString("cfg.yaml: line 4: op_type_configs.conv.config_type: expected OpLinearQuantizerConfig, "
+                         "OpPalettizerConfig, OpThresholdPrunerConfig or OpMagnitudePrunerConfig"));
+        QCOMPARE(yamlError("config_type: OpLinearQuantizerConfig\nglobal_config:\n  block_size: -4\n").section('\n', 0, 0),
+                 QString("cfg.yaml: line 3: global_config.block_size: must be a non-negative integer"));
+        QCOMPARE(yamlError("config_type: OpLinearQuantizerConfig\njoint_compression: true\n").section('\n', 0, 0),
+                 QString("cfg.yaml: line 2: joint_compression: unknown key (allowed: config_type, global_config, "
+                         "op_type_configs, op_name_configs)"));
     }
 
     void errorsNameLineAndKey() {
