@@ -128,18 +128,18 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
         std::printf("  %-36s %-22s %-4s %10s  %s FLOP/byte\n", clip(p->opName, 36).c_str(), clip(p->opType, 22).c_str(),
                     shortDevice(p->device).c_str(), humanTime(p->seconds).c_str(), fmt("%.1f", p->cost.intensity()).c_str());
 
-    // Each distinct reason once, with how many ops it applies to, an example and its source.
+    // Each reason once, with how many ops it applies to, one op's text as the example, and its source.
     struct Group {
         size_t count = 0;
         std::string example;
         std::string source;
     };
-    std::map<std::pair<std::string, std::string>, Group> groups;
+    std::map<std::string, Group> groups;
     for (const OpPlacement& p : plan.ops)
         for (const PlacementReason& r : p.reasons) {
-            Group& g = groups[{reasonCodeName(r.code), r.text}];
+            Group& g = groups[reasonCodeName(r.code)];
             if (g.count++ == 0) {
-                g.example = p.opName;
+                g.example = p.opName + ": " + r.text;
                 g.source = r.source;
             }
         }
@@ -148,8 +148,8 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
         return;
     }
     std::printf("\nWhy ops are off the Neural Engine (estimate):\n");
-    for (const auto& [key, g] : groups) {
-        std::printf("  [%s] %zu op(s), e.g. %s: %s\n", key.first.c_str(), g.count, g.example.c_str(), key.second.c_str());
+    for (const auto& [code, g] : groups) {
+        std::printf("  [%s] %zu op(s), e.g. %s\n", code.c_str(), g.count, g.example.c_str());
         std::printf("      source: %s\n", g.source.c_str());
     }
 }

@@ -92,6 +92,7 @@ struct Walker {
     const PlacementRules& rules;
     const ChipProfile& chip;
     const PlacementOptions& options;
+    const mil::Function* main = nullptr;
     std::map<const mil::Value*, InputMask> depends;
     std::vector<OpPlacement> placed;
     std::vector<bool> gpuCapable;  // by placed index
@@ -194,6 +195,15 @@ struct Walker {
         return prov.modulePath + "|" + prov.sourceOp + "|" + prov.file + ":" + std::to_string(prov.line);
     }
 
+    // A cast of a model input or into a model output: the copy in or out of the model (ioConversionOps).
+    bool isIoConversion(const mil::Operation& op, const mil::Block& block) const {
+        if (!contains(rules.ioConversionOps, op.type) || !main) return false;
+        const mil::Value* x = op.input("x");
+        const bool ofInput = x && std::find(main->inputs.begin(), main->inputs.end(), x) != main->inputs.end();
+        const bool toOutput = &block == &main->body && op.output() && mil::isBlockOutput(block, op.output());
+        return ofInput || toOutput;
+    }
+
     void visit(const mil::Block& block) {
         for (const auto& opPtr : block.ops) {
             const mil::Operation& op = *opPtr;
@@ -206,6 +216,10 @@ struct Walker {
             p.provenance = op.prov;
             p.cost = estimateOpCost(op, chip);
             neReasons(op, mask, p);
+            if (isIoConversion(op, block))
+                p.reasons.erase(std::remove_if(p.reasons.begin(), p.reasons.end(),
+                                               [](const PlacementReason& r) { return r.code == ReasonCode::Fp32Precision; }),
+                                p.reasons.end());
             p.neCapable = p.reasons.empty();
             std::set<size_t> from;
             for (const mil::OpInput& in : op.inputs)
@@ -473,6 +487,7 @@ PlacementRules PlacementRules::load(const std::string& path) {
         r.gpuUnsupportedNote = gpu["note"].as<std::string>();
         r.gpuUnsupportedSource = gpu["source"].as<std::string>();
         r.nonFloatOnCpu = gpu["nonFloatOnCpu"].as<bool>();
+        r.ioConversionOps = root["ioConversionOps"].as<std::vector<std::string>>();
         r.loadTimeOps = root["loadTimeOps"].as<std::vector<std::string>>();
         r.loadTimePrefixes = root["loadTimePrefixes"].as<std::vector<std::string>>();
         r.reasons[ReasonCode::GpuNotSupported].source = r.gpuUnsupportedSource;
@@ -522,7 +537,7 @@ PlacementPlan planPlacement(const mil::Program& program, const ChipProfile& chip
     if (main == program.functions.end())
         throw Error(ErrorKind::Input, "the program has no 'main' function to place", {},
                     "give an ML Program package (.mlpackage) written by coreml-cli or coremltools");
-    Walker w{rules, chip, options, {}, {}, {}, {}, {}, {}, {}};
+    Walker w{rules, chip, options, &main->second, {}, {}, {}, {}, {}, {}, {}};
     for (size_t i = 0; i < options.inputs.size() && i < 64; ++i)
         for (const mil::Value* v : main->second.inputs)
             if (v->name == options.inputs[i].input) w.depends[v] |= InputMask(1) << i;

@@ -127,6 +127,7 @@ public:
     std::string gpuUnsupportedNote;
     std::string gpuUnsupportedSource;
     bool nonFloatOnCpu = true;
+    std::vector<std::string> ioConversionOps;  // casts of model inputs/outputs: placed with their neighbours
     std::vector<std::string> loadTimeOps;
     std::vector<std::string> loadTimePrefixes;
     // Seconds to hand tensors between two devices (symmetric; 0 for the same device).
