@@ -117,14 +117,22 @@ std::vector<uint8_t> encode(DType dtype, int64_t n, const std::function<double(i
         case DType::UInt32: put(reinterpret_cast<uint32_t*>(p)); break;
         case DType::UInt64: put(reinterpret_cast<uint64_t*>(p)); break;
         case DType::Int4: case DType::UInt1: case DType::UInt2: case DType::UInt3: case DType::UInt4: case DType::UInt6: {
+            // Least significant bits first, element after element: whole bytes leave an accumulator
+            // (packing palette indices of large weights bit by bit was the slowest step of compression).
             const int bits = dtypeBits(dtype);
-            const uint32_t mask = (1u << bits) - 1u;
+            const uint64_t mask = (uint64_t(1) << bits) - 1u;
+            uint64_t pending = 0;
+            int pendingBits = 0;
             for (int64_t i = 0; i < n; ++i) {
-                const uint32_t v = static_cast<uint32_t>(static_cast<int64_t>(get(i))) & mask;
-                uint64_t bitpos = static_cast<uint64_t>(i) * bits;
-                for (int b = 0; b < bits; ++b, ++bitpos)
-                    if ((v >> b) & 1u) p[bitpos >> 3] |= static_cast<uint8_t>(1u << (bitpos & 7));
+                pending |= (static_cast<uint64_t>(static_cast<int64_t>(get(i))) & mask) << pendingBits;
+                pendingBits += bits;
+                while (pendingBits >= 8) {
+                    *p++ = static_cast<uint8_t>(pending);
+                    pending >>= 8;
+                    pendingBits -= 8;
+                }
             }
+            if (pendingBits > 0) *p = static_cast<uint8_t>(pending);
             break;
         }
         default: throw std::logic_error("cannot encode dtype " + dtypeName(dtype));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -31,17 +32,33 @@ std::vector<int64_t> blockOfElements(const Shape& shape, const BlockSizes& block
     const Shape grid = blockGrid(shape, blocks);
     const int64_t n = shapeNumel(shape);
     const size_t rank = shape.size();
-    std::vector<int64_t> out(static_cast<size_t>(n));
-    std::vector<int64_t> coord(rank, 0);
-    for (int64_t i = 0; i < n; ++i) {
-        int64_t b = 0;
-        for (size_t d = 0; d < rank; ++d) b = b * grid[d] + coord[d] / (shape[d] / grid[d]);
-        out[static_cast<size_t>(i)] = b;
-        for (size_t d = rank; d-- > 0;) {
-            if (++coord[d] < shape[d]) break;
-            coord[d] = 0;
-        }
+    std::vector<int64_t> out(static_cast<size_t>(n), 0);
+    if (n == 0 || shapeNumel(grid) == 1) return out;
+    // Per axis, what each coordinate adds to the block number; rows of the last axis are then
+    // filled from a base with no per-element division (weights run to tens of millions of elements).
+    std::vector<std::vector<int64_t>> add(rank);
+    int64_t gridStride = 1;
+    for (size_t d = rank; d-- > 0;) {
+        add[d].resize(static_cast<size_t>(shape[d]));
+        const int64_t block = shape[d] / grid[d];
+        for (int64_t c = 0; c < shape[d]; ++c) add[d][static_cast<size_t>(c)] = (c / block) * gridStride;
+        gridStride *= grid[d];
     }
+    const int64_t inner = rank ? shape[rank - 1] : 1;
+    const int64_t rows = n / inner;
+    parallelFor(static_cast<size_t>((rows + 4095) / 4096), [&](size_t chunk) {
+        const int64_t first = static_cast<int64_t>(chunk) * 4096, last = std::min(rows, first + 4096);
+        for (int64_t row = first; row < last; ++row) {
+            int64_t base = 0, rest = row;
+            for (size_t d = rank - 1; d-- > 0;) {
+                base += add[d][static_cast<size_t>(rest % shape[d])];
+                rest /= shape[d];
+            }
+            int64_t* dst = out.data() + row * inner;
+            const int64_t* lastAxis = add[rank - 1].data();
+            for (int64_t c = 0; c < inner; ++c) dst[c] = base + lastAxis[c];
+        }
+    });
     return out;
 }
 
@@ -91,11 +108,14 @@ LinearQuantized quantizeLinear(const std::vector<float>& w, const Shape& shape, 
             q.zeroPoint[b] = std::clamp<int64_t>(0, q.qmin, q.qmax);
     }
     q.data.resize(w.size());
-    for (size_t i = 0; i < w.size(); ++i) {
-        const size_t b = static_cast<size_t>(blockOf[i]);
-        const double v = std::nearbyint(double(w[i]) / double(q.scale[b])) + double(q.zeroPoint[b]);
-        q.data[i] = static_cast<int64_t>(std::clamp(v, double(q.qmin), double(q.qmax)));
-    }
+    constexpr size_t kRun = size_t(1) << 20;
+    parallelFor((w.size() + kRun - 1) / kRun, [&](size_t run) {
+        for (size_t i = run * kRun; i < std::min(w.size(), (run + 1) * kRun); ++i) {
+            const size_t b = static_cast<size_t>(blockOf[i]);
+            const double v = std::nearbyint(double(w[i]) / double(q.scale[b])) + double(q.zeroPoint[b]);
+            q.data[i] = static_cast<int64_t>(std::clamp(v, double(q.qmin), double(q.qmax)));
+        }
+    });
     return q;
 }
 
@@ -249,9 +269,31 @@ std::vector<uint16_t> halvesInOrder() {
     return order;
 }
 
-bool isHalf(float v, uint16_t& bits) {
-    bits = floatToHalf(v);
-    return halfToFloat(bits) == v && !std::isnan(v);
+// The fp16 bit pattern of v when v is exactly an fp16 number (no rounding), by bit arithmetic:
+// this runs once per weight element.
+inline bool isHalf(float v, uint16_t& bits) {
+    uint32_t u;
+    std::memcpy(&u, &v, 4);
+    const uint32_t sign = (u >> 16) & 0x8000u;
+    const int exponent = int((u >> 23) & 0xFFu) - 127;
+    const uint32_t mantissa = u & 0x7FFFFFu;
+    if ((u & 0x7FFFFFFFu) == 0) {
+        bits = static_cast<uint16_t>(sign);
+        return true;
+    }
+    if (exponent >= -14 && exponent <= 15) {  // normal fp16: the low 13 mantissa bits must be zero
+        if (mantissa & 0x1FFFu) return false;
+        bits = static_cast<uint16_t>(sign | uint32_t(exponent + 15) << 10 | mantissa >> 13);
+        return true;
+    }
+    if (exponent >= -24 && exponent < -14) {  // subnormal fp16: a whole multiple of 2^-24
+        const uint32_t full = mantissa | 0x800000u;
+        const int shift = -1 - exponent;
+        if (full & ((1u << shift) - 1u)) return false;
+        bits = static_cast<uint16_t>(sign | full >> shift);
+        return true;
+    }
+    return false;  // too large or small for fp16, infinite or NaN: counted by sorting
 }
 
 // Weights converted at fp16 hold at most 65,536 distinct values: a histogram per chunk replaces
@@ -368,12 +410,17 @@ Palettized palettize(const std::vector<float>& w, const Shape& shape, const Bloc
         for (double x : distinct[0].xs) {
             const float v = static_cast<float>(x);
             const auto e = static_cast<uint8_t>(finders[0](v));
-            entryOf[floatToHalf(v)] = e;
+            uint16_t h = 0;
+            isHalf(v, h);
+            entryOf[h] = e;
             if (v == 0.0f) entryOf[0x8000] = e;
         }
         parallelFor(chunks, [&](size_t c) {
-            for (size_t i = c * kChunk; i < std::min(w.size(), (c + 1) * kChunk); ++i)
-                p.indices[i] = entryOf[floatToHalf(w[i])];
+            uint16_t h = 0;
+            for (size_t i = c * kChunk; i < std::min(w.size(), (c + 1) * kChunk); ++i) {
+                isHalf(w[i], h);
+                p.indices[i] = entryOf[h];
+            }
         });
         return p;
     }
