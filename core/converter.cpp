@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "common/cancellation.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "compress/compress_program.h"
+#include "frontends/keras/keras_importer.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "lower/lowering.h"
@@ -28,6 +30,11 @@ namespace {
 const char* const kExportHint =
     "export the model from PyTorch with torch.jit.trace(model.eval(), example_input).save(\"model.pt\") "
     "and convert that file";
+
+// SavedModel folders and frozen graphs hold TensorFlow graphs, not Keras layers.
+const char* const kTensorFlowHint =
+    "load the model in TensorFlow and save its Keras model with model.save(\"model.keras\") (or \"model.h5\"), "
+    "then convert that file";
 
 std::string lowerExtension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
@@ -108,6 +115,20 @@ package::FeatureDescription::Kind featureKind(const InputSpec* spec) {
                                : package::FeatureDescription::Kind::MultiArray;
 }
 
+// The shape and dtype a model file declares for an input (Keras models do; TorchScript archives do not).
+std::optional<InputSpec> declaredInput(const ir::Graph& graph, const std::string& name) {
+    const auto it = std::find(graph.inputNames.begin(), graph.inputNames.end(), name);
+    const size_t index = static_cast<size_t>(it - graph.inputNames.begin());
+    if (it == graph.inputNames.end() || index >= graph.top().inputs.size()) return std::nullopt;
+    const ir::Value* v = graph.top().inputs[index];
+    if (!v->shapeKnown) return std::nullopt;
+    InputSpec spec;
+    spec.name = name;
+    spec.shape = v->shape;
+    spec.dtype = v->dtype == DType::Int32 ? DType::Int32 : DType::Float32;
+    return spec;
+}
+
 }  // namespace
 
 const char* stageName(Stage s) {
@@ -146,21 +167,31 @@ ir::Graph importModel(const std::string& path) {
     if (ext == ".mlpackage" || ext == ".mlmodel")
         throw Error(ErrorKind::Input, "this is already a Core ML model", {path, {}},
                     "inspect it with `coreml-cli inspect`; convert the original PyTorch model instead");
+    if (fs::is_directory(path, ec) && fs::exists(fs::path(path) / "saved_model.pb", ec))
+        throw Error(ErrorKind::Unsupported, "TensorFlow SavedModel folders are not supported", {path, {}},
+                    kTensorFlowHint);
     if (fs::is_directory(path, ec))
         throw Error(ErrorKind::Input, "this is a folder, not a model file", {path, {}},
-                    "name the TorchScript file (.pt) itself");
+                    "name the model file itself (TorchScript .pt, Keras .h5 or .keras)");
     // Formats people reasonably try, each with its own way forward.
     if (ext == ".onnx")
         throw Error(ErrorKind::Unsupported, "ONNX models are not supported: convert from PyTorch directly", {path, {}},
                     kExportHint);
     const bool kerasZip = probe.kind == frontends::ArchiveKind::OtherZip &&
                           std::find(probe.entries.begin(), probe.entries.end(), "config.json") != probe.entries.end();
-    if (ext == ".h5" || ext == ".keras" || probe.kind == frontends::ArchiveKind::Hdf5 || kerasZip)
-        throw Error(ErrorKind::Unsupported, "this looks like a Keras model (" + (ext.empty() ? "HDF5" : ext) +
-                                                "): Keras import is not available yet",
-                    {path, {}}, "convert a PyTorch version of the model, exported as TorchScript");
-    if (ext == ".tflite" || ext == ".pb")
-        throw Error(ErrorKind::Unsupported, "TensorFlow models are not supported", {path, {}}, kExportHint);
+    // A damaged .h5/.keras file goes to the Keras reader too, which says what is wrong with it.
+    if (probe.kind == frontends::ArchiveKind::Hdf5 || kerasZip || ext == ".h5" || ext == ".hdf5" || ext == ".keras") {
+        try {
+            return frontends::importKeras(path);
+        } catch (const Error& e) {
+            throw e.withFile(path);
+        }
+    }
+    if (ext == ".pb")
+        throw Error(ErrorKind::Unsupported, "TensorFlow frozen graphs (.pb) are not supported", {path, {}},
+                    kTensorFlowHint);
+    if (ext == ".tflite")
+        throw Error(ErrorKind::Unsupported, "TensorFlow Lite models are not supported", {path, {}}, kTensorFlowHint);
     const auto d = frontends::diagnoseArchive(probe.kind);
     throw Error(ErrorKind::Input, d.message, {path, {}}, d.hint);
 }
@@ -194,8 +225,9 @@ ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings s
     for (const std::string& name : modelInputs) {
         const auto it = std::find_if(settings.inputs.begin(), settings.inputs.end(),
                                      [&](const InputSpec& in) { return in.name == name; });
-        if (it == settings.inputs.end()) missing.push_back(name);
-        else ordered.push_back(*it);
+        if (it != settings.inputs.end()) ordered.push_back(*it);
+        else if (const auto declared = declaredInput(graph, name)) ordered.push_back(*declared);
+        else missing.push_back(name);
     }
     if (!missing.empty()) {
         std::string examples;

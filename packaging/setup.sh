@@ -20,6 +20,7 @@ PACKAGES=(
     libtorch-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
     libyaml-cpp-dev libgraphviz-dev cmake ninja-build g++ pkg-config
     python3-torch python3-torchvision python3-numpy time xvfb xauth
+    libhdf5-dev libzip-dev python3-h5py nodejs npm
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -47,6 +48,20 @@ install_missing_packages() {
     say "Installing ${#missing[@]} missing Debian packages: ${missing[*]}"
     "${sudo[@]}" apt-get update
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# TensorFlow.js (pure JavaScript) builds the Keras test fixtures: installed from the lock file into the
+# build folder, where the generate_keras_models test finds it; reinstalled only when the lock file changes.
+install_keras_fixture_tools() {
+    local dir="$BUILD/keras-fixtures" lock="$ROOT/tests/models/keras/package-lock.json"
+    if [ -d "$dir/node_modules/@tensorflow/tfjs" ] && cmp -s "$lock" "$dir/package-lock.json"; then
+        say "TensorFlow.js for the Keras fixtures is installed"
+        return
+    fi
+    say "Installing TensorFlow.js for the Keras fixtures into $dir"
+    mkdir -p "$dir"
+    cp "$ROOT/tests/models/keras/package.json" "$lock" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)
 }
 
 build() {
@@ -86,6 +101,7 @@ MSG
 
 install_missing_packages
 build
+install_keras_fixture_tools
 case "$MODE" in
     run) run_studio ;;
     test)

@@ -1,5 +1,7 @@
 #include "analysis/unsupported_help.h"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
@@ -87,6 +89,15 @@ OpHelp OpHelpLibrary::lookup(const std::string& op, const std::string& schema) c
                     h.outside = fill(h.outside, op, schema);
                     return h;
                 }
+    // Custom Keras layers are named after their Python class: one entry covers them all.
+    if (op.rfind("keras::", 0) == 0)
+        for (const Entry& e : entries_)
+            if (std::find(e.ops.begin(), e.ops.end(), "keras::*") != e.ops.end()) {
+                OpHelp h = e.help;
+                h.explanation = fill(h.explanation, op, schema);
+                h.outside = fill(h.outside, op, schema);
+                return h;
+            }
     OpHelp h = fallback_;
     h.explanation = fill(h.explanation, op, schema.empty() ? "its schema is not known to this build" : schema);
     h.outside = fill(h.outside, op, schema);

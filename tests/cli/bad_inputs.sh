@@ -33,7 +33,7 @@ check_failure "random bytes" "random_bytes.pt"
 printf 'not really hdf5' > "$WORK/model.h5"
 run convert "$WORK/model.h5" -o "$OUTPKG" --input x:1x16
 check_failure "Keras file" "model.h5"
-expect_err_contains "Keras import is not available yet" "Keras file"
+expect_err_contains "not an HDF5 file" "Keras file"
 
 printf 'onnx' > "$WORK/model.onnx"
 run convert "$WORK/model.onnx" -o "$OUTPKG" --input x:1x16

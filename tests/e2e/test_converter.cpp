@@ -57,12 +57,23 @@ private slots:
         QVERIFY_CONTAINS(onnx.what(), "not supported: convert from PyTorch directly");
         QVERIFY_CONTAINS(onnx.hint(), "torch.jit.trace");
 
-        for (const char* name : {"m.h5", "m.keras"}) {
+        // Files named like Keras models go to the Keras reader, which says what is wrong with them.
+        for (const auto& [name, problem] : {std::pair<const char*, const char*>{"m.h5", "not an HDF5 file"},
+                                            {"m.keras", "not a zip archive"}}) {
             std::ofstream(dir.path(name)) << "keras";
             Error keras = errorOf([&] { importModel(dir.path(name)); });
-            QCOMPARE(keras.kind(), ErrorKind::Unsupported);
-            QVERIFY_CONTAINS(keras.what(), "Keras import is not available yet");
+            QCOMPARE(keras.kind(), ErrorKind::Input);
+            QVERIFY_CONTAINS(keras.what(), problem);
             QCOMPARE(keras.file(), dir.path(name));
+        }
+        // TensorFlow graphs are out of scope, with the way to a Keras file.
+        std::filesystem::create_directories(dir.path("saved_model"));
+        std::ofstream(dir.path("saved_model/saved_model.pb")) << "pb";
+        for (const std::string& path : {dir.path("saved_model"), dir.path("saved_model/saved_model.pb")}) {
+            Error tf = errorOf([&] { importModel(path); });
+            QCOMPARE(tf.kind(), ErrorKind::Unsupported);
+            QVERIFY_CONTAINS(tf.what(), "are not supported");
+            QVERIFY_CONTAINS(tf.hint(), "model.save(\"model.keras\")");
         }
 
         for (const char* fixture : {"truncated.pt", "not_torchscript.pt", "random_bytes.pt"}) {

@@ -1,0 +1,249 @@
+// Keras LSTM, GRU and SimpleRNN (return_sequences, return_state, go_backwards) and the Bidirectional
+// wrapper, as aten::lstm / aten::gru / aten::rnn_tanh|rnn_relu with the weights rearranged here:
+// Keras keeps [input, units * gates] kernels, torch [units * gates, input] matrices; Keras's GRU gate
+// order is (update, reset, candidate), torch's (reset, update, new). Keras's GRU with reset_after=True
+// (its default since TensorFlow 2) is exactly torch's GRU.
+#include "common/error.h"
+#include "frontends/keras/keras_layers.h"
+
+namespace cms::frontends::keras {
+
+namespace {
+
+using nlohmann::json;
+
+enum class Cell { Lstm, Gru, Rnn };
+
+Cell cellOf(LayerCall& call, const std::string& cls) {
+    if (cls == "LSTM") return Cell::Lstm;
+    if (cls == "GRU") return Cell::Gru;
+    if (cls == "SimpleRNN") return Cell::Rnn;
+    call.fail("Bidirectional around " + cls + " is not supported", "wrap an LSTM, GRU or SimpleRNN layer");
+}
+
+// The recurrent layer's settings, read from its config (the wrapped layer's for Bidirectional).
+struct RecurrentConfig {
+    Cell cell = Cell::Lstm;
+    int64_t units = 0;
+    bool returnSequences = false;
+    bool returnState = false;
+    bool goBackwards = false;
+    bool useBias = true;
+    std::string activation = "tanh";
+};
+
+std::string textOf(const json& config, const char* key, const std::string& dflt) {
+    if (!config.contains(key) || config[key].is_null()) return dflt;
+    if (config[key].is_string()) return config[key].get<std::string>();
+    if (config[key].is_object() && config[key].contains("config") && config[key]["config"].is_string())
+        return config[key]["config"].get<std::string>();
+    return dflt;
+}
+
+bool flagOf(const json& config, const char* key, bool dflt) {
+    return config.contains(key) && config[key].is_boolean() ? config[key].get<bool>() : dflt;
+}
+
+RecurrentConfig readConfig(LayerCall& call, const std::string& cls, const json& config) {
+    RecurrentConfig r;
+    r.cell = cellOf(call, cls);
+    if (!config.contains("units") || !config["units"].is_number_integer()) call.fail(cls + " has no units");
+    r.units = config["units"].get<int64_t>();
+    r.returnSequences = flagOf(config, "return_sequences", false);
+    r.returnState = flagOf(config, "return_state", false);
+    r.goBackwards = flagOf(config, "go_backwards", false);
+    r.useBias = flagOf(config, "use_bias", true);
+    if (flagOf(config, "time_major", false)) call.fail(cls + " with time_major=True is not supported");
+    if (flagOf(config, "stateful", false))
+        call.fail("stateful " + cls + " layers carry state between calls, which a converted model cannot",
+                  "rebuild the layer with stateful=False and pass the state as an input");
+    r.activation = textOf(config, "activation", "tanh");
+    if (r.cell == Cell::Rnn) {
+        if (r.activation != "tanh" && r.activation != "relu")
+            call.fail("SimpleRNN with activation \"" + r.activation + "\" is not supported", "use tanh or relu");
+    } else {
+        if (r.activation != "tanh")
+            call.fail(cls + " with activation \"" + r.activation + "\" is not supported", "use activation=\"tanh\"");
+        const std::string recurrent = textOf(config, "recurrent_activation", "sigmoid");
+        if (recurrent != "sigmoid")
+            call.fail(cls + " with recurrent_activation \"" + recurrent + "\" is not supported",
+                      "use recurrent_activation=\"sigmoid\" (the Keras default)");
+    }
+    if (r.cell == Cell::Gru && !flagOf(config, "reset_after", true))
+        call.fail("GRU with reset_after=False is not supported (the reset gate applies before the recurrent weights, "
+                  "which Core ML's gru cannot express)",
+                  "rebuild the layer with reset_after=True, the Keras default");
+    return r;
+}
+
+std::vector<float> floatsOf(const Tensor& t) { return t.castTo(DType::Float32).toFloats(); }
+
+// Rows of [G * H, ...] regrouped so that source block order[k] becomes block k.
+Tensor regroup(const Tensor& t, const std::vector<int>& order) {
+    const std::vector<float> src = floatsOf(t);
+    const size_t block = src.size() / order.size();
+    std::vector<float> out;
+    for (int k : order) out.insert(out.end(), src.begin() + k * block, src.begin() + (k + 1) * block);
+    return Tensor::fromFloats(out, t.shape());
+}
+
+// torch's parameters for one direction: w_ih, w_hh, b_ih, b_hh.
+std::vector<Tensor> torchParams(LayerCall& call, const RecurrentConfig& r, const std::string& prefix, int64_t inputSize) {
+    const Tensor& kernel = call.weight(prefix + "kernel");
+    const Tensor& recurrent = call.weight(prefix + "recurrent_kernel");
+    const int64_t gates = r.cell == Cell::Lstm ? 4 : r.cell == Cell::Gru ? 3 : 1;
+    if (kernel.shape() != Shape{inputSize, gates * r.units} || recurrent.shape() != Shape{r.units, gates * r.units})
+        call.fail("the weights " + shapeToString(kernel.shape()) + " and " + shapeToString(recurrent.shape()) +
+                  " do not fit " + std::to_string(r.units) + " units over " + std::to_string(inputSize) + " features");
+    const auto gateOrder = [&](const Tensor& t) {
+        if (r.cell != Cell::Gru) return t;
+        return regroup(t, {1, 0, 2});
+    };
+    std::vector<Tensor> out = {gateOrder(permuteTensor(kernel, {1, 0})), gateOrder(permuteTensor(recurrent, {1, 0}))};
+    const Shape biasShape = {gates * r.units};
+    Tensor inputBias = Tensor::zeros(DType::Float32, biasShape), hiddenBias = Tensor::zeros(DType::Float32, biasShape);
+    if (r.useBias) {
+        const Tensor& bias = call.weight(prefix + "bias");
+        if (r.cell == Cell::Gru && bias.shape() == Shape{2, gates * r.units}) {
+            const std::vector<float> v = floatsOf(bias);
+            const size_t half = v.size() / 2;
+            inputBias = Tensor::fromFloats({v.begin(), v.begin() + static_cast<long>(half)}, biasShape);
+            hiddenBias = Tensor::fromFloats({v.begin() + static_cast<long>(half), v.end()}, biasShape);
+        } else if (bias.shape() == biasShape) {
+            inputBias = bias.castTo(DType::Float32);
+        } else {
+            call.fail("the bias " + shapeToString(bias.shape()) + " does not fit " + std::to_string(r.units) + " units");
+        }
+    }
+    out.push_back(gateOrder(inputBias));
+    out.push_back(gateOrder(hiddenBias));
+    return out;
+}
+
+struct RecurrentResult {
+    ir::Value* sequence = nullptr;  // [N, T, D * H]
+    ir::Value* hidden = nullptr;    // [D, N, H]
+    ir::Value* cell = nullptr;      // [D, N, H] (LSTM)
+};
+
+RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Value* x, const KTensor& in, bool bidirectional) {
+    IrEmitter& ir = call.ir;
+    const int64_t batch = in.shape[0], features = in.shape[2];
+    const int64_t dirs = bidirectional ? 2 : 1;
+    std::vector<ir::Value*> params;
+    const std::vector<std::string> prefixes = bidirectional ? std::vector<std::string>{"forward/", "backward/"}
+                                                            : std::vector<std::string>{""};
+    const char* names[] = {"w_ih", "w_hh", "b_ih", "b_hh"};
+    for (const std::string& prefix : prefixes) {
+        std::vector<Tensor> p;
+        for (int i = 0; i < 4; ++i) {
+            params.push_back(call.constant(prefix + names[i], [&] {
+                if (p.empty()) p = torchParams(call, r, prefix, features);
+                return p[static_cast<size_t>(i)];
+            }));
+        }
+    }
+    ir::Value* zeros = call.constant("initial_state", [&] { return Tensor::zeros(DType::Float32, {dirs, batch, r.units}); });
+    const auto flags = [&] {
+        return std::vector<ir::Value*>{ir.constBool(true), ir.constInt(1), ir.constFloat(0.0), ir.constBool(false),
+                                       ir.constBool(bidirectional), ir.constBool(true)};
+    };
+    RecurrentResult out;
+    std::vector<ir::Value*> args;
+    std::vector<ir::Value*> results;
+    if (r.cell == Cell::Lstm) {
+        args = {x, ir.list({zeros, zeros}), ir.list(params)};
+        for (ir::Value* f : flags()) args.push_back(f);
+        results = ir.ops("aten::lstm", args, 3);
+        out.cell = results[2];
+    } else {
+        const std::string kind = r.cell == Cell::Gru ? "aten::gru" : r.activation == "relu" ? "aten::rnn_relu" : "aten::rnn_tanh";
+        args = {x, zeros, ir.list(params)};
+        for (ir::Value* f : flags()) args.push_back(f);
+        results = ir.ops(kind, args, 2);
+    }
+    out.sequence = results[0];
+    out.hidden = results[1];
+    return out;
+}
+
+ir::Value* direction(IrEmitter& ir, ir::Value* state, int64_t d) {
+    return ir.op("aten::select", {state, ir.constInt(0), ir.constInt(d)});
+}
+
+std::vector<KTensor> recurrent(LayerCall& call) {
+    const KTensor in = call.ir.asChannelsLast(call.input());
+    if (in.rank() != 3) call.fail(call.className() + " needs a [batch, time, features] input, got " + shapeToString(in.shape));
+    const RecurrentConfig r = readConfig(call, call.className(), call.config());
+    IrEmitter& ir = call.ir;
+    ir::Value* x = in.value;
+    // Keras processes the reversed sequence and returns the outputs in processing order.
+    if (r.goBackwards) x = ir.op("aten::flip", {x, ir.constInts({1})});
+    const RecurrentResult res = runRecurrent(call, r, x, in, false);
+    const int64_t batch = in.shape[0], steps = in.shape[1];
+    std::vector<KTensor> outputs;
+    const KTensor last = {direction(ir, res.hidden, 0), {batch, r.units}, false};
+    outputs.push_back(r.returnSequences ? KTensor{res.sequence, {batch, steps, r.units}, false} : last);
+    if (r.returnState) {
+        outputs.push_back(last);
+        if (r.cell == Cell::Lstm) outputs.push_back({direction(ir, res.cell, 0), {batch, r.units}, false});
+    }
+    return outputs;
+}
+
+std::vector<KTensor> bidirectional(LayerCall& call) {
+    const KTensor in = call.ir.asChannelsLast(call.input());
+    if (in.rank() != 3) call.fail("Bidirectional needs a [batch, time, features] input, got " + shapeToString(in.shape));
+    const json& config = call.config();
+    if (!config.contains("layer") || !config["layer"].is_object() || !config["layer"].contains("config"))
+        call.fail("Bidirectional has no wrapped layer in its config");
+    if (config.contains("backward_layer") && !config["backward_layer"].is_null())
+        call.fail("Bidirectional with a separate backward_layer is not supported");
+    const std::string cls = config["layer"].value("class_name", "");
+    const RecurrentConfig r = readConfig(call, cls, config["layer"]["config"]);
+    if (r.goBackwards) call.fail("Bidirectional around a go_backwards layer is not supported");
+    if (r.returnState) call.fail("Bidirectional with return_state=True is not supported");
+    IrEmitter& ir = call.ir;
+    const RecurrentResult res = runRecurrent(call, r, in.value, in, true);
+    const int64_t batch = in.shape[0], steps = in.shape[1];
+    // Keras re-reverses the backward sequence, so both are aligned by time step, as torch's are.
+    ir::Value* forward = nullptr;
+    ir::Value* backward = nullptr;
+    Shape half = r.returnSequences ? Shape{batch, steps, r.units} : Shape{batch, r.units};
+    if (r.returnSequences) {
+        const int64_t last = 2;
+        forward = ir.op("aten::slice", {res.sequence, ir.constInt(last), ir.constInt(0), ir.constInt(r.units), ir.constInt(1)});
+        backward = ir.op("aten::slice", {res.sequence, ir.constInt(last), ir.constInt(r.units), ir.constInt(2 * r.units),
+                                         ir.constInt(1)});
+    } else {
+        forward = direction(ir, res.hidden, 0);
+        backward = direction(ir, res.hidden, 1);
+    }
+    const std::string merge = config.contains("merge_mode") && config["merge_mode"].is_string()
+                                  ? config["merge_mode"].get<std::string>() : (config.contains("merge_mode") ? "none" : "concat");
+    Shape full = half;
+    full.back() = 2 * r.units;
+    if (merge == "concat") {
+        if (r.returnSequences) return {{res.sequence, full, false}};
+        return {{ir.op("aten::cat", {ir.list({forward, backward}), ir.constInt(-1)}), full, false}};
+    }
+    if (merge == "sum") return {{ir.op("aten::add", {forward, backward, ir.constInt(1)}), half, false}};
+    if (merge == "mul") return {{ir.op("aten::mul", {forward, backward}), half, false}};
+    if (merge == "ave") {
+        ir::Value* sum = ir.op("aten::add", {forward, backward, ir.constInt(1)});
+        return {{ir.op("aten::div", {sum, ir.constFloat(2.0)}), half, false}};
+    }
+    if (merge == "none") return {{forward, half, false}, {backward, half, false}};
+    call.fail("Bidirectional merge_mode \"" + merge + "\" is not supported", "use concat, sum, mul, ave or None");
+}
+
+}  // namespace
+
+void registerRecurrentLayers(LayerTable& t) {
+    t["LSTM"] = recurrent;
+    t["GRU"] = recurrent;
+    t["SimpleRNN"] = recurrent;
+    t["Bidirectional"] = bidirectional;
+}
+
+}  // namespace cms::frontends::keras
