@@ -5,7 +5,10 @@
 
 #include "analysis/accuracy_report.h"
 #include "common/error.h"
+#include "compress/compress_program.h"
+#include "compress/decompress.h"
 #include "converter.h"
+#include "package/package.h"
 #include "support/test_support.h"
 
 using namespace cms;
@@ -71,6 +74,54 @@ private slots:
         // Per-tensor 6-bit tables on a random-init network lose more than int8 per channel; the
         // guard is below the measured 20 dB, well above an encoding mistake (near 0 dB or less).
         QVERIFY2(pSnr >= 17.0, qPrintable(QString::number(pSnr)));
+    }
+
+    // iOS18 encodings on the same network: int4 with per-block scales (one fp32 scale per 32 input
+    // channels x kernel window; the 3-channel stem, whose input axis 32 does not divide, left
+    // uncompressed by name) and joint compression (20 % pruned,
+    // then the nonzero values palettized to 6 bits); a joint package decompressed computes the same.
+    void ios18BlockwiseAndJointCompression() {
+        const std::string model = test::testModel("tv_resnet18.pt");
+        test::ScratchDir dir;
+        ConversionSettings plain = settingsFor(model, dir.path("plain.mlpackage"));
+        plain.target = mil::Target::iOS18;
+        convertModel(plain);
+        const uint64_t base = weightBin(plain.outputPath);
+        const auto compressed = [&](const std::vector<std::string>& yamls, bool joint, const std::string& name) {
+            package::PackageContents c = package::readPackage(plain.outputPath);
+            compress::CompressOptions options;
+            options.jointCompression = joint;
+            for (const std::string& yaml : yamls) compress::compressProgram(c.program, compressionFromYaml(yaml), options);
+            package::writePackage(c.program, c.description, dir.path(name));
+            return dir.path(name);
+        };
+        const std::string int4 = compressed({"config_type: OpLinearQuantizerConfig\nglobal_config:\n  dtype: int4\n"
+                                             "  granularity: per_block\n  block_size: 32\nop_name_configs:\n  conv1: null\n"},
+                                            false, "int4.mlpackage");
+        const double int4Ratio = double(base) / double(weightBin(int4));
+        const double int4Snr = snrOf(model, int4);
+        qInfo("int4 per-block 32: weight.bin %.3fx smaller, SNR %.1f dB", int4Ratio, int4Snr);
+        QVERIFY2(int4Ratio > 7.2 && int4Ratio < 8.0, qPrintable(QString::number(int4Ratio)));
+        QVERIFY2(int4Snr >= 8.0, qPrintable(QString::number(int4Snr)));
+
+        const std::string joint = compressed({"config_type: OpMagnitudePrunerConfig\nglobal_config:\n  target_sparsity: 0.2\n",
+                                              "config_type: OpPalettizerConfig\nglobal_config:\n  nbits: 6\n"},
+                                             true, "joint.mlpackage");
+        const package::PackageContents back = package::readPackage(joint);
+        size_t chains = 0;
+        for (const auto& op : back.program.main().body.ops) chains += op->type == "constexpr_lut_to_sparse";
+        QCOMPARE(chains, size_t(21));
+        const double jointRatio = double(base) / double(weightBin(joint));
+        const double jointSnr = snrOf(model, joint);
+        qInfo("20%% pruned + 6-bit palettized (joint): weight.bin %.3fx smaller, SNR %.1f dB", jointRatio, jointSnr);
+        // 1 mask bit + 0.8 x 6 index bits per weight: 5.8 bits, 5.5x smaller than fp32.
+        QVERIFY2(jointRatio > 5.3 && jointRatio < 5.7, qPrintable(QString::number(jointRatio)));
+        QVERIFY2(jointSnr >= 12.0, qPrintable(QString::number(jointSnr)));
+
+        package::PackageContents dense = package::readPackage(joint);
+        compress::decompressProgram(dense.program);
+        package::writePackage(dense.program, dense.description, dir.path("dense.mlpackage"));
+        QCOMPARE(snrOf(model, dir.path("dense.mlpackage")), jointSnr);
     }
 
     void compressionNeedsIOS16() {
