@@ -68,6 +68,9 @@ int runCompress(const CompressOptions& o) {
 
     package::PackageContents contents = package::readPackage(o.package);
     const uint64_t inputBytes = compress::diskBytes(o.package);
+    // Every config checked against the package's target before any work.
+    for (size_t i = 0; i < configs.size(); ++i)
+        compress::checkCompressionTarget(configs[i], contents.program.target, o.configs[i], o.jointCompression);
     const std::vector<compress::WeightInfo> before = compress::listWeights(contents.program, 10);
     for (size_t i = 0; i < configs.size(); ++i) {
         compress::CompressOptions options;

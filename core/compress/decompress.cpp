@@ -189,6 +189,37 @@ std::optional<std::vector<Tensor>> evaluateConstexpr(const mil::Operation& op, c
     return std::nullopt;
 }
 
+namespace {
+
+// Decodes `op`'s outputs into `memo`, its constexpr inputs first.
+bool decodeInto(const mil::Operation& op, std::map<const mil::Value*, Tensor>& memo) {
+    for (const auto& in : op.inputs)
+        for (const mil::Value* v : in.values)
+            if (!v->constValue && !memo.count(v) && (!v->producer || !decodeInto(*v->producer, memo))) return false;
+    const auto outs = evaluateConstexpr(op, [&](const std::string& name) -> const Tensor* {
+        const mil::Value* v = op.input(name);
+        if (!v) return nullptr;
+        if (v->constValue) return &*v->constValue;
+        const auto it = memo.find(v);
+        return it == memo.end() ? nullptr : &it->second;
+    });
+    if (!outs) return false;
+    for (size_t i = 0; i < outs->size() && i < op.outputs.size(); ++i) memo.emplace(op.outputs[i], (*outs)[i]);
+    return true;
+}
+
+}  // namespace
+
+std::optional<Tensor> decodeValue(const mil::Value* value) {
+    if (value->constValue) return *value->constValue;
+    if (!value->producer || value->producer->type.rfind("constexpr_", 0) != 0) return std::nullopt;
+    std::map<const mil::Value*, Tensor> memo;
+    if (!decodeInto(*value->producer, memo)) return std::nullopt;
+    const auto it = memo.find(value);
+    if (it == memo.end()) return std::nullopt;
+    return it->second;
+}
+
 std::map<const mil::Value*, Tensor> decodeConstexprValues(const mil::Program& program) {
     std::map<const mil::Value*, Tensor> decoded;
     for (const auto& op : program.main().body.ops) {

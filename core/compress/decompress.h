@@ -20,6 +20,11 @@ namespace cms::compress {
 using InputLookup = std::function<const Tensor*(const std::string&)>;
 std::optional<std::vector<Tensor>> evaluateConstexpr(const mil::Operation& op, const InputLookup& input);
 
+// One value decoded through the constexpr chain producing it (a constant is returned as it is);
+// nullopt when a link cannot be decoded. Holds only that chain's values, so listing a large model
+// decodes one weight at a time.
+std::optional<Tensor> decodeValue(const mil::Value* value);
+
 // Every constexpr op of the main function evaluated in program order (chains read the outputs of
 // earlier constexpr ops). Values that cannot be decoded are missing from the map.
 std::map<const mil::Value*, Tensor> decodeConstexprValues(const mil::Program& program);

@@ -62,7 +62,6 @@ std::optional<std::vector<float>> decodeConstexpr(const mil::Operation& op) {
 std::vector<WeightInfo> listWeights(const mil::Program& program, int64_t minElements) {
     std::vector<WeightInfo> out;
     const mil::Block& body = program.main().body;
-    const std::map<const mil::Value*, Tensor> decoded = decodeConstexprValues(program);
     std::map<const mil::Value*, std::vector<std::string>> readers;
     for (const auto& op : body.ops)
         for (const auto& in : op->inputs)
@@ -103,7 +102,7 @@ std::vector<WeightInfo> listWeights(const mil::Program& program, int64_t minElem
             storedConstants(*op, stored);
             for (const mil::Value* p : stored) w.storedBytes += p->constValue->nbytes();
             w.bits = chainBits(*op);
-            if (const auto it = decoded.find(v); it != decoded.end()) dense = it->second.toFloats();
+            if (const std::optional<Tensor> t = decodeValue(v)) dense = t->toFloats();
         }
         if (dense) {
             const auto zeros = std::count(dense->begin(), dense->end(), 0.0f);
