@@ -34,6 +34,8 @@ esac
 install_missing_packages() {
     local missing=() p
     for p in "${PACKAGES[@]}"; do
+        # NodeSource's nodejs bundles npm and conflicts with Debian's npm package: any working npm will do.
+        if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if [ "${#missing[@]}" -eq 0 ]; then
