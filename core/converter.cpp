@@ -239,6 +239,12 @@ ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings s
                                      ":1x3x224x224), or list the input under \"inputs\" in the settings file");
     }
     settings.inputs = std::move(ordered);
+    // An image for a channels-last model may be given in the model's layout ([1, H, W, C], as coremltools'
+    // ImageType for TensorFlow): the image itself is always [1, C, H, W]; lowering transposes it.
+    for (InputSpec& in : settings.inputs)
+        if (const auto declared = declaredInput(graph, in.name); in.image && declared && in.shape == declared->shape &&
+                                                                 in.shape.size() == 4 && in.shape[3] <= 3 && in.shape[1] > 3)
+            in.shape = {in.shape[0], in.shape[3], in.shape[1], in.shape[2]};
 
     // Output names are checked by lowering, which knows how many tensors a returned tuple flattens to.
 

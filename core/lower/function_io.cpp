@@ -178,6 +178,13 @@ void bindFunctionInputs(LowerContext& ctx, mil::Function& fn, const ConversionSe
         ctx.builder().setProvenance(prov);
         mil::Value* value = in;
         if (spec.image) value = preprocessImage(ctx, in, spec);
+        // Core ML hands images over as [1, C, H, W]; a channels-last model (Keras) declares [1, H, W, C].
+        const Shape& declared = irValue->shape;
+        if (spec.image && irValue->shapeKnown && declared.size() == 4 && spec.shape.size() == 4 && declared != spec.shape &&
+            declared == Shape({spec.shape[0], spec.shape[2], spec.shape[3], spec.shape[1]}))
+            value = ctx.builder().add1("transpose",
+                                       {{"x", {value}}, {"perm", {ctx.builder().constInts({0, 2, 3, 1}, spec.name + "_perm")}}},
+                                       spec.name + "__channels_last__");
         // The graph is lowered in fp32; fp16 inputs are widened once here (passes fold the pair away).
         if (spec.dtype == DType::Float16)
             value = ctx.builder().add1(

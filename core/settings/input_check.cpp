@@ -59,9 +59,15 @@ std::optional<InputProblem> checkInputSpec(const InputSpec& in) {
 
     const ImageSpec& img = *in.image;
     const int channels = imageChannels(img.layout);
-    if (in.shape.size() != 4 || in.shape[0] != 1 || in.shape[1] != channels)
+    // A channels-last model (Keras) may name its own [1, H, W, C]; the image is still [1, C, H, W] and
+    // lowering transposes it.
+    const bool channelsLast = in.shape.size() == 4 && in.shape[1] != channels && in.shape[3] == channels;
+    if (in.shape.size() != 4 || in.shape[0] != 1 || (in.shape[1] != channels && !channelsLast))
         return InputProblem{"shape", std::string(img.layout == ColorLayout::Grayscale ? "a " : "an ") + colorLayoutName(img.layout) + " image input needs the shape [1, " +
-                                         std::to_string(channels) + ", H, W], got " + shapeToString(in.shape)};
+                                         std::to_string(channels) + ", H, W], got " + shapeToString(in.shape) +
+                                         " (a channels-last model may use [1, H, W, " + std::to_string(channels) + "])"};
+    if (channelsLast && in.isFlexible())
+        return InputProblem{"shape", "a channels-last image input ([1, H, W, C]) cannot have a flexible shape"};
     if (in.dtype != DType::Float32)
         return InputProblem{"dtype", "image inputs are 8-bit images in Core ML; leave dtype at fp32"};
     if (!std::isfinite(img.scale)) return InputProblem{"image.scale", "expected a finite number"};

@@ -108,6 +108,38 @@ private slots:
         }
     }
 
+    // The guide's ImageType(shape=(1, H, W, 3), scale=2/255, bias=-1) for a channels-last model: the package
+    // takes a [1, 3, H, W] image and the program transposes it after the preprocessing.
+    void channelsLastImageInput() {
+        test::ScratchDir dir;
+        ConversionSettings s;
+        s.modelPath = test::kerasFixture("keras_mobilenet_like.h5");
+        s.outputPath = dir.path("image.mlpackage");
+        s.precision = Precision::Float32;
+        s.inputs = {parseInputSpec("pixels:1x32x32x3:image,scale=0.00784313725490196,bias=-1,-1,-1")};
+        try {
+            convertModel(s);
+            const runtime::Interpreter interp = runtime::Interpreter::fromPackage(s.outputPath);
+            QCOMPARE(interp.inputTypes().at(0).second.shape, Shape({1, 3, 32, 32}));
+            QCOMPARE(interp.description().inputs.at(0).kind, package::FeatureDescription::Kind::Image);
+            // TensorFlow.js ran on x in [-1, 1]: the pixels are (x + 1) * 127.5, channels first.
+            const Tensor x = analysis::readNpy(test::kerasFixture("keras_mobilenet_like.input0.npy"));
+            const std::vector<float> nhwc = x.toFloats();
+            std::vector<float> pixels(nhwc.size());
+            for (int64_t h = 0; h < 32; ++h)
+                for (int64_t w = 0; w < 32; ++w)
+                    for (int64_t c = 0; c < 3; ++c)
+                        pixels[size_t((c * 32 + h) * 32 + w)] = (nhwc[size_t((h * 32 + w) * 3 + c)] + 1.0f) * 127.5f;
+            const auto results = interp.run({{"pixels", Tensor::fromFloats(pixels, {1, 3, 32, 32})}});
+            const Tensor expected = analysis::readNpy(test::kerasFixture("keras_mobilenet_like.output0.npy"));
+            const analysis::TensorMetrics m =
+                analysis::compareValues(doubles(results.at("predictions")), doubles(expected), expected.shape(), {});
+            QVERIFY2(m.maxRelError <= 1e-4, std::to_string(m.maxRelError).c_str());
+        } catch (const Error& e) {
+            QFAIL(e.what());
+        }
+    }
+
     // The imported graph names Keras layers (nested models as outer.inner) and the MobileNet-like model
     // needs only the transposes its layout changes call for: one after the input, none between its
     // conv, batch-norm and ReLU6 blocks, none before global pooling.
