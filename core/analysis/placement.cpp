@@ -382,12 +382,47 @@ struct Walker {
     // hand-overs (handing work to the CPU and back is cheaper than to the GPU); then a group of NE ops whose
     // neighbours run elsewhere falls back with them when the hand-overs cost more than the NE saves.
     // Moves only go NE -> GPU -> CPU, so this ends.
-    void smoothSwitches() {
+    void smoothSwitches(bool offNeToCpu) {
         consumers.assign(placed.size(), {});
         for (size_t v = 0; v < placed.size(); ++v)
             for (size_t u : producers[v]) consumers[u].push_back(v);
-        while (moveOne(Device::Gpu) || moveOne(Device::NeuralEngine)) {
+        while ((offNeToCpu && moveOne(Device::Gpu)) || moveOne(Device::NeuralEngine)) {
         }
+    }
+
+    // Hand-overs: one per tensor and receiving device.
+    std::set<std::pair<size_t, Device>> transfers() const {
+        std::set<std::pair<size_t, Device>> out;
+        for (size_t v = 0; v < placed.size(); ++v)
+            for (size_t u : producers[v])
+                if (placed[u].device != placed[v].device) out.insert({u, placed[v].device});
+        return out;
+    }
+
+    double totalSeconds() const {
+        double s = 0;
+        for (const OpPlacement& p : placed) s += p.cost.secondsOn(p.device);
+        for (const auto& [u, to] : transfers()) s += rules.switchSeconds(placed[u].device, to);
+        return s;
+    }
+
+    // Handing off-NE groups to the CPU first can leave a model split across NE and CPU when keeping that work
+    // on the GPU is faster overall (a transformer with many ops the NE cannot take). Core ML weighs the whole
+    // partition, so the estimate keeps the cheaper of the two orders of moves.
+    void choosePartition() {
+        const std::vector<OpPlacement> initial = placed;
+        smoothSwitches(true);
+        std::vector<OpPlacement> best = placed;
+        double bestSeconds = totalSeconds();
+
+        placed = initial;
+        smoothSwitches(false);
+        if (const double s = totalSeconds(); s < bestSeconds) {
+            best = placed;
+            bestSeconds = s;
+        }
+
+        placed = std::move(best);
     }
 
 };
@@ -544,13 +579,13 @@ PlacementPlan planPlacement(const mil::Program& program, const ChipProfile& chip
     w.visit(main->second.body);
     w.keepSourceOpsTogether();
     w.assignDevices();
-    w.smoothSwitches();
+    w.choosePartition();
 
     PlacementPlan plan;
     plan.chipId = chip.id;
     plan.chipName = chip.name;
     plan.units = options.units;
-    plan.ops = std::move(w.placed);
+    plan.ops = w.placed;
     for (size_t i = 0; i < plan.ops.size(); ++i) {
         OpPlacement& p = plan.ops[i];
         p.seconds = p.cost.secondsOn(p.device);
@@ -562,14 +597,9 @@ PlacementPlan planPlacement(const mil::Program& program, const ChipProfile& chip
         plan.weightBytes += p.cost.weightBytes;
         plan.totalSeconds += p.seconds;
     }
-    // One hand-over per tensor and receiving device.
-    std::set<std::pair<size_t, Device>> transfers;
-    for (size_t v = 0; v < plan.ops.size(); ++v)
-        for (size_t u : w.producers[v])
-            if (plan.ops[u].device != plan.ops[v].device) transfers.insert({u, plan.ops[v].device});
-    for (const auto& [u, to] : transfers) {
+    for (const auto& [u, to] : w.transfers()) {
         ++plan.switches;
-        plan.switchSeconds += rules.switchSeconds(plan.ops[u].device, to);
+        plan.switchSeconds += rules.switchSeconds(w.placed[u].device, to);
     }
     plan.totalSeconds += plan.switchSeconds;
     return plan;

@@ -2,6 +2,7 @@
 // (fp32, dilated convolution, range-shaped and over-enumerated inputs, unknown dimensions, an op without
 // Neural Engine support, rank and dimension limits, composite parts, device switches, compute units).
 #include "analysis/placement.h"
+#include "analysis/placement_compare.h"
 #include "common/error.h"
 #include "mil/builder.h"
 #include "package/package.h"
@@ -190,6 +191,21 @@ private slots:
         QVERIFY(over.reasons.front().text.find("129") != std::string::npos);
     }
 
+    void flexibleVersusEnumeratedComparisonNamesTheRange() {
+        ProgramBuilder p;
+        mil::Value* x = p.input("x", {1, 16, 32, 32});
+        p.output(p.conv(x, p.weights({16, 16, 3, 3}), {1, 1}, "conv_flex"));
+        const PlacementPlan range = place(p, ComputeUnits::All, {{"x", true, 0}});
+        const PlacementPlan enumerated = place(p, ComputeUnits::All, {{"x", false, 4}});
+        const PlanComparison c = comparePlans(range, enumerated);
+        QCOMPARE(c.matched, size_t(1));
+        QCOMPARE(c.moved.size(), size_t(1));
+        QCOMPARE(c.moved[0].before, Device::Gpu);
+        QCOMPARE(c.moved[0].after, Device::NeuralEngine);
+        QCOMPARE(c.moved[0].reasonsBefore.front().code, ReasonCode::RangeShape);
+        QVERIFY(c.moved[0].reasonsAfter.empty());
+    }
+
     void opWithoutNeuralEngineSupport() {
         ProgramBuilder p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
@@ -231,20 +247,37 @@ private slots:
     }
 
     void shortNeuralEngineRunFallsBackWithItsNeighbours() {
-        // gather -> relu -> gather: one small relu on the NE would cost two hand-overs; the gathers go to the
-        // CPU (cheaper to hand to than the GPU) and the relu follows them.
+        // gather -> relu -> gather: one small relu on the NE would cost two NE<->GPU hand-overs.
         ProgramBuilder p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.gather(p.unary("relu", p.gather(x, "first_gather"), "lonely_relu"), "second_gather"));
         const PlacementPlan plan = place(p);
         const OpPlacement& r = op(plan, "lonely_relu");
-        QVERIFY2(r.neCapable && r.device == Device::Cpu && r.hasReason(ReasonCode::IsolatedRun), describe(r).c_str());
-        QVERIFY(r.reasons.front().text.find("on the CPU") != std::string::npos);
-        QCOMPARE(op(plan, "first_gather").device, Device::Cpu);
+        QVERIFY2(r.neCapable && r.device == Device::Gpu && r.hasReason(ReasonCode::IsolatedRun), describe(r).c_str());
+        QVERIFY(r.reasons.front().text.find("on the GPU") != std::string::npos);
+        QCOMPARE(op(plan, "first_gather").device, Device::Gpu);
         QCOMPARE(plan.switches, size_t(0));
-        // Without the CPU as a cheaper neighbour (GPU only), the relu falls back to the GPU with the gathers.
-        const OpPlacement& gpu = op(place(p, ComputeUnits::CpuAndGpu), "lonely_relu");
-        QCOMPARE(gpu.device, Device::Gpu);
+        // Without the GPU the gathers run on the CPU and the relu follows them there.
+        const OpPlacement& cpu = op(place(p, ComputeUnits::CpuAndNeuralEngine), "lonely_relu");
+        QVERIFY2(cpu.device == Device::Cpu && cpu.hasReason(ReasonCode::IsolatedRun), describe(cpu).c_str());
+    }
+
+    void modelFasterWithoutTheNeuralEngineRunsOffIt() {
+        // Small NE-capable ops interleaved with gathers the NE cannot take: the hand-overs cost more than the
+        // NE saves, so the whole model is estimated on the GPU, each op saying why.
+        ProgramBuilder p;
+        mil::Value* v = p.input("x", {1, 16, 32, 32});
+        for (int i = 0; i < 6; ++i) {
+            mil::Value* a = p.unary("relu", v, "relu_" + std::to_string(i));
+            mil::Value* b = p.unary("sigmoid", v, "sigmoid_" + std::to_string(i));
+            v = p.b().add1("add", {{"x", {p.gather(a, "ga_" + std::to_string(i), 16)}}, {"y", {b}}}, "sum_" + std::to_string(i));
+        }
+        p.output(v);
+        const PlacementPlan plan = place(p);
+        QCOMPARE(plan.share(Device::NeuralEngine).ops, size_t(0));
+        const OpPlacement& s = op(plan, "sigmoid_3");
+        QVERIFY2(s.device == Device::Gpu && s.hasReason(ReasonCode::IsolatedRun), describe(s).c_str());
+        QCOMPARE(plan.switches, size_t(0));
     }
 
     void largeConvStaysOnTheNeuralEngineAndItsNeighbourGoesToTheCpu() {

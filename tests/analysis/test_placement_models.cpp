@@ -119,6 +119,22 @@ private slots:
         QVERIFY(lstm->cost.flops > 0);
     }
 
+    void transformerSplitIsNoSlowerThanTheGpuAlone() {
+        // Swin-T's window partitions are rank-6 and its masks boolean: many ops leave the NE. The estimate must
+        // not split the model so finely that hand-overs make ALL slower than the GPU alone.
+        const std::string pt = test::testModel("zoo_swin_t.pt");
+        test::ScratchDir dir;
+        const std::string pkg = convert(pt, "1x3x224x224", Precision::Float16, dir.path("swin.mlpackage"));
+        const PlacementPlan all = plan(pkg, ComputeUnits::All);
+        const PlacementPlan gpu = plan(pkg, ComputeUnits::CpuAndGpu);
+        qInfo("swin_t fp16 M2-Ultra: ALL %.3f ms (%zu hand-overs), CPU_AND_GPU %.3f ms", all.totalSeconds * 1e3,
+              all.switches, gpu.totalSeconds * 1e3);
+        QVERIFY2(all.totalSeconds <= gpu.totalSeconds * 1.0001, summary(all).c_str());
+        size_t rank6 = 0;
+        for (const OpPlacement& o : all.ops) rank6 += o.hasReason(ReasonCode::RankAboveLimit);
+        QVERIFY(rank6 > 0);
+    }
+
     void compressedWeightsKeepTheDevicesAndMoveFewerBytes() {
         const std::string pt = test::testModel("tv_resnet18.pt");
         test::ScratchDir dir;
