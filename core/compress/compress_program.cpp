@@ -273,6 +273,7 @@ private:
     bool sparseSource() const { return existing_ && existing_->op->type == "constexpr_sparse_to_dense"; }
 
     mil::Value* quantize() {
+        if (existing_ && existing_->op->type == "constexpr_lut_to_dense") return quantizeLut();
         const Shape& shape = w_->type.shape;
         const auto [outAxis, inAxis] = channelAxes(use_, w_);
         BlockSizes blocks(shape.size(), 0);
@@ -326,6 +327,30 @@ private:
                         {"scale", {param(Tensor::fromFloats(q.scale, paramShape, w_->type.dtype), "scale")}},
                         {"axis", {param(Tensor::scalarInt(perChannel ? outAxis : 0), "axis")}}},
                        w_->name);
+    }
+
+    // Palettized, then quantized: coremltools quantizes the look-up table itself, with one scale
+    // for all of it (its axes are not the weight's), and feeds the dequantized table to the
+    // palettization op.
+    mil::Value* quantizeLut() {
+        if (config_.granularity != CompressionGranularity::PerTensor)
+            throw FieldError("granularity", "quantizing a palettized weight quantizes its look-up table, which takes "
+                                            "granularity per_tensor only");
+        mil::Operation* op = existing_->op;
+        const Tensor& lut = *op->input("lut")->constValue;
+        const Shape& shape = lut.shape();
+        const DType qType = quantizedDtype(config_.bits, config_.isSigned);
+        const LinearQuantized q = quantizeLinear(lut.toFloats(), shape, BlockSizes(shape.size(), 0), config_.bits,
+                                                 config_.isSigned, config_.mode == "linear_symmetric", lut.dtype());
+        const bool anyOffset = std::any_of(q.zeroPoint.begin(), q.zeroPoint.end(), [](int64_t z) { return z != 0; });
+        std::vector<mil::OpInput> in = {{"data", {param(Tensor::fromInts(q.data, shape, qType), "lut_quantized")}},
+                                        {"scale", {param(Tensor::fromFloats(q.scale, q.grid, lut.dtype()), "lut_scale")}}};
+        if (anyOffset) in.push_back({"offset", {param(Tensor::fromInts(q.zeroPoint, q.grid, qType), "lut_offset")}});
+        mil::Value* table = b_.add1("constexpr_blockwise_shift_scale", std::move(in), w_->name + "_lut");
+        mil::Value* indices = reuse(op->input("indices"));
+        record_.bits = dtypeBits(indices->constValue->dtype());
+        record_.encoding = "constexpr_blockwise_shift_scale+constexpr_lut_to_dense";
+        return b_.add1("constexpr_lut_to_dense", {{"indices", {indices}}, {"lut", {table}}}, w_->name);
     }
 
     mil::Value* palettize() {
@@ -564,9 +589,12 @@ CompressionSummary compressProgram(mil::Program& program, const CompressionConfi
             if (!chosen.config) continue;
             const bool pruning = chosen.config->method == CompressionMethod::ThresholdPrune ||
                                  chosen.config->method == CompressionMethod::MagnitudePrune;
-            // Joinable pairs: a pruned weight palettized or quantized, a palettized or quantized one pruned.
+            // Joinable pairs: a pruned weight palettized or quantized, a palettized or quantized one
+            // pruned, a palettized one quantized (its look-up table).
             existing = options.jointCompression ? existingEncoding(op) : std::nullopt;
-            const bool joinable = existing && (op->type == "constexpr_sparse_to_dense") != pruning;
+            const bool lutQuantized =
+                op->type == "constexpr_lut_to_dense" && chosen.config->method == CompressionMethod::LinearQuantize;
+            const bool joinable = existing && ((op->type == "constexpr_sparse_to_dense") != pruning || lutQuantized);
             if (!joinable) {
                 ++summary.leftCompressed;
                 continue;

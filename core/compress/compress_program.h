@@ -43,7 +43,8 @@ struct CompressionSummary {
 // Pruned weights (constexpr_sparse_to_dense) get their nonzero values palettized
 // (constexpr_lut_to_sparse -> constexpr_sparse_to_dense) or quantized
 // (constexpr_sparse_blockwise_shift_scale -> constexpr_sparse_to_dense); palettized or quantized
-// weights get pruned the same two ways. The config file format has no key for it (coremltools
+// weights get pruned the same two ways; a palettized weight's look-up table gets quantized per
+// tensor (constexpr_blockwise_shift_scale -> constexpr_lut_to_dense). The config file format has no key for it (coremltools
 // passes it as an argument): the CLI's --joint-compression and a second --config express it. iOS18.
 struct CompressOptions {
     bool jointCompression = false;

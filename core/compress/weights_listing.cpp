@@ -25,18 +25,19 @@ void storedConstants(const mil::Operation& op, std::set<const mil::Value*>& out)
         }
 }
 
-// Bits per stored element of a chain: the palette index width when a table is involved, else the
-// quantized width, else the stored values' width.
+// Bits per stored element of a chain: the palette index width when a table is involved (however
+// the table itself is stored), else the quantized width, else the stored values' width.
 int chainBits(const mil::Operation& op) {
+    if (const mil::Value* lut = op.input("lut")) {
+        const Shape& s = lut->type.shape;
+        const int64_t palette = s.size() == 1 ? s[0] : s[s.size() - 2];
+        return static_cast<int>(std::lround(std::log2(double(palette))));
+    }
     int bits = 0;
     for (const auto& in : op.inputs)
         for (const mil::Value* p : in.values)
             if (p->producer && p->producer->type.rfind("constexpr_", 0) == 0) bits = std::max(bits, chainBits(*p->producer));
     if (bits) return bits;
-    if (const Tensor* lut = constInput(op, "lut")) {
-        const int64_t palette = lut->rank() == 1 ? lut->numel() : lut->shape()[lut->shape().size() - 2];
-        return static_cast<int>(std::lround(std::log2(double(palette))));
-    }
     for (const char* name : {"quantized_data", "data", "nonzero_data", "source_val"})
         if (const Tensor* t = constInput(op, name)) return dtypeBits(t->dtype());
     return 0;

@@ -495,6 +495,41 @@ private slots:
         QCOMPARE(r.listed.at(0).encoding, std::string("constexpr_lut_to_sparse+constexpr_sparse_to_dense"));
     }
 
+    // Palettized, then quantized: the look-up table is quantized per tensor and dequantized by a
+    // constexpr_blockwise_shift_scale feeding constexpr_lut_to_dense, as coremltools chains them.
+    void jointPalettizedThenTableQuantized() {
+        using G = CompressionGranularity;
+        const std::vector<float> raw = randomWeights(kOut * kIn, 61);
+        for (DType dtype : {DType::Float32, DType::Float16})
+            for (bool isSigned : {true, false}) {
+                const QByteArray label = QByteArray(dtypeName(dtype).c_str()) + (isSigned ? " int8" : " uint8 affine");
+                const std::vector<float> w = asStored(raw, dtype);
+                compress::Palettized p = compress::palettize(w, {kOut, kIn}, {0, 0}, 4, "kmeans", kAllBits, dtype);
+                const Shape lutShape = {1, 1, 16, 1};
+                p.lut = asStored(compress::dequantize(compress::quantizeLinear(p.lut, lutShape, {0, 0, 0, 0}, 8, isSigned,
+                                                                                isSigned, dtype),
+                                                      lutShape),
+                                 dtype);
+                const Result r = runStages(mil::Target::iOS18, w,
+                                           {palettizer(4, "kmeans"),
+                                            quantizer(8, isSigned, isSigned ? "linear_symmetric" : "linear", G::PerTensor)},
+                                           true, dtype);
+                QVERIFY2(contains(r.opTypes, "constexpr_blockwise_shift_scale") && contains(r.opTypes, "constexpr_lut_to_dense"),
+                         label);
+                QVERIFY2(r.decoded == compress::expandPalette(p, {kOut, kIn}), label);
+                QVERIFY2(r.decompressed == r.decoded, label);
+                QCOMPARE(r.summary.weights.at(0).encoding, std::string("constexpr_blockwise_shift_scale+constexpr_lut_to_dense"));
+                QCOMPARE(r.listed.at(0).encoding, std::string("constexpr_blockwise_shift_scale+constexpr_lut_to_dense"));
+                QCOMPARE(r.listed.at(0).bits, 4);
+            }
+        const QString e = errorOf([&] {
+            runStages(mil::Target::iOS18, raw, {palettizer(4, "kmeans"), quantizer(8, true, "linear_symmetric", G::PerChannel)},
+                      true);
+        });
+        QVERIFY2(e.contains("global_config.granularity: ") && e.contains("look-up table") && e.contains("per_tensor"),
+                 qPrintable(e));
+    }
+
     void jointCompressionNeedsTheOptionAndIOS18() {
         const std::vector<float> w = randomWeights(kOut * kIn, 51);
         const std::vector<float> pruned = masked(w, compress::magnitudeMask(w, 0.5));
