@@ -1,6 +1,6 @@
 // Keras models built and run in TensorFlow.js, saved in both Keras forms (.h5 and .keras), converted,
 // and run by our interpreter: every output matches TensorFlow.js's (fp32 max relative error <= 1e-4,
-// fp16 SNR >= 40 dB). Also checks what the import keeps: Keras layer names as module paths, the
+// fp16 SNR >= 40 dB); the same for the NumPy-reference models of layers TensorFlow.js lacks. Also checks what the import keeps: Keras layer names as module paths, the
 // declared input shapes, channels-last inputs, and few layout transposes.
 #include <QFile>
 #include <QJsonArray>
@@ -49,8 +49,10 @@ private slots:
         QTest::addColumn<QString>("stem");
         QTest::addColumn<QString>("format");
         QTest::addColumn<bool>("fp16");
+        // keras_np_*: layers TensorFlow.js lacks (GRU with reset_after=True, Normalization, Subtract, causal and
+        // other 1-D layers), with NumPy references from Keras's definitions (tests/models/keras/numpy_fixtures.py).
         for (const char* stem : {"keras_seq_cnn", "keras_functional", "keras_mobilenet_like", "keras_lstm_text",
-                                 "keras_rnn_forms", "keras_layer_mix"})
+                                 "keras_rnn_forms", "keras_layer_mix", "keras_np_gru", "keras_np_misc"})
             for (const char* format : {"h5", "keras"})
                 for (bool fp16 : {false, true})
                     QTest::newRow((std::string(stem) + "." + format + (fp16 ? "/fp16" : "/fp32")).c_str())

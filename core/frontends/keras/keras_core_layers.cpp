@@ -322,9 +322,23 @@ std::vector<KTensor> normalization(LayerCall& call) {
     const KTensor& x = call.input();
     if (call.flag("invert", false)) call.fail("Normalization with invert=True is not supported");
     const int64_t axis = singleAxis(call, x.rank());
-    const std::vector<float> mean = call.weight("mean").castTo(DType::Float32).toFloats();
-    const std::vector<float> var = call.weight("variance").castTo(DType::Float32).toFloats();
-    if (static_cast<int64_t>(mean.size()) != x.shape[static_cast<size_t>(axis)])
+    // Statistics given to the constructor are in the config; adapted ones are weights.
+    const auto statistic = [&](const char* key) {
+        const json& v = call.config().contains(key) ? call.config()[key] : json();
+        if (v.is_number()) return std::vector<float>(static_cast<size_t>(x.shape[static_cast<size_t>(axis)]), v.get<float>());
+        if (v.is_array()) {
+            std::vector<float> out;
+            for (const json& e : v) {
+                if (!e.is_number()) call.fail(std::string("Normalization's ") + key + " is not a list of numbers");
+                out.push_back(e.get<float>());
+            }
+            return out;
+        }
+        return call.weight(key).castTo(DType::Float32).toFloats();
+    };
+    const std::vector<float> mean = statistic("mean");
+    const std::vector<float> var = statistic("variance");
+    if (static_cast<int64_t>(mean.size()) != x.shape[static_cast<size_t>(axis)] || var.size() != mean.size())
         call.fail("the statistics (" + std::to_string(mean.size()) + " values) do not match axis " + std::to_string(axis) +
                   " of the input " + shapeToString(x.shape));
     std::vector<float> scale(mean.size()), shift(mean.size());

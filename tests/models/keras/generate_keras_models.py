@@ -2,7 +2,8 @@
 """Generates the Keras test fixtures: models built and run with TensorFlow.js, saved as Keras files.
 
 build_fixtures.js (node, @tensorflow/tfjs installed by packaging/setup.sh) writes each model's Keras
-topology, weights, inputs and reference outputs as NAME.tfjs.json. This script writes from each:
+topology, weights, inputs and reference outputs as NAME.tfjs.json; numpy_fixtures.py makes the same records
+for layers TensorFlow.js lacks, with NumPy references. This script writes from each:
   NAME.h5      the Keras 2 / tf.keras HDF5 layout: root attributes model_config, keras_version and
                backend; model_weights/<layer>/ groups with a weight_names attribute and the weights at
                model_weights/<layer>/<weight name>, e.g. model_weights/conv1/conv1/kernel:0
@@ -281,7 +282,7 @@ def main():
         sys.exit(f"TensorFlow.js is not installed in {node_modules}: run `bash packaging/setup.sh build` "
                  f"(it runs npm ci for tests/models/keras/package.json into that folder)")
     os.makedirs(outdir, exist_ok=True)
-    sources = [os.path.join(HERE, "build_fixtures.js"), os.path.abspath(__file__)]
+    sources = [os.path.join(HERE, "build_fixtures.js"), os.path.join(HERE, "numpy_fixtures.py"), os.path.abspath(__file__)]
     stamp = os.path.join(outdir, "keras_fixtures.done")
     if up_to_date([stamp], sources):
         print("keras fixtures: up to date")
@@ -289,11 +290,13 @@ def main():
     tfjs_dir = os.path.join(outdir, "tfjs")
     env = dict(os.environ, NODE_PATH=node_modules)
     subprocess.run(["node", os.path.join(HERE, "build_fixtures.js"), tfjs_dir], check=True, env=env)
-    for file in sorted(os.listdir(tfjs_dir)):
-        if not file.endswith(".tfjs.json"):
-            continue
-        name = file[: -len(".tfjs.json")]
-        record = json.load(open(os.path.join(tfjs_dir, file)))
+    sys.path.insert(0, HERE)
+    import numpy_fixtures
+    records = {file[: -len(".tfjs.json")]: os.path.join(tfjs_dir, file)
+               for file in sorted(os.listdir(tfjs_dir)) if file.endswith(".tfjs.json")}
+    records.update({name: make for name, make in numpy_fixtures.MODELS.items()})
+    for name, source in records.items():
+        record = json.load(open(source)) if isinstance(source, str) else source()
         write_h5(os.path.join(outdir, name + ".h5"), record)
         write_keras(os.path.join(outdir, name + ".keras"), record)
         info = {"inputs": [], "outputs": [], "lambdaLayers": record["lambdaLayers"], "tfjs": record["tfjsVersion"]}

@@ -1,0 +1,122 @@
+"""Keras fixtures for layers TensorFlow.js does not have (or computes differently), with reference outputs
+computed here in NumPy from Keras's definitions of the layers. Each model is a Keras 2 (tf.keras) config
+written out by hand, in the record form build_fixtures.js writes, so the same writers make .h5 and .keras.
+"""
+import numpy as np
+
+RNG = np.random.default_rng(7)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def layer(cls, name, inbound, **config):
+    config["name"] = name
+    config.setdefault("trainable", True)
+    config.setdefault("dtype", "float32")
+    nodes = [[[ref, 0, 0, {}] for ref in inbound]] if inbound else []
+    return {"class_name": cls, "name": name, "config": config, "inbound_nodes": nodes}
+
+
+def input_layer(name, shape):
+    return {"class_name": "InputLayer", "name": name, "inbound_nodes": [],
+            "config": {"batch_input_shape": [None] + list(shape), "dtype": "float32", "sparse": False, "name": name}}
+
+
+def weight(name, array):
+    return {"name": name, "shape": list(array.shape), "values": array.astype(np.float32).ravel().tolist()}
+
+
+def record(name, layers, inputs, outputs, weights, input_values, output_values):
+    topology = {"class_name": "Functional", "keras_version": "numpy reference (Keras 2 layout)", "backend": "tensorflow",
+                "config": {"name": name, "layers": layers, "input_layers": [[n, 0, 0] for n in inputs],
+                           "output_layers": [[n, 0, 0] for n in outputs]}}
+    return {"modelTopology": topology, "weights": weights, "lambdaLayers": [], "tfjsVersion": "none (NumPy reference)",
+            "inputs": [{"name": n, "shape": list(v.shape), "values": v.astype(np.float32).ravel().tolist()}
+                       for n, v in zip(inputs, input_values)],
+            "outputs": [{"name": n, "shape": list(v.shape), "values": v.astype(np.float32).ravel().tolist()}
+                        for n, v in zip(outputs, output_values)]}
+
+
+def gru_reset_after(x, kernel, recurrent, bias, go_backwards=False):
+    """Keras GRU with reset_after=True (the default since TF 2): gates (z, r, h), two biases."""
+    units = recurrent.shape[0]
+    h = np.zeros((x.shape[0], units))
+    steps = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
+    outs = []
+    for t in steps:
+        mx = x[:, t] @ kernel + bias[0]
+        mh = h @ recurrent + bias[1]
+        z = sigmoid(mx[:, :units] + mh[:, :units])
+        r = sigmoid(mx[:, units:2 * units] + mh[:, units:2 * units])
+        cand = np.tanh(mx[:, 2 * units:] + r * mh[:, 2 * units:])
+        h = z * h + (1 - z) * cand
+        outs.append(h)
+    return np.stack(outs, axis=1), h
+
+
+def gru_weights(name, features, units, prefix=""):
+    k = RNG.uniform(-0.5, 0.5, (features, 3 * units))
+    r = RNG.uniform(-0.5, 0.5, (units, 3 * units))
+    b = RNG.uniform(-0.3, 0.3, (2, 3 * units))
+    return (k, r, b), [weight(f"{name}/{prefix}kernel", k), weight(f"{name}/{prefix}recurrent_kernel", r),
+                       weight(f"{name}/{prefix}bias", b)]
+
+
+def gru_model():
+    """Keras's default GRU (reset_after=True) forwards, backwards and bidirectional."""
+    x = RNG.uniform(-1, 1, (1, 7, 5))
+    (k1, r1, b1), w1 = gru_weights("gru_seq", 5, 6)
+    seq, _ = gru_reset_after(x, k1, r1, b1)
+    (k2, r2, b2), w2 = gru_weights("gru_back", 6, 4)
+    _, back = gru_reset_after(seq, k2, r2, b2, go_backwards=True)
+    (kf, rf, bf), wf = gru_weights("bi_gru", 6, 3, "forward_gru_inner/")
+    (kb, rb, bb), wb = gru_weights("bi_gru", 6, 3, "backward_gru_inner/")
+    fwd, _ = gru_reset_after(seq, kf, rf, bf)
+    bwd, _ = gru_reset_after(seq, kb, rb, bb, go_backwards=True)
+    bi = fwd + bwd[:, ::-1]  # merge_mode "sum"; the backward sequence re-reversed
+    gru = dict(activation="tanh", recurrent_activation="sigmoid", use_bias=True, return_state=False, stateful=False,
+               unroll=False, time_major=False, reset_after=True)
+    layers = [input_layer("sequence", (7, 5)),
+              layer("GRU", "gru_seq", ["sequence"], units=6, return_sequences=True, go_backwards=False, **gru),
+              layer("GRU", "gru_back", ["gru_seq"], units=4, return_sequences=False, go_backwards=True, **gru),
+              layer("Bidirectional", "bi_gru", ["gru_seq"], merge_mode="sum",
+                    layer={"class_name": "GRU", "config": dict(name="gru_inner", units=3, return_sequences=True,
+                                                                go_backwards=False, **gru)})]
+    return record("gru_model", layers, ["sequence"], ["gru_back", "bi_gru"], w1 + w2 + wf + wb, [x], [back, bi])
+
+
+def misc_model():
+    """Normalization, Subtract, causal Conv1D, 1-D padding, cropping, pooling and upsampling."""
+    x = RNG.uniform(-2, 2, (1, 10, 4))
+    mean, var = RNG.uniform(-1, 1, 4), RNG.uniform(0.2, 3.0, 4)
+    norm = (x - mean) / np.maximum(np.sqrt(var), 1e-7)
+    kernel, bias = RNG.uniform(-0.5, 0.5, (3, 4, 5)), RNG.uniform(-0.2, 0.2, 5)
+    padded = np.concatenate([np.zeros((1, 2, 4)), norm], axis=1)  # causal: (kernel - 1) zeros in front
+    conv = np.stack([sum(padded[:, t + i] @ kernel[i] for i in range(3)) for t in range(10)], axis=1) + bias
+    proj_k, proj_b = RNG.uniform(-0.5, 0.5, (4, 5)), RNG.uniform(-0.2, 0.2, 5)
+    diff = conv - (norm @ proj_k + proj_b)
+    zp = np.concatenate([np.zeros((1, 1, 5)), diff, np.zeros((1, 2, 5))], axis=1)  # ZeroPadding1D((1, 2)): 13 steps
+    cropped = zp[:, 2:12]  # Cropping1D((2, 1)): 10 steps
+    # AveragePooling1D(3, strides 2, "same"): 5 windows starting at -0, 2, ...; total pad 1, at the end
+    pooled = np.stack([cropped[:, max(0, 2 * i): min(10, 2 * i + 3)].mean(axis=1) for i in range(5)], axis=1)
+    up = np.repeat(pooled, 2, axis=1)  # UpSampling1D(2)
+    layers = [input_layer("signal", (10, 4)),
+              layer("Normalization", "norm", ["signal"], axis=-1, invert=False),
+              layer("Conv1D", "causal", ["norm"], filters=5, kernel_size=[3], strides=[1], padding="causal",
+                    data_format="channels_last", dilation_rate=[1], groups=1, activation="linear", use_bias=True),
+              layer("Dense", "proj", ["norm"], units=5, activation="linear", use_bias=True),
+              layer("Subtract", "diff", ["causal", "proj"]),
+              layer("ZeroPadding1D", "pad1d", ["diff"], padding=[1, 2]),
+              layer("Cropping1D", "crop1d", ["pad1d"], cropping=[2, 1]),
+              layer("AveragePooling1D", "avg1d", ["crop1d"], pool_size=[3], strides=[2], padding="same",
+                    data_format="channels_last"),
+              layer("UpSampling1D", "up1d", ["avg1d"], size=2)]
+    weights = [weight("norm/mean", mean), weight("norm/variance", var), weight("norm/count", np.array(100.0)),
+               weight("causal/kernel", kernel), weight("causal/bias", bias),
+               weight("proj/kernel", proj_k), weight("proj/bias", proj_b)]
+    return record("misc_model", layers, ["signal"], ["up1d"], weights, [x], [up])
+
+
+MODELS = {"keras_np_gru": gru_model, "keras_np_misc": misc_model}
