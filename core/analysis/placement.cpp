@@ -328,8 +328,10 @@ struct Walker {
         return true;
     }
 
-    // Tries to move one segment of device `from` to a cheaper device; true when it did.
-    bool moveOne(Device from) {
+    // Moves every segment of device `from` for which another device is cheaper, each judged with the moves
+    // before it in the pass; true when any moved.
+    bool movePass(Device from) {
+        bool movedAny = false;
         for (const std::vector<size_t>& seg : segments()) {
             if (placed[seg.front()].device != from) continue;
             std::vector<bool> inSeg(placed.size(), false);
@@ -373,9 +375,9 @@ struct Walker {
                                                          {"cpu", microseconds(best)}, {"gpu", microseconds(stay)}});
                 p.device = *to;
             }
-            return true;
+            movedAny = true;
         }
-        return false;
+        return movedAny;
     }
 
     // Switching devices costs time. First an off-NE group goes to the CPU when that is cheaper with its
@@ -386,7 +388,7 @@ struct Walker {
         consumers.assign(placed.size(), {});
         for (size_t v = 0; v < placed.size(); ++v)
             for (size_t u : producers[v]) consumers[u].push_back(v);
-        while ((offNeToCpu && moveOne(Device::Gpu)) || moveOne(Device::NeuralEngine)) {
+        while ((offNeToCpu && movePass(Device::Gpu)) || movePass(Device::NeuralEngine)) {
         }
     }
 
