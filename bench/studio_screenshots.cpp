@@ -84,9 +84,10 @@ int main(int argc, char** argv) {
     save(&window, "start_page");
 
     bool opened = false;
-    QObject::connect(window.runner(), &ui::ConversionRunner::modelOpened, [&] { opened = true; });
+    // The pictures show edge shapes and the ML Program: wait for the lowering that follows the import.
+    QObject::connect(window.runner(), &ui::ConversionRunner::programReady, [&] { opened = true; });
     window.openModel(demo);
-    if (!waitFor([&] { return opened && window.graphView()->model(); }, 60000)) {
+    if (!waitFor([&] { return opened && window.graphView()->model() && !window.runner()->busy(); }, 60000)) {
         std::fprintf(stderr, "studio_screenshots: the demo model did not open\n");
         return 1;
     }
@@ -137,16 +138,25 @@ int main(int argc, char** argv) {
     layout->addWidget(progress);
     layout->addWidget(results, 1);
     panel.show();
-    // On this thread: the pictures need the widgets' state, not the worker (tests cover that).
-    progress->start();
-    try {
-        const ConversionReport report = convertModel(settings, [&](Stage s, double f, const std::string& m) {
-            progress->onProgress(s, f, QString::fromStdString(m));
-        });
+    // On a ConversionRunner's worker, as the studio converts: the widgets follow its signals.
+    ui::ConversionRunner runner;
+    bool finished = false;
+    QString failure;
+    QObject::connect(&runner, &ui::ConversionRunner::progress, progress, &ui::ConversionProgress::onProgress);
+    QObject::connect(&runner, &ui::ConversionRunner::converted, results, [&](const ConversionReport& report) {
         progress->finish(true, false);
         results->showReport(report);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "studio_screenshots: the conversion failed: %s\n", e.what());
+        finished = true;
+    });
+    QObject::connect(&runner, &ui::ConversionRunner::failed, &panel, [&](const QString& message) {
+        failure = message;
+        finished = true;
+    });
+    progress->start();
+    runner.convert(settings);
+    if (!waitFor([&] { return finished && !runner.busy(); }, 120000) || !failure.isEmpty()) {
+        std::fprintf(stderr, "studio_screenshots: the conversion failed: %s\n",
+                     failure.isEmpty() ? "it did not finish in 2 minutes" : qPrintable(failure));
         return 1;
     }
     // The package path names the scratch folder; the picture shows where a user's would go.

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/error.h"
+#include "graph_copy.h"
 #include "lower/lowering.h"
 
 namespace cms::ui {
@@ -28,14 +29,19 @@ QString describeFailure(std::exception_ptr failure, bool* cancelled) {
     }
 }
 
-// Lowers and optimises the graph as a conversion would (lowering writes tensor shapes back into the
-// graph) and keeps the program for the graph view. Returns why shapes are missing, or nothing.
-QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, const CancelToken& token,
-                       std::shared_ptr<const mil::Program>* program) {
+// Why lowering cannot give the graph shapes with these settings, or nothing when it can try.
+QString missingShapesNote(const ir::Graph& graph, const ConversionSettings& settings) {
     if (settings.inputs.empty() || settings.inputs.size() != graph.inputNames.size())
         return QObject::tr("tensor shapes appear once every input has a shape (Inputs table or settings file)");
     for (const InputSpec& in : settings.inputs)
         if (in.shape.empty()) return QObject::tr("tensor shapes appear once every input has a shape");
+    return {};
+}
+
+// Lowers and optimises the graph as a conversion would (lowering writes tensor shapes back into the
+// graph) and keeps the program for the graph view. Returns why shapes are missing, or nothing.
+QString annotateShapes(ir::Graph& graph, const ConversionSettings& settings, const CancelToken& token,
+                       std::shared_ptr<const mil::Program>* program) {
     try {
         ConversionSettings complete = completeSettings(graph, settings);
         token.throwIfCancelled();
@@ -62,6 +68,7 @@ ConversionRunner::~ConversionRunner() { stopAndWait(); }
 
 template <class Job> void ConversionRunner::start(Job job) {
     cancel_ = std::make_shared<CancelToken>();
+    annotating_ = false;
     QThread* thread = QThread::create([this, job, token = cancel_] {
         std::exception_ptr failure;
         try {
@@ -79,7 +86,10 @@ template <class Job> void ConversionRunner::start(Job job) {
     thread_ = thread;
     connect(thread, &QThread::finished, this, [this, thread] {
         thread->deleteLater();
-        if (thread_ == thread) thread_.clear();
+        if (thread_ == thread) {
+            thread_.clear();
+            annotating_ = false;
+        }
         emit busyChanged(busy());
     });
     thread->start();
@@ -89,16 +99,35 @@ template <class Job> void ConversionRunner::start(Job job) {
 void ConversionRunner::openModel(const QString& path, const ConversionSettings& shapeSettings) {
     if (busy()) return;
     start([this, path, shapeSettings](const CancelToken& token) {
-        auto graph = std::make_shared<ir::Graph>(importModel(path.toStdString()));
+        std::shared_ptr<const ir::Graph> graph = std::make_shared<ir::Graph>(importModel(path.toStdString()));
         ModelInfo info;
-        info.graphNote = annotateShapes(*graph, shapeSettings, token, &info.program);
         info.graph = graph;
         info.path = path;
         for (const auto& n : graph->inputNames) info.inputNames << QString::fromStdString(n);
         for (const auto& n : graph->outputNames) info.outputNames << QString::fromStdString(n);
         for (const auto& w : graph->warnings) info.warnings << QString::fromStdString(w);
         info.nodeCount = int(graph->nodeCount());
-        QMetaObject::invokeMethod(this, [this, info] { emit modelOpened(info); }, Qt::QueuedConnection);
+        info.graphNote = missingShapesNote(*graph, shapeSettings);
+        const bool annotate = info.graphNote.isEmpty();
+        if (annotate) info.graphNote = tr("computing tensor shapes and the ML Program…");
+        // The graph as imported goes to the view now; lowering (seconds for a large model) follows.
+        QMetaObject::invokeMethod(this, [this, info, annotate] {
+            annotating_ = annotate;
+            emit busyChanged(busy());
+            emit modelOpened(info);
+        }, Qt::QueuedConnection);
+        if (!annotate) return;
+        // Lowering writes shapes into the graph's values: it works on a copy, never on what the view reads.
+        std::shared_ptr<ir::Graph> annotated = copyGraph(*graph);
+        ModelInfo withShapes = info;
+        try {
+            withShapes.graphNote = annotateShapes(*annotated, shapeSettings, token, &withShapes.program);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Cancelled) return;  // a new job replaced this one; the graph stays shown
+            throw;
+        }
+        withShapes.graph = annotated;
+        QMetaObject::invokeMethod(this, [this, withShapes] { emit programReady(withShapes); }, Qt::QueuedConnection);
     });
 }
 
@@ -135,7 +164,12 @@ void ConversionRunner::cancel() {
 
 void ConversionRunner::stopAndWait() {
     cancel();
-    if (thread_) thread_->wait();
+    if (!thread_) return;
+    thread_->wait();
+    // Free for the next job now; the queued finished handler still deletes the thread.
+    thread_.clear();
+    annotating_ = false;
+    emit busyChanged(false);
 }
 
 }  // namespace cms::ui

@@ -44,8 +44,13 @@ public:
     ~ConversionRunner() override;
 
     bool busy() const { return !thread_.isNull(); }
-    // Imports the model (interface and graph) and, when `shapeSettings` gives its inputs shapes,
-    // lowers it so the graph carries tensor shapes. Emits modelOpened or failed.
+    // Busy only with the lowering that follows an import (shapes and the ML Program for the view):
+    // nothing the user asked to wait for, so a new job may cancel it (stopAndWait) and start.
+    bool annotating() const { return busy() && annotating_; }
+    // Imports the model (interface and graph) and emits modelOpened with the graph as imported, so
+    // the view can draw it at once. Then, when `shapeSettings` gives every input a shape, lowers a
+    // copy of it and emits programReady with the copy carrying tensor shapes and the ML Program (or
+    // a note saying why there are none). Emits failed when the import fails.
     void openModel(const QString& path, const ConversionSettings& shapeSettings = {});
     // Reads an .mlpackage folder (model, weights, our provenance sidecar). Emits packageOpened or failed.
     void openPackage(const QString& path);
@@ -57,6 +62,7 @@ public:
 
 signals:
     void modelOpened(const cms::ui::ModelInfo& info);
+    void programReady(const cms::ui::ModelInfo& info);
     void packageOpened(const cms::ui::PackageInfo& info);
     void progress(cms::Stage stage, double fraction, const QString& message);
     void converted(const cms::ConversionReport& report);
@@ -66,6 +72,7 @@ signals:
 private:
     template <class Job> void start(Job job);
     QPointer<QThread> thread_;
+    bool annotating_ = false;  // set and read on the GUI thread
     std::shared_ptr<CancelToken> cancel_;
 };
 

@@ -99,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(document_, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(runner_, &ConversionRunner::modelOpened, this, &MainWindow::onModelOpened);
+    connect(runner_, &ConversionRunner::programReady, this, &MainWindow::onProgramReady);
     connect(runner_, &ConversionRunner::progress, this, &MainWindow::onProgress);
     connect(runner_, &ConversionRunner::converted, this, &MainWindow::onConverted);
     connect(runner_, &ConversionRunner::failed, this, &MainWindow::onFailed);
@@ -114,9 +115,8 @@ MainWindow::MainWindow(QWidget* parent)
     shapeTimer_->setSingleShot(true);
     shapeTimer_->setInterval(500);
     connect(shapeTimer_, &QTimer::timeout, this, &MainWindow::refreshShapes);
-    connect(shapeRunner_, &ConversionRunner::modelOpened, this, [this](const ModelInfo& info) {
-        if (info.path == modelPath_) graphView_->setGraph(info.graph, info.graphNote, info.program);
-    });
+    // The refresh's own import has no shapes yet; its lowered copy replaces the graph shown.
+    connect(shapeRunner_, &ConversionRunner::programReady, this, &MainWindow::onProgramReady);
     connect(inputsPanel_, &InputsPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
     connect(quantizationPanel_, &QuantizationPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
     onBusyChanged(false);
@@ -274,6 +274,7 @@ void MainWindow::openPath(const QString& rawPath) {
 }
 
 void MainWindow::openModel(const QString& path) {
+    if (runner_->annotating()) runner_->stopAndWait();  // the last model's shapes are not needed any more
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening another model."), true);
         return;
@@ -298,6 +299,7 @@ void MainWindow::openModel(const QString& path) {
 }
 
 void MainWindow::openPackage(const QString& path) {
+    if (runner_->annotating()) runner_->stopAndWait();
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening a package."), true);
         return;
@@ -308,6 +310,7 @@ void MainWindow::openPackage(const QString& path) {
 }
 
 void MainWindow::openProject(const QString& path) {
+    if (runner_->annotating()) runner_->stopAndWait();
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening a project."), true);
         return;
@@ -404,9 +407,13 @@ void MainWindow::onModelOpened(const ModelInfo& info) {
         }
         defaults.outputPath = output.toStdString();
         defaults.modelPath = info.path.toStdString();
+        // Before the reset: its change signal must not schedule a shape refresh for the inputs the
+        // runner is lowering with right now (a second import, racing the next job).
+        shapedInputs_ = defaults.inputs;
         document_->reset(defaults);
     }
     shapedInputs_ = document_->settings().inputs;
+    shapeTimer_->stop();  // a project's settings, loaded before its model opened, are what the runner used
     recent_->add(RecentFiles::Kind::Model, info.path);
     modelLabel_->setText(tr("Model: %1 (%2 source ops; outputs: %3)")
                              .arg(info.path)
@@ -452,6 +459,8 @@ void MainWindow::startConversion() {
         showMessage(QString::fromStdString(e.what()), true);
         return;
     }
+    // Shapes for the view can wait; the conversion lowers the model itself.
+    if (runner_->annotating()) runner_->stopAndWait();
     resetStages();
     progress_->start();
     showMessage(tr("Converting %1 …").arg(modelPath_), false);
@@ -489,7 +498,17 @@ void MainWindow::onFailed(const QString& message, bool cancelled) {
     showMessage(cancelled ? tr("Cancelled. No package was written.") : message, !cancelled);
 }
 
-void MainWindow::onBusyChanged(bool busy) {
+void MainWindow::onProgramReady(const ModelInfo& info) {
+    if (info.path != modelPath_) return;
+    model_.graph = info.graph;
+    model_.program = info.program;
+    model_.graphNote = info.graphNote;
+    graphView_->setGraph(info.graph, info.graphNote, info.program);  // same model: expanded groups and view kept
+}
+
+void MainWindow::onBusyChanged(bool) {
+    // Lowering for the view's shapes runs after an import; it gives way to whatever the user starts.
+    const bool busy = runner_->busy() && !runner_->annotating();
     convertButton_->setEnabled(!busy);
     cancelButton_->setEnabled(busy);
     inputsPanel_->setEnabled(!busy);

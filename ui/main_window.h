@@ -57,6 +57,8 @@ public:
     ResultsPanel* resultsPanel() const { return results_; }
     QLineEdit* outputEdit() const;
     ConversionRunner* runner() const { return runner_; }
+    // Re-lowers the open model when input shapes change, so the graph shows the new shapes.
+    ConversionRunner* shapeRunner() const { return shapeRunner_; }
     GraphView* graphView() const { return graphView_; }
     ProjectDocument* document() const { return document_; }
     InputsPanel* inputsPanel() const { return inputsPanel_; }
@@ -89,6 +91,8 @@ private:
     void updateTitle();
     void startConversion();
     void onModelOpened(const ModelInfo& info);
+    // The graph lowered after opening (or after new input shapes): tensor shapes and the ML Program.
+    void onProgramReady(const ModelInfo& info);
     void onProgress(Stage stage, double fraction, const QString& message);
     void onConverted(const ConversionReport& report);
     void onFailed(const QString& message, bool cancelled);

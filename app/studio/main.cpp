@@ -65,8 +65,13 @@ int main(int argc, char** argv) {
             if (!ok) std::fprintf(stderr, "coreml-studio: cannot write PNGs in %s\n", qPrintable(screenshotDir));
             QCoreApplication::exit(opened && ok ? 0 : 1);
         };
-        QObject::connect(window.runner(), &cms::ui::ConversionRunner::modelOpened, &window,
-                         [save] { QTimer::singleShot(300, [save] { save(true); }); });
+        // Taken with the edge shapes and the ML Program when the model's inputs have shapes (lowering
+        // follows the import), else as soon as the graph is drawn.
+        const auto saveSoon = [save] { QTimer::singleShot(300, [save] { save(true); }); };
+        QObject::connect(window.runner(), &cms::ui::ConversionRunner::modelOpened, &window, [&window, saveSoon] {
+            if (!window.runner()->annotating()) saveSoon();
+        });
+        QObject::connect(window.runner(), &cms::ui::ConversionRunner::programReady, &window, saveSoon);
         QObject::connect(window.runner(), &cms::ui::ConversionRunner::failed, &window,
                          [save](const QString& message) {
                              std::fprintf(stderr, "coreml-studio: %s\n", qPrintable(message));

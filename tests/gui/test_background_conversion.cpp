@@ -112,6 +112,30 @@ private slots:
         QVERIFY(progress.summary()->text().contains("nothing was written"));
     }
 
+    void aConversionAndAShapeRefreshRunAtOnce() {
+        // The studio's two runners: a conversion and the re-lowering for new input shapes may overlap,
+        // each importing the model on its own thread. Several rounds, so an unsafe overlap shows.
+        test::ScratchDir dir;
+        for (int round = 0; round < 4; ++round) {
+            ui::ConversionRunner converter, shapes;
+            QSignalSpy failed(&converter, &ui::ConversionRunner::failed);
+            QSignalSpy shapesFailed(&shapes, &ui::ConversionRunner::failed);
+            QSignalSpy converted(&converter, &ui::ConversionRunner::converted);
+            QSignalSpy ready(&shapes, &ui::ConversionRunner::programReady);
+            ConversionSettings s;
+            s.modelPath = test::testModel("tv_resnet18.pt");
+            s.outputPath = dir.path("r" + std::to_string(round) + ".mlpackage");
+            s.inputs.push_back(parseInputSpec("x:1x3x64x64"));
+            converter.convert(s);
+            shapes.openModel(QString::fromStdString(s.modelPath), s);
+            QTRY_VERIFY_WITH_TIMEOUT(!converter.busy() && !shapes.busy(), 120000);
+            QCOMPARE(failed.count() + shapesFailed.count(), 0);
+            QCOMPARE(converted.count(), 1);
+            QCOMPARE(ready.count(), 1);
+            QVERIFY(ready.first().first().value<ui::ModelInfo>().program != nullptr);
+        }
+    }
+
     void guiThreadStaysResponsiveAndTheResultsPanelShowsThePackage() {
         test::ScratchDir dir;
         const std::string output = dir.path("resnet50.mlpackage");

@@ -16,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QUndoStack>
@@ -108,6 +109,52 @@ private slots:
         QVERIFY(panel(w).contains(QString::fromStdString(dir.path("Demo.mlpackage"))));
         QVERIFY(fs::exists(dir.path("Demo.mlpackage/Manifest.json")));
         QTRY_VERIFY(w.convertButton()->isEnabled());
+    }
+
+    void drawsTheGraphAtOnceThenItsShapesAndProgram() {
+        test::ScratchDir dir;
+        ui::MainWindow w;
+        QSignalSpy refreshed(w.shapeRunner(), &ui::ConversionRunner::programReady);
+        QSignalSpy ready(w.runner(), &ui::ConversionRunner::programReady);
+        bool checkedAtOpen = false;
+        // Connected after the window's own handler: what the user sees the moment the import is done.
+        QObject::connect(w.runner(), &ui::ConversionRunner::modelOpened, &w, [&] {
+            checkedAtOpen = true;
+            QVERIFY(w.graphView()->model() != nullptr);
+            QVERIFY(!w.graphView()->programToggle()->isEnabled());  // the ML Program is still being made
+            QVERIFY(w.runner()->annotating());
+            QVERIFY(w.convertButton()->isEnabled());  // that lowering gives way to a conversion
+            QVERIFY(w.graphView()->statusLabel()->text().contains("computing tensor shapes"));
+        });
+        w.openModel(QString::fromStdString(demoWithShape(dir)));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        QVERIFY(checkedAtOpen);
+        QVERIFY(w.graphView()->programToggle()->isEnabled());
+        QTRY_VERIFY(!w.runner()->busy());
+        const auto inputShape = [&w] { return w.graphView()->model()->graph()->top().inputs.at(0)->shape; };
+        QCOMPARE(inputShape(), (Shape{1, 3, 64, 64}));
+        // Opening set the document to the sidecar's inputs: that is no edit, so no second lowering.
+        QTest::qWait(800);
+        QVERIFY(!w.shapeRunner()->busy());
+        QCOMPARE(refreshed.count(), 0);
+
+        // A new input shape: after a pause the graph is lowered again and shows it, groups kept.
+        const int group = w.graphView()->model()->group(graphview::kRootGroup).groups.front();
+        w.graphView()->scene()->setGroupExpanded(group, true);
+        w.inputsTable()->item(0, 1)->setText("1x3x32x32");
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 30000);
+        QCOMPARE(inputShape(), (Shape{1, 3, 32, 32}));
+        QVERIFY(w.graphView()->model()->expanded(group));
+
+        // Converting while shapes are computed: the lowering is cancelled quietly, the conversion runs.
+        ui::MainWindow early;
+        QSignalSpy earlyOpened(early.runner(), &ui::ConversionRunner::modelOpened);
+        early.openModel(QString::fromStdString(dir.path("demo_cnn.pt")));
+        QTRY_COMPARE_WITH_TIMEOUT(earlyOpened.count(), 1, 30000);
+        setOutput(early, dir.path("Early.mlpackage"));
+        early.convertButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(panel(early).startsWith("Wrote"), 60000);
+        QVERIFY(fs::exists(dir.path("Early.mlpackage/Manifest.json")));
     }
 
     void showsErrorsInThePanelAndKeepsGoing() {

@@ -1,16 +1,21 @@
 // The settings widgets and workspace pieces on their own: image presets, the range editor,
-// the project document's undo merging and file round trip, recent files.
+// the project document's undo merging and file round trip, recent files, pruning rows of the
+// quantization table.
 #include "support/test_support.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QUndoStack>
 
 #include <fstream>
 
 #include "settings/image_presets.h"
+#include "settings/quantization_panel.h"
 #include "settings/shape_editor.h"
 #include "workspace/project_document.h"
 #include "workspace/recent_files.h"
@@ -123,6 +128,100 @@ private slots:
         QVERIFY(reopened.settings() == doc.settings());
         QCOMPARE(reopened.filePath(), project);
         QCOMPARE(reopened.undoStack()->count(), 0);
+    }
+
+    void pruningRowsAreEditedInTheTableWithUndo() {
+        ProjectDocument doc;
+        ConversionSettings s;
+        s.compression.global = OpCompression::defaults(CompressionMethod::LinearQuantize);
+        doc.reset(s);
+        QuantizationPanel panel(&doc);
+        QSignalSpy invalid(&panel, &QuantizationPanel::invalid);
+        QTableWidget* table = panel.table();
+        QCOMPARE(table->rowCount(), 1);
+        const auto widget = [table](int column) { return table->cellWidget(0, column); };
+        const auto op = [&doc] { return *doc.settings().compression.global; };
+
+        // Magnitude pruning: the method box turns the row into the pruner with its defaults.
+        auto* method = qobject_cast<QComboBox*>(widget(QuantizationPanel::MethodColumn));
+        method->setCurrentIndex(method->findData(int(CompressionMethod::MagnitudePrune)));
+        emit method->activated(method->currentIndex());
+        QTRY_VERIFY(table->cellWidget(0, QuantizationPanel::BitsColumn)->objectName() == "pruneTargetSparsity");
+        QCOMPARE(op().method, CompressionMethod::MagnitudePrune);
+        QCOMPARE(*op().targetSparsity, 0.5);
+
+        // Target sparsity and block size, each an undoable edit.
+        const int start = doc.undoStack()->index();
+        auto* sparsity = qobject_cast<QDoubleSpinBox*>(widget(QuantizationPanel::BitsColumn));
+        sparsity->setValue(0.75);
+        emit sparsity->editingFinished();
+        QCOMPARE(*op().targetSparsity, 0.75);
+        QTRY_VERIFY(qobject_cast<QSpinBox*>(widget(QuantizationPanel::SizeColumn)));
+        auto* block = qobject_cast<QSpinBox*>(widget(QuantizationPanel::SizeColumn));
+        QVERIFY(!widget(QuantizationPanel::GranularityColumn)->isEnabled());  // dim needs blocks or n:m
+        block->setValue(4);
+        emit block->editingFinished();
+        QCOMPARE(op().pruneBlockSize, std::optional<int>(4));
+        QTRY_VERIFY(widget(QuantizationPanel::GranularityColumn)->isEnabled());
+        auto* dim = qobject_cast<QComboBox*>(widget(QuantizationPanel::GranularityColumn));
+        dim->setCurrentIndex(dim->findData(1));
+        emit dim->activated(dim->currentIndex());
+        QCOMPARE(op().pruneDim, std::optional<int>(1));
+        QCOMPARE(doc.undoStack()->index(), start + 3);
+
+        // n:m instead of a sparsity: 2:4 to start, then 1:4 typed; a ratio with n > m is refused.
+        auto* mode = qobject_cast<QComboBox*>(widget(QuantizationPanel::ModeColumn));
+        mode->setCurrentIndex(1);
+        emit mode->activated(1);
+        QCOMPARE(op().nmRatio, (std::optional<std::pair<int, int>>{{2, 4}}));
+        QVERIFY(!op().targetSparsity && !op().pruneBlockSize);
+        QTRY_VERIFY(table->cellWidget(0, QuantizationPanel::BitsColumn)->objectName() == "pruneNmRatio");
+        auto* ratio = qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn));
+        QCOMPARE(ratio->text(), QString("2:4"));
+        QVERIFY(!widget(QuantizationPanel::SizeColumn)->isEnabled());
+        ratio->setText("1:4");
+        emit ratio->editingFinished();
+        QCOMPARE(op().nmRatio, (std::optional<std::pair<int, int>>{{1, 4}}));
+        QTRY_VERIFY(qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn)));
+        const ConversionSettings beforeBad = doc.settings();
+        ratio = qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn));
+        ratio->setText("5:4");
+        emit ratio->editingFinished();
+        QCOMPARE(invalid.count(), 1);
+        QVERIFY(doc.settings() == beforeBad);
+        QTRY_VERIFY(qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn)) &&
+                    qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn))->text() == "1:4");
+        // What the table wrote is what the YAML says.
+        QVERIFY(compressionToYaml(doc.settings().compression).find("n_m_ratio") != std::string::npos);
+
+        // Undo walks back through every edit, to the sparsity of 0.75 and then the quantizer.
+        doc.undoStack()->undo();
+        QCOMPARE(op().nmRatio, (std::optional<std::pair<int, int>>{{2, 4}}));
+        doc.undoStack()->undo();
+        QCOMPARE(*op().targetSparsity, 0.75);
+        QTRY_VERIFY(qobject_cast<QDoubleSpinBox*>(widget(QuantizationPanel::BitsColumn)) &&
+                    qobject_cast<QDoubleSpinBox*>(widget(QuantizationPanel::BitsColumn))->value() == 0.75);
+        doc.undoStack()->redo();
+        QCOMPARE(op().nmRatio, (std::optional<std::pair<int, int>>{{2, 4}}));
+
+        // Threshold pruning: the threshold typed in any notation and the minimum sparsity.
+        method = qobject_cast<QComboBox*>(widget(QuantizationPanel::MethodColumn));
+        method->setCurrentIndex(method->findData(int(CompressionMethod::ThresholdPrune)));
+        emit method->activated(method->currentIndex());
+        QTRY_VERIFY(table->cellWidget(0, QuantizationPanel::BitsColumn)->objectName() == "pruneThreshold");
+        auto* threshold = qobject_cast<QLineEdit*>(widget(QuantizationPanel::BitsColumn));
+        threshold->setText("1e-3");
+        emit threshold->editingFinished();
+        QCOMPARE(op().threshold, 1e-3);
+        QTRY_VERIFY(qobject_cast<QDoubleSpinBox*>(widget(QuantizationPanel::GranularityColumn)));
+        auto* minimum = qobject_cast<QDoubleSpinBox*>(widget(QuantizationPanel::GranularityColumn));
+        minimum->setValue(0.25);
+        emit minimum->editingFinished();
+        QCOMPARE(op().minimumSparsity, 0.25);
+        QCOMPARE(op().threshold, 1e-3);
+        doc.undoStack()->undo();
+        QCOMPARE(op().minimumSparsity, OpCompression::defaults(CompressionMethod::ThresholdPrune).minimumSparsity);
+        QCOMPARE(op().threshold, 1e-3);
     }
 
     void recentFilesNewestFirstBoundedAndCleared() {

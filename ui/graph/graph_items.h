@@ -5,6 +5,7 @@
 #include <QGraphicsItem>
 #include <QGraphicsPathItem>
 #include <QPainterPath>
+#include <QStaticText>
 
 #include "graphview/op_family.h"
 
@@ -88,6 +89,7 @@ public:
 private:
     QPolygonF arrow_;
     QString label_;
+    QStaticText labelText_;
     QPointF labelCenter_;
 };
 

@@ -1,13 +1,17 @@
 #include "quantization_panel.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QDoubleValidator>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -30,13 +34,6 @@ QTableWidgetItem* fixedItem(const QString& text) {
     auto* item = new QTableWidgetItem(text);
     item->setFlags(item->flags() & ~Qt::ItemIsEditable);
     return item;
-}
-
-QString pruningSummary(const OpCompression& c) {
-    if (c.method == CompressionMethod::ThresholdPrune)
-        return QStringLiteral("threshold %1, min sparsity %2").arg(c.threshold).arg(c.minimumSparsity);
-    if (c.nmRatio) return QStringLiteral("n:m %1:%2").arg(c.nmRatio->first).arg(c.nmRatio->second);
-    return QStringLiteral("sparsity %1").arg(c.targetSparsity.value_or(0.0));
 }
 
 }  // namespace
@@ -242,13 +239,73 @@ void QuantizationPanel::rebuild() {
             size->setToolTip(quantizer ? tr("block_size (input-axis elements per scale)") : tr("group_size (channels per table)"));
             table_->setCellWidget(r, SizeColumn, size);
             connect(size, &QSpinBox::editingFinished, this, [this, r] { onRowEdited(r); });
-        } else {
+        } else if (op->method == CompressionMethod::ThresholdPrune) {
             table_->setItem(r, ModeColumn, fixedItem(QStringLiteral("—")));
-            auto* summary = fixedItem(pruningSummary(*op));
-            summary->setToolTip(tr("Pruning parameters are edited in the YAML config."));
-            table_->setItem(r, BitsColumn, summary);
-            table_->setItem(r, GranularityColumn, fixedItem(QStringLiteral("—")));
+            // Thresholds are often tiny (1e-12): typed, in any notation, rather than spun.
+            auto* threshold = new QLineEdit(QString::number(op->threshold, 'g', 6));
+            threshold->setObjectName(QStringLiteral("pruneThreshold"));
+            threshold->setValidator(new QDoubleValidator(0.0, 1e300, 12, threshold));
+            threshold->setToolTip(tr("threshold: weights with |w| at or below it become zero"));
+            table_->setCellWidget(r, BitsColumn, threshold);
+            connect(threshold, &QLineEdit::editingFinished, this, [this, r] { onRowEdited(r); });
+            auto* sparsity = new QDoubleSpinBox;
+            sparsity->setObjectName(QStringLiteral("pruneMinimumSparsity"));
+            sparsity->setRange(0.0, 1.0);
+            sparsity->setSingleStep(0.05);
+            sparsity->setDecimals(3);
+            sparsity->setPrefix(tr("min. sparsity "));
+            sparsity->setValue(op->minimumSparsity);
+            sparsity->setToolTip(tr("minimum_sparsity_percentile: a weight is pruned only if at least this fraction "
+                                    "of it falls under the threshold"));
+            table_->setCellWidget(r, GranularityColumn, sparsity);
+            connect(sparsity, &QDoubleSpinBox::editingFinished, this, [this, r] { onRowEdited(r); });
             table_->setItem(r, SizeColumn, fixedItem(QStringLiteral("—")));
+        } else {
+            // Magnitude pruning: a target sparsity (optionally in blocks) or an n:m pattern.
+            auto* mode = new QComboBox;
+            mode->setObjectName(QStringLiteral("pruneMode"));
+            mode->addItem(tr("target sparsity"));
+            mode->addItem(tr("n:m"));
+            mode->setCurrentIndex(op->nmRatio ? 1 : 0);
+            table_->setCellWidget(r, ModeColumn, mode);
+            connect(mode, &QComboBox::activated, this, [this, r] { onRowEdited(r); });
+            if (op->nmRatio) {
+                auto* ratio = new QLineEdit(QStringLiteral("%1:%2").arg(op->nmRatio->first).arg(op->nmRatio->second));
+                ratio->setObjectName(QStringLiteral("pruneNmRatio"));
+                ratio->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d+:\\d+")), ratio));
+                ratio->setToolTip(tr("n_m_ratio: n of every m consecutive weights become zero (e.g. 2:4)"));
+                table_->setCellWidget(r, BitsColumn, ratio);
+                connect(ratio, &QLineEdit::editingFinished, this, [this, r] { onRowEdited(r); });
+            } else {
+                auto* sparsity = new QDoubleSpinBox;
+                sparsity->setObjectName(QStringLiteral("pruneTargetSparsity"));
+                sparsity->setRange(0.0, 1.0);
+                sparsity->setSingleStep(0.05);
+                sparsity->setDecimals(3);
+                sparsity->setValue(op->targetSparsity.value_or(0.5));
+                sparsity->setToolTip(tr("target_sparsity: the fraction of weights (smallest magnitudes) set to zero"));
+                table_->setCellWidget(r, BitsColumn, sparsity);
+                connect(sparsity, &QDoubleSpinBox::editingFinished, this, [this, r] { onRowEdited(r); });
+            }
+            auto* dim = new QComboBox;
+            dim->setObjectName(QStringLiteral("pruneDim"));
+            dim->addItem(tr("dim: default"), -1);
+            dim->addItem(tr("dim 0"), 0);
+            dim->addItem(tr("dim 1"), 1);
+            dim->setCurrentIndex(dim->findData(op->pruneDim.value_or(-1)));
+            dim->setEnabled(op->nmRatio || op->pruneBlockSize);
+            dim->setToolTip(tr("dim: the axis blocks and n:m groups run along"));
+            table_->setCellWidget(r, GranularityColumn, dim);
+            connect(dim, &QComboBox::activated, this, [this, r] { onRowEdited(r); });
+            auto* block = new QSpinBox;
+            block->setObjectName(QStringLiteral("pruneBlockSize"));
+            block->setRange(1, 65536);  // 1: no blocks (coremltools needs > 1 when given)
+            block->setSpecialValueText(tr("no blocks"));
+            block->setValue(op->pruneBlockSize.value_or(1));
+            block->setEnabled(!op->nmRatio);
+            block->setToolTip(tr("block_size: weights are zeroed in blocks of this many along dim"));
+            table_->setCellWidget(r, SizeColumn, block);
+            connect(block, &QSpinBox::editingFinished, this, [this, r] { onRowEdited(r); });
         }
         auto* threshold = new QSpinBox;
         threshold->setRange(-1, std::numeric_limits<int>::max());
@@ -293,6 +350,46 @@ void QuantizationPanel::onRowEdited(int row) {
             op.groupSize = size->value();
         }
         op.granularity = CompressionGranularity(granularity->currentData().toInt());
+    }
+    if (before && before->method == m && m == CompressionMethod::ThresholdPrune) {
+        const auto* threshold = qobject_cast<QLineEdit*>(table_->cellWidget(row, BitsColumn));
+        bool ok = false;
+        const double value = QLocale().toDouble(threshold->text(), &ok);
+        const double plain = ok ? value : threshold->text().toDouble(&ok);
+        if (!ok || plain < 0) {
+            emit invalid(tr("The pruning threshold must be a number of 0 or more, e.g. 1e-3."));
+            QMetaObject::invokeMethod(this, &QuantizationPanel::rebuild, Qt::QueuedConnection);
+            return;
+        }
+        op.threshold = plain;
+        op.minimumSparsity = qobject_cast<QDoubleSpinBox*>(table_->cellWidget(row, GranularityColumn))->value();
+    }
+    if (before && before->method == m && m == CompressionMethod::MagnitudePrune) {
+        const bool nm = qobject_cast<QComboBox*>(table_->cellWidget(row, ModeColumn))->currentIndex() == 1;
+        if (nm && !before->nmRatio) {  // switched to n:m: 2:4, the pattern hardware accelerates
+            op.targetSparsity.reset();
+            op.pruneBlockSize.reset();
+            op.nmRatio = std::make_pair(2, 4);
+        } else if (!nm && before->nmRatio) {
+            op.nmRatio.reset();
+            op.targetSparsity = 0.5;
+            op.pruneDim.reset();
+        } else if (nm) {
+            const QStringList parts = qobject_cast<QLineEdit*>(table_->cellWidget(row, BitsColumn))->text().split(':');
+            const int n = parts.value(0).toInt(), mm = parts.value(1).toInt();
+            if (parts.size() != 2 || mm < 1 || n > mm) {
+                emit invalid(tr("An n:m ratio needs 0 <= n <= m and m >= 1, e.g. 2:4."));
+                QMetaObject::invokeMethod(this, &QuantizationPanel::rebuild, Qt::QueuedConnection);
+                return;
+            }
+            op.nmRatio = std::make_pair(n, mm);
+        } else {
+            op.targetSparsity = qobject_cast<QDoubleSpinBox*>(table_->cellWidget(row, BitsColumn))->value();
+            const int block = qobject_cast<QSpinBox*>(table_->cellWidget(row, SizeColumn))->value();
+            op.pruneBlockSize = block > 1 ? std::optional<int>(block) : std::nullopt;
+        }
+        const int dim = qobject_cast<QComboBox*>(table_->cellWidget(row, GranularityColumn))->currentData().toInt();
+        op.pruneDim = dim >= 0 && (op.nmRatio || op.pruneBlockSize) ? std::optional<int>(dim) : std::nullopt;
     }
     if (before && before->method == m) {
         const int threshold = qobject_cast<QSpinBox*>(table_->cellWidget(row, ThresholdColumn))->value();

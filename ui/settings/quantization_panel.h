@@ -1,6 +1,7 @@
 #pragma once
 // The Quantization panel: the compression config as an editable table (global, per-op-type and
-// per-op rows with method, mode, bits, granularity, block/group size and weight threshold),
+// per-op rows with method, mode, bits, granularity, block/group size and weight threshold; pruning
+// rows edit threshold and minimum sparsity, or target sparsity, block size, n:m ratio and dim there),
 // coremltools-style YAML load/save, "compress as…" for ops chosen in the graph, and the package's
 // weight size estimated from the model's own weights as the rows change.
 #include <QWidget>
