@@ -47,9 +47,14 @@ public:
         for (const auto& [key, value] : root.items())
             if (key != "config_type" && key != "global_config" && key != "op_type_configs" && key != "op_name_configs")
                 fail(key, "unknown key (allowed: config_type, global_config, op_type_configs, op_name_configs)");
-        if (!root.contains("config_type") || !root["config_type"].is_string())
-            fail("config_type", "missing; name the compressor, e.g. config_type: OpLinearQuantizerConfig");
-        const CompressionMethod method = methodOf(root["config_type"], "config_type");
+        // The short form of Apple's guide ({"global_config": {"n_bits": 6}, "op_type_configs": {"conv":
+        // {"n_bits": 4}}}, the key coremltools' torch palettizer uses) has no config_type: palettization.
+        const bool shortForm = !root.contains("config_type") && usesNBits(root);
+        if (!shortForm && (!root.contains("config_type") || !root["config_type"].is_string()))
+            fail("config_type", "missing; name the compressor, e.g. config_type: OpLinearQuantizerConfig (or give "
+                                "n_bits for the short palettization form)");
+        const CompressionMethod method =
+            shortForm ? CompressionMethod::Palettize : methodOf(root["config_type"], "config_type");
         CompressionConfig c;
         if (root.contains("global_config") && !root["global_config"].is_null())
             c.global = op(root["global_config"], "global_config", method);
@@ -67,6 +72,16 @@ public:
     }
 
 private:
+    static bool usesNBits(const json& root) {
+        const auto entry = [](const json& e) { return e.is_object() && e.contains("n_bits"); };
+        if (root.contains("global_config") && entry(root["global_config"])) return true;
+        for (const char* table : {"op_type_configs", "op_name_configs"})
+            if (root.contains(table) && root[table].is_object())
+                for (const auto& [name, e] : root[table].items())
+                    if (entry(e)) return true;
+        return false;
+    }
+
     CompressionMethod methodOf(const json& j, const std::string& key) const {
         const auto m = j.is_string() ? compressionMethodFromConfigType(j.get<std::string>()) : std::nullopt;
         if (!m)
@@ -87,8 +102,17 @@ private:
         return j.get<std::string>();
     }
 
-    OpCompression op(const json& j, const std::string& key, CompressionMethod inherited) const {
-        if (!j.is_object()) fail(key, "expected a mapping of config fields (or null to leave it uncompressed)");
+    OpCompression op(const json& given, const std::string& key, CompressionMethod inherited) const {
+        if (!given.is_object()) fail(key, "expected a mapping of config fields (or null to leave it uncompressed)");
+        json j = given;
+        if (j.contains("n_bits")) {  // the torch palettizer's name for nbits (the guide's short form)
+            if (j.contains("nbits")) fail(key + ".n_bits", "give nbits or n_bits, not both");
+            const bool palettizer = j.contains("config_type") ? j["config_type"] == "OpPalettizerConfig"
+                                                              : inherited == CompressionMethod::Palettize;
+            if (!palettizer) fail(key + ".n_bits", "n_bits is a palettization field");
+            j["nbits"] = j["n_bits"];
+            j.erase("n_bits");
+        }
         const CompressionMethod method = j.contains("config_type") ? methodOf(j["config_type"], key + ".config_type")
                                                                    : inherited;
         OpCompression c = OpCompression::defaults(method);

@@ -296,6 +296,25 @@ op_type_configs:
         QVERIFY2(written.find("config_type: OpLinearQuantizerConfig") != std::string::npos, written.c_str());
     }
 
+    // The short form of Apple's guide: n_bits (coremltools' torch palettizer key), no config_type.
+    void readsTheGuideShortForm() {
+        const CompressionConfig c = compressionFromYaml(
+            R"({"global_config": {"n_bits": 6}, "op_type_configs": {"conv": {"n_bits": 4}, "linear": {"n_bits": 8}}})");
+        QCOMPARE(c.global->method, CompressionMethod::Palettize);
+        QCOMPARE(QString::fromStdString(c.global->mode), QString("kmeans"));
+        QCOMPARE(c.global->bits, 6);
+        QCOMPARE(c.opTypes.at("conv")->bits, 4);
+        QCOMPARE(c.opTypes.at("linear")->bits, 8);
+        const std::string full = compressionToYaml(c);  // written back in the full coremltools form
+        QVERIFY2(full.find("config_type: OpPalettizerConfig") == 0 && full.find("nbits: 4") != std::string::npos, full.c_str());
+        QVERIFY(compressionFromYaml(full) == c);
+        QVERIFY(yamlError("global_config:\n  n_bits: 5\n").contains("global_config.nbits: expected 1, 2, 3, 4, 6 or 8, got 5"));
+        QVERIFY(yamlError("global_config:\n  n_bits: 4\n  nbits: 4\n").contains("global_config.n_bits: give nbits or n_bits"));
+        QVERIFY(yamlError("config_type: OpLinearQuantizerConfig\nglobal_config:\n  n_bits: 4\n")
+                    .contains("global_config.n_bits: n_bits is a palettization field"));
+        QVERIFY(yamlError("global_config:\n  nbits: 4\n").contains("config_type: missing"));
+    }
+
     void badConfigsNameFileLineAndKey() {
         QCOMPARE(yamlError("config_type: OpQuantizerConfig\nglobal_config:\n  dtype: int8\n").section('\n', 0, 0),
                  QString("cfg.yaml: line 1: config_type: expected OpLinearQuantizerConfig, OpPalettizerConfig, "
