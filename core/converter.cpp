@@ -198,6 +198,27 @@ ir::Graph importModel(const std::string& path) {
 
 void checkDeploymentTarget(const ConversionSettings& settings) {
     const mil::Target target = settings.target;
+    std::vector<const InputSpec*> enumerated;
+    for (const InputSpec& in : settings.inputs)
+        if (!in.enumeratedShapes.empty()) enumerated.push_back(&in);
+    if (enumerated.size() > 1) {
+        std::string names;
+        for (const InputSpec* in : enumerated) names += (names.empty() ? "\"" : ", \"") + in->name + "\"";
+        if (target < mil::Target::iOS18)
+            throw Error(ErrorKind::Settings,
+                        "inputs " + names + " all have enumerated shapes, and Core ML accepts enumerated shapes on "
+                        "more than one input only from iOS18 on (the deployment target is " + mil::targetName(target) + ")",
+                        {}, "either raise the target (--target iOS18), or keep enumerated shapes on one input and give "
+                            "the others a fixed shape or dimension ranges");
+        for (const InputSpec* in : enumerated)
+            if (in->enumeratedShapes.size() != enumerated.front()->enumeratedShapes.size())
+                throw Error(ErrorKind::Settings,
+                            "inputs " + names + " have enumerated shapes in different numbers (\"" +
+                                enumerated.front()->name + "\" " + std::to_string(enumerated.front()->enumeratedShapes.size()) +
+                                ", \"" + in->name + "\" " + std::to_string(in->enumeratedShapes.size()) +
+                                "); Core ML pairs them by position, so every enumerated input needs the same count",
+                            {}, "list the same number of shapes for each enumerated input (the n-th shapes go together)");
+    }
     for (const InputSpec& in : settings.inputs) {
         if (in.dtype == DType::Float16 && target < mil::Target::iOS16)
             throw Error(ErrorKind::Settings,
@@ -288,9 +309,20 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
         // dtype the program's inputs declare (fp32 unless the user asked for fp16 inputs).
         f.dtype = v->type.dtype;
         f.shape = v->type.shape;
-        if (f.kind == FeatureDescription::Kind::Image) {
-            f.colorLayout = spec->image->layout;
-            f.shape = spec->shape;  // [1, C, H, W]
+        if (f.kind == FeatureDescription::Kind::Image) f.colorLayout = spec->image->layout;
+        if (spec && (f.kind == FeatureDescription::Kind::Image || spec->isFlexible())) {
+            // The program's input has unknown dimensions where the shape may vary; the description
+            // carries the default shape and what may vary, as Core ML expects.
+            f.shape = spec->shape;
+            if (spec->hasRanges())
+                for (size_t k = 0; k < spec->shape.size(); ++k) {
+                    const auto& r = k < spec->ranges.size() ? spec->ranges[k] : std::nullopt;
+                    f.shapeRange.emplace_back(r ? r->lower : spec->shape[k], r ? r->upper : spec->shape[k]);
+                }
+            // The default shape comes first, as Core ML takes the first enumerated shape as a default.
+            if (!spec->enumeratedShapes.empty()) f.enumeratedShapes.push_back(spec->shape);
+            for (const Shape& e : spec->enumeratedShapes)
+                if (e != spec->shape) f.enumeratedShapes.push_back(e);
         }
         d.inputs.push_back(f);
     }
@@ -312,7 +344,8 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
         f.name = v->name;
         f.kind = FeatureDescription::Kind::MultiArray;
         f.dtype = dt;
-        f.shape = v->type.shape;
+        // An output whose size depends on a flexible input has no fixed shape to declare.
+        if (v->type.isStatic()) f.shape = v->type.shape;
         d.outputs.push_back(f);
     }
 
@@ -327,7 +360,7 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
 }
 
 ConversionReport convertModel(const ConversionSettings& requested, const ProgressFn& progress,
-                              const CancelToken* cancel) {
+                              const CancelToken* cancel, std::shared_ptr<ir::Graph>* imported) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point since) {
         return std::chrono::duration<double>(Clock::now() - since).count();
@@ -354,7 +387,9 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
 
     auto t = Clock::now();
     report(progress, Stage::Import, 0.0, "reading " + requested.modelPath);
-    ir::Graph graph = importModel(requested.modelPath);
+    const auto importedGraph = std::make_shared<ir::Graph>(importModel(requested.modelPath));
+    if (imported) *imported = importedGraph;
+    ir::Graph& graph = *importedGraph;
     result.warnings = graph.warnings;
     report(progress, Stage::Import, 1.0, std::to_string(graph.nodeCount()) + " source ops");
     result.stageSeconds[stageName(Stage::Import)] = seconds(t);
@@ -376,7 +411,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
         // Most conversion errors on models that run in PyTorch come from input shapes that are not
         // the ones the model was built for: show what was given.
         std::string given;
-        for (const InputSpec& in : settings.inputs) given += (given.empty() ? "" : ", ") + in.name + ":" + shapeToString(in.shape);
+        for (const InputSpec& in : settings.inputs) given += (given.empty() ? "" : ", ") + in.name + ":" + formatInputShape(in);
         throw Error(e.kind(), e.message(), {e.file().empty() ? settings.modelPath : e.file(), e.node()},
                     (e.hint().empty() ? std::string() : e.hint() + "; ") + "the input shapes given were " + given +
                         ": check them against what the model expects (--input NAME:SHAPE)");

@@ -59,13 +59,21 @@ nlohmann::json featureJson(const package::FeatureDescription& f) {
         j["dtype"] = dtypeName(f.dtype);
     }
     if (!f.shortDescription.empty()) j["description"] = f.shortDescription;
+    if (!f.shapeRange.empty()) {
+        nlohmann::json ranges = nlohmann::json::array();
+        for (const auto& [lower, upper] : f.shapeRange) ranges.push_back({lower, upper});
+        j["shapeRange"] = ranges;
+    }
+    if (!f.enumeratedShapes.empty()) j["enumeratedShapes"] = f.enumeratedShapes;
     return j;
 }
 
 void printFeatures(const char* title, const std::vector<package::FeatureDescription>& features) {
     std::printf("%s:\n", title);
     for (const auto& f : features)
-        std::printf("  %-20s %-18s %s\n", f.name.c_str(), featureType(f).c_str(), shapeToString(f.shape).c_str());
+        std::printf("  %-20s %-18s %s%s\n", f.name.c_str(), featureType(f).c_str(),
+                    f.shape.empty() ? "flexible" : shapeToString(f.shape).c_str(),
+                    f.isFlexible() ? (" (default; allows " + f.allowedShapesText() + ")").c_str() : "");
 }
 
 }  // namespace

@@ -182,7 +182,11 @@ std::map<std::string, Tensor> loadInputs(const VerifyOptions& o, const runtime::
     const auto given = readInputFiles(o, interp, types, npzArrays);
     std::mt19937_64 rng(o.seed);
     std::map<std::string, Tensor> inputs;
-    for (const auto& [name, type] : types) {
+    for (const auto& [name, declared] : types) {
+        // A flexible input runs at its default shape unless a file gives another allowed one.
+        const package::FeatureDescription* feature = featureNamed(interp, name);
+        mil::TensorType type = declared;
+        if (!type.isStatic() && feature) type.shape = feature->shape;
         InputInfo in{name, type.shape, {}};
         if (!o.inputFiles.empty()) {
             const auto it = given.find(name);
@@ -193,10 +197,11 @@ std::map<std::string, Tensor> loadInputs(const VerifyOptions& o, const runtime::
                             {o.inputFiles.front(), ""},
                             "give every input: name each array after the input it feeds, or add NAME=FILE");
             const Tensor& t = it->second.first;
-            if (t.shape() != type.shape)
+            const bool allowed = feature && feature->isFlexible() ? feature->allows(t.shape()) : t.shape() == type.shape;
+            if (!allowed)
                 throw Error(ErrorKind::Input,
                             "array " + name + " has shape " + shapeToString(t.shape()) + ", the model expects " +
-                                type.toString(),
+                                (feature && feature->isFlexible() ? feature->allowedShapesText() : type.toString()),
                             {it->second.second, ""}, "give arrays of the converted input shapes");
             inputs[name] = t.castTo(type.dtype);
             in.source = it->second.second;

@@ -170,7 +170,7 @@ void bindFunctionInputs(LowerContext& ctx, mil::Function& fn, const ConversionSe
         if (spec.image) checkImage(ctx, spec);
 
         ctx.program().reserveName(spec.name);
-        mil::Value* in = ctx.program().newValueNamed(spec.name, mil::TensorType{spec.dtype, spec.shape});
+        mil::Value* in = ctx.program().newValueNamed(spec.name, mil::TensorType{spec.dtype, symbolicShape(spec)});
         fn.inputs.push_back(in);
 
         ir::Provenance prov;

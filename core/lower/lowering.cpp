@@ -12,6 +12,7 @@
 #include "lower/function_io.h"
 #include "lower/lower_context.h"
 #include "lower/translators/complex_translators.h"
+#include "lower/translators/translator_utils.h"
 #include "lower/view_writes.h"
 
 namespace cms::lower {
@@ -81,6 +82,16 @@ void translateNode(LowerContext& ctx, const ir::Node& node) {
         if (!fn) ctx.fail("no translator for " + node.kind);
         fn(ctx, node);
     } catch (const Error& e) {
+        // With flexible inputs, say which of the op's sizes are only known at run time: they are the
+        // likely reason it cannot be converted.
+        const std::string symbolic = e.kind() == ErrorKind::Conversion || e.kind() == ErrorKind::Unsupported
+                                         ? symbolicDimsText(ctx, node) : std::string();
+        if (!symbolic.empty() && e.message().find("only known at run time") == std::string::npos)
+            throw Error(e.kind(), e.message() + " (sizes only known at run time, from the flexible input shapes: " + symbolic + ")",
+                        ErrorLocation{e.file().empty() ? ctx.graph().sourcePath : e.file(), e.node().empty() ? prov.describe() : e.node()},
+                        "this op needs those sizes at conversion time: give the flexible input a fixed size in the "
+                        "dimensions that reach it (or convert one package per shape)" +
+                            (e.hint().empty() || e.hint() == kGenericFailHint ? std::string() : "; " + e.hint()));
         const std::string inputs = modelInputsRead(ctx, node);
         if (!e.node().empty() && (inputs.empty() || e.hint() != kGenericFailHint)) throw;
         const std::string hint = inputs.empty() ? e.hint()

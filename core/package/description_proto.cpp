@@ -35,6 +35,19 @@ void featureToProto(const FeatureDescription& f, const char* role, cm::FeatureDe
         ImageFeatureType* image = type->mutable_imagetype();
         image->set_width(f.shape[3]);
         image->set_height(f.shape[2]);
+        // Only height and width of an image may vary.
+        if (f.shapeRange.size() == 4) {
+            auto* range = image->mutable_imagesizerange();
+            range->mutable_heightrange()->set_lowerbound(static_cast<uint64_t>(f.shapeRange[2].first));
+            range->mutable_heightrange()->set_upperbound(f.shapeRange[2].second);
+            range->mutable_widthrange()->set_lowerbound(static_cast<uint64_t>(f.shapeRange[3].first));
+            range->mutable_widthrange()->set_upperbound(f.shapeRange[3].second);
+        }
+        for (const Shape& e : f.enumeratedShapes) {
+            auto* size = image->mutable_enumeratedsizes()->add_sizes();
+            size->set_height(static_cast<uint64_t>(e.at(2)));
+            size->set_width(static_cast<uint64_t>(e.at(3)));
+        }
         switch (f.colorLayout) {
             case ColorLayout::RGB: image->set_colorspace(ImageFeatureType::RGB); break;
             case ColorLayout::BGR: image->set_colorspace(ImageFeatureType::BGR); break;
@@ -47,6 +60,15 @@ void featureToProto(const FeatureDescription& f, const char* role, cm::FeatureDe
     }
     ArrayFeatureType* array = type->mutable_multiarraytype();
     for (int64_t d : f.shape) array->add_shape(d);
+    for (const auto& [lower, upper] : f.shapeRange) {
+        auto* r = array->mutable_shaperange()->add_sizeranges();
+        r->set_lowerbound(static_cast<uint64_t>(lower));
+        r->set_upperbound(upper);
+    }
+    for (const Shape& e : f.enumeratedShapes) {
+        auto* shape = array->mutable_enumeratedshapes()->add_shapes();
+        for (int64_t d : e) shape->add_shape(d);
+    }
     for (const auto& c : kArrayCodes)
         if (c.dtype == f.dtype) {
             array->set_datatype(c.code);
@@ -72,6 +94,11 @@ FeatureDescription featureFromProto(const cm::FeatureDescription& in, const char
         const ArrayFeatureType& a = type.multiarraytype();
         f.kind = FeatureDescription::Kind::MultiArray;
         f.shape.assign(a.shape().begin(), a.shape().end());
+        if (a.has_shaperange())
+            for (const auto& r : a.shaperange().sizeranges())
+                f.shapeRange.emplace_back(static_cast<int64_t>(r.lowerbound()), r.upperbound());
+        if (a.has_enumeratedshapes())
+            for (const auto& e : a.enumeratedshapes().shapes()) f.enumeratedShapes.emplace_back(e.shape().begin(), e.shape().end());
         bool known = false;
         for (const auto& c : kArrayCodes)
             if (c.code == a.datatype()) {
@@ -98,6 +125,16 @@ FeatureDescription featureFromProto(const cm::FeatureDescription& in, const char
             default: throw unsupported("has image color space code " + std::to_string(im.colorspace()));
         }
         f.shape = {1, channels, im.height(), im.width()};
+        if (im.has_imagesizerange()) {
+            const auto& r = im.imagesizerange();
+            f.shapeRange = {{1, 1},
+                            {channels, channels},
+                            {static_cast<int64_t>(r.heightrange().lowerbound()), r.heightrange().upperbound()},
+                            {static_cast<int64_t>(r.widthrange().lowerbound()), r.widthrange().upperbound()}};
+        }
+        if (im.has_enumeratedsizes())
+            for (const auto& e : im.enumeratedsizes().sizes())
+                f.enumeratedShapes.push_back({1, channels, static_cast<int64_t>(e.height()), static_cast<int64_t>(e.width())});
         return f;
     }
     static const std::pair<cm::FeatureType::TypeCase, const char*> names[] = {

@@ -75,15 +75,32 @@ bool ConversionSettings::operator==(const ConversionSettings& o) const {
            compression == o.compression;
 }
 
+Shape symbolicShape(const InputSpec& in) {
+    Shape shape = in.shape;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i < in.ranges.size() && in.ranges[i] && in.ranges[i]->lower != in.ranges[i]->upper) shape[i] = -1;
+        for (const Shape& e : in.enumeratedShapes)
+            if (i < e.size() && e[i] != in.shape[i]) shape[i] = -1;
+    }
+    return shape;
+}
+
 void rejectUnsupportedSettings(const ConversionSettings& s) {
+    constexpr size_t kMaxEnumeratedShapes = 128;
     for (const InputSpec& in : s.inputs) {
-        if (!in.isFlexible()) continue;
-        throw Error(ErrorKind::Settings,
-                    "input \"" + in.name + "\" has a flexible shape (" + formatInputShape(in) +
-                        "); this converter writes fixed input shapes only",
-                    {s.modelPath, {}},
-                    "give \"" + in.name + "\" a fixed shape (its default is " + shapeToString(in.shape) +
-                        ") to convert now; flexible shapes are not supported yet");
+        for (size_t i = 0; i < in.ranges.size(); ++i)
+            if (in.ranges[i] && in.ranges[i]->upper < 0)
+                throw Error(ErrorKind::Settings,
+                            "input \"" + in.name + "\" dimension " + std::to_string(i) + " has no upper bound (" +
+                                formatInputShape(in) + "); Core ML ML Programs accept bounded ranges only",
+                            {s.modelPath, {}},
+                            "give the range an upper bound, e.g. (" + std::to_string(in.ranges[i]->lower) + ".." +
+                                std::to_string(std::max<int64_t>(in.ranges[i]->lower, in.shape[i]) * 4) + ")");
+        if (in.enumeratedShapes.size() > kMaxEnumeratedShapes)
+            throw Error(ErrorKind::Settings,
+                        "input \"" + in.name + "\" enumerates " + std::to_string(in.enumeratedShapes.size()) +
+                            " shapes; Core ML accepts at most " + std::to_string(kMaxEnumeratedShapes),
+                        {s.modelPath, {}}, "keep the shapes you need most, or use dimension ranges instead");
     }
 }
 

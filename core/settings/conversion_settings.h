@@ -111,8 +111,13 @@ std::string formatInputShape(const InputSpec& in);
 // Parses the shape part into `in` (shape, ranges, enumeratedShapes); throws cms::Error(Settings).
 void parseInputShape(const std::string& text, InputSpec& in);
 
-// Settings the converter cannot apply yet (flexible shapes): throws
-// cms::Error(Settings) naming the input or setting and what to do, so nothing is silently ignored.
+// The input's shape as the program sees it: the default shape with mil::kUnknownDim (-1) where a
+// range lets the size vary or the enumerated shapes differ.
+Shape symbolicShape(const InputSpec& in);
+
+// Settings Core ML or this converter cannot apply (unbounded ranges, which ML Programs do not
+// accept; more than 128 enumerated shapes): throws cms::Error(Settings) naming the input and what
+// to do, so nothing is silently ignored.
 void rejectUnsupportedSettings(const ConversionSettings& s);
 
 }  // namespace cms

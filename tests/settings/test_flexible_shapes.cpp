@@ -101,24 +101,36 @@ private slots:
         QVERIFY(err(R"({"inputs": [{"name": "x", "shape": [1, {"lower": 8, "upper": 4}]}]})").startsWith("p.json"));
     }
 
-    void converterRefusesFlexibleShapesByName() {
+    void converterChecksFlexibleShapesBeforeReadingTheModel() {
         ConversionSettings s;
         s.modelPath = "model.pt";
         s.outputPath = "Out.mlpackage";
-        s.inputs = {parseInputSpec("x:1x3x(64..512)x(64..512)")};
-        const QString message = errorOf([&] { convertModel(s); });
-        QVERIFY2(message.contains("input \"x\" has a flexible shape"), qPrintable(message));
-        QVERIFY(message.contains("1x3x64x64"));  // what to give instead
-        QVERIFY(message.startsWith("model.pt"));
+        // ML Programs need bounded ranges: the dimension is named and a bound suggested.
+        s.inputs = {parseInputSpec("x:1x3x(64..)x224")};
+        const QString unbounded = errorOf([&] { convertModel(s); });
+        QVERIFY2(unbounded.contains("input \"x\" dimension 2 has no upper bound"), qPrintable(unbounded));
+        QVERIFY(unbounded.startsWith("model.pt"));
 
-        // The settings are checked before the model is read: a fixed shape gets past the check (and
-        // fails later, on the missing file, as an input error).
-        s.inputs = {parseInputSpec("x:1x3x8x8")};
-        try {
-            convertModel(s);
-            QFAIL("no error");
-        } catch (const Error& e) {
-            QCOMPARE(e.kind(), ErrorKind::Input);
+        // Enumerated shapes on two inputs need iOS18, and the same number of shapes each.
+        s.inputs = {parseInputSpec("a:enum(1x8,1x16)"), parseInputSpec("b:enum(1x4,1x5)")};
+        const QString twoInputs = errorOf([&] { convertModel(s); });
+        QVERIFY2(twoInputs.contains("only from iOS18 on"), qPrintable(twoInputs));
+        QVERIFY(twoInputs.contains("--target iOS18"));               // raise the target
+        QVERIFY(twoInputs.contains("keep enumerated shapes on one"));  // or drop the setting
+        s.target = mil::Target::iOS18;
+        s.inputs = {parseInputSpec("a:enum(1x8,1x16)"), parseInputSpec("b:enum(1x4,1x5,1x6)")};
+        QVERIFY(errorOf([&] { convertModel(s); }).contains("in different numbers"));
+
+        // Bounded ranges and enumerated shapes get past the checks (and fail later, on the missing
+        // file, as an input error).
+        for (const char* spec : {"x:1x3x(64..512)x(64..512)", "x:enum(1x3x224x224,1x3x256x256)"}) {
+            s.inputs = {parseInputSpec(spec)};
+            try {
+                convertModel(s);
+                QFAIL("no error");
+            } catch (const Error& e) {
+                QCOMPARE(e.kind(), ErrorKind::Input);
+            }
         }
     }
 };

@@ -68,8 +68,9 @@ InputsPanel::InputsPanel(ProjectDocument* document, QWidget* parent)
     form->addRow(tr("Shape:"), shape_);
     flexibleNote_->setWordWrap(true);
     flexibleNote_->setStyleSheet(QStringLiteral("color: #8a5a00;"));
-    flexibleNote_->setText(tr("Flexible shapes are saved with the project, but this converter writes fixed shapes only: "
-                              "Convert stops with an error naming this input until its shape is fixed."));
+    flexibleNote_->setText(tr("The package accepts every shape allowed here; the program computes the varying sizes at "
+                              "run time. An op that needs one of them fixed stops Convert with an error naming the op and "
+                              "the dimension."));
     form->addRow(flexibleNote_);
     auto* imageLayout = new QVBoxLayout(imageBox_);
     imageLayout->addWidget(image_);

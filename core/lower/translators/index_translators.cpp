@@ -83,13 +83,25 @@ void triangle(LowerContext& ctx, const ir::Node& node) {
         return;
     }
     const int64_t rows = x->type.shape[static_cast<size_t>(rank - 2)], cols = x->type.shape[static_cast<size_t>(rank - 1)];
-    if (rows == mil::kUnknownDim || cols == mil::kUnknownDim)
-        ctx.fail("triu/tril with diagonal " + std::to_string(diagonal) + " needs fixed sizes of the last two dimensions",
-                 "give the input a fixed shape");
-    std::vector<bool> keep;
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c) keep.push_back(Upper ? c - r >= diagonal : c - r <= diagonal);
-    mil::Value* mask = b.constant(Tensor::fromBools(keep, {rows, cols}), name + "_mask");
+    mil::Value* mask = nullptr;
+    if (rows == mil::kUnknownDim || cols == mil::kUnknownDim) {
+        // Sizes only known at run time: the dropped part is itself a band (triu(x, d) drops tril(x, d - 1),
+        // tril(x, d) drops triu(x, d + 1)), so band_part of ones marks it and the rest is kept.
+        mil::Value* ones = b.add1("fill", {{"shape", {b.add1("shape", {{"x", {x}}}, name + "_shape")}},
+                                           {"value", {b.constFloat(1.0f, name + "_one")}}},
+                                  name + "_ones");
+        mil::Value* dropped = b.add1("band_part",
+                                     {{"x", {ones}},
+                                      {"lower", {b.constInt(Upper ? -1 : -(diagonal + 1), name + "_drop_lower")}},
+                                      {"upper", {b.constInt(Upper ? diagonal - 1 : -1, name + "_drop_upper")}}},
+                                     name + "_dropped");
+        mask = b.add1("equal", {{"x", {dropped}}, {"y", {b.constFloat(0.0f, name + "_zero_f")}}}, name + "_mask");
+    } else {
+        std::vector<bool> keep;
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t c = 0; c < cols; ++c) keep.push_back(Upper ? c - r >= diagonal : c - r <= diagonal);
+        mask = b.constant(Tensor::fromBools(keep, {rows, cols}), name + "_mask");
+    }
     mil::Value* zero = x->type.dtype == DType::Bool ? b.constBool(false, name + "_zero")
                                                     : b.constant(x->type.dtype == DType::Int32 ? Tensor::scalarInt(0)
                                                                                                : Tensor::scalarFloat(0, x->type.dtype),

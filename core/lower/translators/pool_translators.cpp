@@ -1,6 +1,7 @@
 // Pooling: max_pool1d/2d/3d (+ _with_indices), avg_pool1d/2d/3d, adaptive avg/max pooling.
 // torch's ceil_mode is matched exactly: Core ML's ceil_mode when it gives torch's sizes,
 // otherwise extra end padding (which only max pooling and padding-excluding averages ignore).
+#include <algorithm>
 #include <cmath>
 
 #include "lower/lower_context.h"
@@ -49,9 +50,22 @@ PoolPlan planPool(const LowerContext& ctx, const Shape& spatial, const std::vect
     }
     if (!ceil) return p;
     std::vector<int64_t> want(n);
+    if (std::find(spatial.begin(), spatial.end(), mil::kUnknownDim) != spatial.end()) {
+        // Sizes only known at run time: Core ML's ceil_mode rule equals torch's for every input size
+        // when the padding is symmetric and nonzero (both drop a last window starting in the end
+        // padding), or, without padding, when no window can start past the input (kernel >= stride).
+        for (size_t i = 0; i < n; ++i)
+            if (n > 2 || (padding[i] == 0 && kernel[i] < stride[i]))
+                ctx.fail("ceil_mode pooling over a size only known at run time (spatial dimension " + std::to_string(i) +
+                             ") is supported for 1-D and 2-D pooling with padding, or a kernel at least as large as the stride; "
+                             "this one has kernel " + std::to_string(kernel[i]) + ", stride " + std::to_string(stride[i]) +
+                             ", padding 0",
+                         "give the flexible input a fixed size in that dimension, or pool without ceil_mode");
+        p.ceilMode = true;
+        p.ceilMatters = true;
+        return p;
+    }
     for (size_t i = 0; i < n; ++i) {
-        if (spatial[i] == mil::kUnknownDim)
-            ctx.fail("ceil_mode pooling needs fixed spatial sizes", "give the model inputs fixed shapes");
         want[i] = torchPoolSize(spatial[i], kernel[i], stride[i], padding[i], true);
         p.ceilMatters = p.ceilMatters || want[i] != torchPoolSize(spatial[i], kernel[i], stride[i], padding[i], false);
     }

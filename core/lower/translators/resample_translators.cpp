@@ -25,9 +25,26 @@ std::pair<int64_t, int64_t> integerScales(LowerContext& ctx, const ir::Node& nod
                                           size_t scalesArg) {
     if (x->type.rank() != 4) ctx.fail("2-D upsampling needs a [N, C, H, W] input, got " + x->type.toString());
     const int64_t in[2] = {x->type.shape[2], x->type.shape[3]};
-    if (in[0] == mil::kUnknownDim || in[1] == mil::kUnknownDim)
-        ctx.fail("upsampling needs fixed input heights and widths", "give the model inputs fixed shapes");
+    const bool symbolic = in[0] == mil::kUnknownDim || in[1] == mil::kUnknownDim;
+    // A height or width only known at run time works with whole scale factors, which do not depend on it.
+    if (symbolic && hasArg(ctx, node, sizeArg))
+        ctx.fail("upsampling to a fixed output_size from a height or width only known at run time (input " +
+                     x->type.toString() + ") is not supported",
+                 "resize by an integer scale_factor instead of a size, or give the flexible input a fixed height and width");
     int64_t out[2] = {0, 0};
+    if (symbolic) {
+        std::vector<double> scales;
+        const ir::Constant& c = ctx.constant(node.inputs.at(scalesArg));
+        if (const auto* list = std::get_if<std::vector<double>>(&c)) scales = *list;
+        else scales = {ctx.floatArg(node.inputs[scalesArg]), ctx.floatArg(node.inputs.at(scalesArg + 1))};
+        if (scales.size() != 2) ctx.fail("scale_factor must have 2 values");
+        for (double sc : scales)
+            if (sc < 1 || sc != std::floor(sc))
+                ctx.fail("upsampling a height or width only known at run time (input " + x->type.toString() +
+                             ") by scale factor " + std::to_string(sc) + " is not supported: the factor must be a whole number",
+                         "use an integer scale_factor, or give the flexible input a fixed height and width");
+        return {static_cast<int64_t>(scales[0]), static_cast<int64_t>(scales[1])};
+    }
     if (hasArg(ctx, node, sizeArg)) {
         const std::vector<int64_t> size = ctx.intsArg(node.inputs[sizeArg]);
         if (size.size() != 2) ctx.fail("output_size must have 2 values, got " + listText(size));

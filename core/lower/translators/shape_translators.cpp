@@ -43,7 +43,22 @@ void emitReshape(LowerContext& ctx, const ir::Node& node, const Shape& target) {
          node.outputs.at(0));
 }
 
-void view(LowerContext& ctx, const ir::Node& node) { emitReshape(ctx, node, ctx.intsArg(node.inputs.at(1))); }
+void view(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* size = node.inputs.at(1);
+    const Lowered& l = ctx.lowered(size);
+    if (l.tensor && !l.isList) {
+        // A whole run-time size (x.size() of a tensor with flexible dimensions).
+        mil::Value* x = ctx.tensor(node.inputs.at(0));
+        emit(ctx, "reshape", {{"x", {x}}, {"shape", {ctx.tensorAs(size, DType::Int32)}}}, node.outputs.at(0));
+        return;
+    }
+    const std::vector<Lowered> items = elementsOf(ctx, size);
+    if (allConstant(items)) {
+        emitReshape(ctx, node, ctx.intsArg(size));
+        return;
+    }
+    ctx.bind(node.outputs.at(0), reshapeToItems(ctx, ctx.tensor(node.inputs.at(0)), items, ctx.nameFor(node.outputs.at(0))));
+}
 
 void viewAs(LowerContext& ctx, const ir::Node& node) { emitReshape(ctx, node, ctx.typeOf(node.inputs.at(1)).shape); }
 
@@ -62,7 +77,23 @@ void flatten(LowerContext& ctx, const ir::Node& node) {
     for (int64_t d = start; d <= end; ++d) merged = (in[d] == mil::kUnknownDim || merged == -1) ? -1 : merged * in[d];
     out.push_back(merged);
     out.insert(out.end(), in.begin() + end + 1, in.end());
-    emitReshape(ctx, node, out);
+    if (std::count(out.begin(), out.end(), -1) <= 1) {
+        emitReshape(ctx, node, out);
+        return;
+    }
+    // Several sizes only known at run time: the kept ones are read from x, the merged one is inferred.
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    std::vector<Lowered> items;
+    for (int64_t d = 0; d < rank; ++d) {
+        if (d == start) {
+            Lowered minusOne;
+            minusOne.constant = int64_t(-1);
+            items.push_back(minusOne);
+        }
+        if (d < start || d > end) items.push_back(dimOf(ctx, x, d, name));
+    }
+    ctx.bind(node.outputs.at(0), reshapeToItems(ctx, x, items, name));
 }
 
 void emitTranspose(LowerContext& ctx, const ir::Node& node, const std::vector<int64_t>& perm) {

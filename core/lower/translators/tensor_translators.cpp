@@ -187,6 +187,42 @@ std::optional<int64_t> optionalInt(LowerContext& ctx, const ir::Value* v) {
     return ctx.intArg(v);
 }
 
+// x[start:end] along `dim` where start or end is only known at run time (e.g. pos[:x.size(1)]):
+// slice_by_index with run-time begin/end vectors; the other dimensions are kept whole by the masks.
+bool sliceAtRunTimeBounds(LowerContext& ctx, const ir::Node& node, mil::Value* x, int64_t dim) {
+    const auto runtime = [&](size_t i) { return i < node.inputs.size() && ctx.lowered(node.inputs[i]).tensor != nullptr; };
+    if (!runtime(2) && !runtime(3)) return false;
+    const int64_t step = node.inputs.size() > 4 ? ctx.intArg(node.inputs[4]) : 1;
+    if (step != 1) ctx.fail("a slice with run-time bounds must have step 1, got " + std::to_string(step));
+    const int64_t rank = x->type.rank();
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    std::vector<bool> bm(rank, true), em(rank, true);
+    std::vector<Lowered> begin(static_cast<size_t>(rank)), end(static_cast<size_t>(rank));
+    for (int64_t d = 0; d < rank; ++d) begin[d].constant = end[d].constant = int64_t(0);
+    const auto bound = [&](size_t i, std::vector<Lowered>& v, std::vector<bool>& mask) {
+        if (i >= node.inputs.size() || ctx.isNone(node.inputs[i])) return;
+        const Lowered& l = ctx.lowered(node.inputs[i]);
+        if (!l.tensor) {
+            const int64_t c = ctx.intArg(node.inputs[i]);
+            if (i == 3 && c >= std::numeric_limits<int64_t>::max() / 2) return;  // x[a:] traces end=INT64_MAX
+            if (i == 2 && c == 0) return;
+        }
+        v[dim] = l.tensor ? l : ctx.lowered(node.inputs[i]);
+        mask[dim] = false;
+    };
+    bound(2, begin, bm);
+    bound(3, end, em);
+    mil::Builder& b = ctx.builder();
+    emit(ctx, "slice_by_index",
+         {{"x", {x}},
+          {"begin", {intVector(ctx, begin, name + "_begin")}},
+          {"end", {intVector(ctx, end, name + "_end")}},
+          {"begin_mask", {b.constant(Tensor::fromBools(bm, {rank}), name + "_begin_mask")}},
+          {"end_mask", {b.constant(Tensor::fromBools(em, {rank}), name + "_end_mask")}}},
+         node.outputs.at(0));
+    return true;
+}
+
 void slice(LowerContext& ctx, const ir::Node& node) {
     const Lowered& in = ctx.lowered(node.inputs.at(0));
     if (in.isList || (in.constant && !std::holds_alternative<Tensor>(*in.constant))) {
@@ -217,6 +253,7 @@ void slice(LowerContext& ctx, const ir::Node& node) {
     }
     mil::Value* x = ctx.tensor(node.inputs.at(0));
     const int64_t dim = normalizeDim(ctx, node.inputs.size() > 1 ? ctx.intArg(node.inputs[1]) : 0, x->type.rank());
+    if (sliceAtRunTimeBounds(ctx, node, x, dim)) return;
     const std::optional<int64_t> start = node.inputs.size() > 2 ? optionalInt(ctx, node.inputs[2]) : std::nullopt;
     std::optional<int64_t> end = node.inputs.size() > 3 ? optionalInt(ctx, node.inputs[3]) : std::nullopt;
     const int64_t step = node.inputs.size() > 4 ? ctx.intArg(node.inputs[4]) : 1;
@@ -320,37 +357,69 @@ DType dtypeOfNumber(LowerContext& ctx, const ir::Value* v) {
     return s->isInt ? DType::Int32 : DType::Float32;
 }
 
+// A fill whose shape is only known at run time (sizes read from a flexible input).
+void filledAtRunTime(LowerContext& ctx, const ir::Node& node, mil::Value* shape, double value, DType dtype) {
+    const Tensor scalar = dtype == DType::Bool    ? Tensor::scalarBool(value != 0)
+                          : dtype == DType::Int32 ? Tensor::scalarInt(static_cast<int64_t>(value))
+                                                  : Tensor::scalarFloat(static_cast<float>(value));
+    emit(ctx, "fill", {{"shape", {shape}}, {"value", {ctx.builder().constant(scalar, ctx.nameFor(node.outputs.at(0)) + "_value")}}},
+         node.outputs.at(0));
+}
+
+// The size argument of zeros/ones/full/new_*: conversion-time ints, or run-time sizes among them.
+void filledBySize(LowerContext& ctx, const ir::Node& node, const ir::Value* size, double value, DType dtype) {
+    const Lowered& l = ctx.lowered(size);
+    if (l.tensor && !l.isList) {
+        filledAtRunTime(ctx, node, ctx.tensorAs(size, DType::Int32), value, dtype);
+        return;
+    }
+    const std::vector<Lowered> items = elementsOf(ctx, size);
+    if (allConstant(items)) {
+        filled(ctx, node, ctx.intsArg(size), value, dtype);
+        return;
+    }
+    filledAtRunTime(ctx, node, intVector(ctx, items, ctx.nameFor(node.outputs.at(0)) + "_shape"), value, dtype);
+}
+
+// *_like of a tensor with sizes only known at run time: its shape read with a shape op.
+void filledLike(LowerContext& ctx, const ir::Node& node, mil::Value* like, double value, DType dtype) {
+    if (like->type.isStatic()) {
+        filled(ctx, node, like->type.shape, value, dtype);
+        return;
+    }
+    filledAtRunTime(ctx, node, ctx.builder().add1("shape", {{"x", {like}}}, ctx.nameFor(node.outputs.at(0)) + "_shape"), value,
+                    dtype);
+}
+
 template <int Value>
 void constantFill(LowerContext& ctx, const ir::Node& node) {  // zeros/ones(size, dtype, ...)
-    filled(ctx, node, ctx.intsArg(node.inputs.at(0)), Value, dtypeArg(ctx, node, 1, DType::Float32));
+    filledBySize(ctx, node, node.inputs.at(0), Value, dtypeArg(ctx, node, 1, DType::Float32));
 }
 
 void full(LowerContext& ctx, const ir::Node& node) {  // full(size, value, dtype, ...)
-    filled(ctx, node, ctx.intsArg(node.inputs.at(0)), ctx.floatArg(node.inputs.at(1)),
-           dtypeArg(ctx, node, 2, dtypeOfNumber(ctx, node.inputs.at(1))));
+    filledBySize(ctx, node, node.inputs.at(0), ctx.floatArg(node.inputs.at(1)),
+                 dtypeArg(ctx, node, 2, dtypeOfNumber(ctx, node.inputs.at(1))));
 }
 
 template <int Value>
 void constantFillLike(LowerContext& ctx, const ir::Node& node) {  // zeros_like/ones_like(x, dtype, ...)
-    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
-    if (!t.isStatic()) ctx.fail("creating a tensor shaped like one only known at run time is not supported yet");
-    filled(ctx, node, t.shape, Value, dtypeArg(ctx, node, 1, t.dtype));
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    filledLike(ctx, node, x, Value, dtypeArg(ctx, node, 1, x->type.dtype));
 }
 
 void fullLike(LowerContext& ctx, const ir::Node& node) {  // full_like(x, value, dtype, ...)
-    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
-    if (!t.isStatic()) ctx.fail("creating a tensor shaped like one only known at run time is not supported yet");
-    filled(ctx, node, t.shape, ctx.floatArg(node.inputs.at(1)), dtypeArg(ctx, node, 2, t.dtype));
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    filledLike(ctx, node, x, ctx.floatArg(node.inputs.at(1)), dtypeArg(ctx, node, 2, x->type.dtype));
 }
 
 template <int Value>
 void newFill(LowerContext& ctx, const ir::Node& node) {  // new_zeros/new_ones(x, size, dtype, ...)
-    filled(ctx, node, ctx.intsArg(node.inputs.at(1)), Value, dtypeArg(ctx, node, 2, ctx.typeOf(node.inputs.at(0)).dtype));
+    filledBySize(ctx, node, node.inputs.at(1), Value, dtypeArg(ctx, node, 2, ctx.typeOf(node.inputs.at(0)).dtype));
 }
 
 void newFull(LowerContext& ctx, const ir::Node& node) {  // new_full(x, size, value, dtype, ...)
-    filled(ctx, node, ctx.intsArg(node.inputs.at(1)), ctx.floatArg(node.inputs.at(2)),
-           dtypeArg(ctx, node, 3, ctx.typeOf(node.inputs.at(0)).dtype));
+    filledBySize(ctx, node, node.inputs.at(1), ctx.floatArg(node.inputs.at(2)),
+                 dtypeArg(ctx, node, 3, ctx.typeOf(node.inputs.at(0)).dtype));
 }
 
 // arange(end, dtype, layout, device, pin) / arange(start, end, dtype, ...) / arange(start, end, step, dtype, ...).
@@ -362,7 +431,34 @@ void arange(LowerContext& ctx, const ir::Node& node) {
     else if (n == 6) { bounds = {node.inputs[0], node.inputs[1]}; dtypeIndex = 2; }
     else { bounds = {node.inputs[0], node.inputs[1], node.inputs[2]}; dtypeIndex = 3; }
     const bool allConst = std::all_of(bounds.begin(), bounds.end(), [&](const ir::Value* v) { return ctx.isConstant(v); });
-    if (!allConst) ctx.fail("arange with bounds only known at run time is not supported yet", "give the input a fixed shape");
+    if (!allConst) {
+        // Bounds read from a flexible input's size (e.g. arange(x.size(1))): range_1d at run time.
+        bool ints = true;
+        for (const ir::Value* v : bounds)
+            ints = ints && (ctx.isConstant(v) ? scalarOf(ctx.constant(v)) && scalarOf(ctx.constant(v))->isInt
+                                              : ctx.typeOf(v).dtype == DType::Int32);
+        const DType compute = ints ? DType::Int32 : DType::Float32;
+        mil::Builder& b = ctx.builder();
+        const std::string name = ctx.nameFor(node.outputs.at(0));
+        const auto scalarTensor = [&](const ir::Value* v) {
+            mil::Value* t = ctx.tensorAs(v, compute);
+            if (t->type.rank() == 0) return t;
+            if (shapeNumel(t->type.shape) != 1) ctx.fail("arange bounds must be single numbers, got " + t->type.toString());
+            return b.add1("squeeze", {{"x", {t}}}, name + "_bound");
+        };
+        mil::Value* start = bounds.size() > 1 ? scalarTensor(bounds[0]) : b.constant(ints ? Tensor::scalarInt(0) : Tensor::scalarFloat(0), name + "_start");
+        mil::Value* end = scalarTensor(bounds.size() > 1 ? bounds[1] : bounds[0]);
+        mil::Value* step = bounds.size() > 2 ? scalarTensor(bounds[2]) : b.constant(ints ? Tensor::scalarInt(1) : Tensor::scalarFloat(1), name + "_step");
+        const DType want = dtypeArg(ctx, node, dtypeIndex, compute);
+        if (want == compute) {
+            emit(ctx, "range_1d", {{"end", {end}}, {"start", {start}}, {"step", {step}}}, node.outputs.at(0));
+            return;
+        }
+        mil::Value* r = b.add1("range_1d", {{"end", {end}}, {"start", {start}}, {"step", {step}}}, name + "_range");
+        emit(ctx, "cast", {{"x", {r}}, {"dtype", {b.constString(want == DType::Int32 ? "int32" : "fp32", name + "_dtype")}}},
+             node.outputs.at(0));
+        return;
+    }
     std::vector<Scalar> s;
     for (const ir::Value* v : bounds) {
         std::optional<Scalar> x = scalarOf(ctx.constant(v));

@@ -1,5 +1,7 @@
 #include "lower/translators/translator_utils.h"
 
+#include <algorithm>
+
 #include "lower/constant_values.h"
 
 namespace cms::lower {
@@ -88,6 +90,90 @@ std::string listText(const std::vector<int64_t>& v) {
 mil::Value* reshapeTo(LowerContext& ctx, mil::Value* x, const Shape& shape, const std::string& name) {
     if (x->type.shape == shape && x->type.isStatic()) return x;
     return ctx.builder().add1("reshape", {{"x", {x}}, {"shape", {ctx.builder().constInts(shape, name + "_shape")}}}, name);
+}
+
+Lowered dimOf(LowerContext& ctx, mil::Value* x, int64_t d, const std::string& name) {
+    Lowered out;
+    if (x->type.shape.at(static_cast<size_t>(d)) != mil::kUnknownDim) {
+        out.constant = x->type.shape[static_cast<size_t>(d)];
+        return out;
+    }
+    mil::Builder& b = ctx.builder();
+    mil::Value* shape = b.add1("shape", {{"x", {x}}}, name + "_shape");
+    out.tensor = b.add1("gather", {{"x", {shape}}, {"indices", {b.constInt(d, name + "_dim")}}, {"axis", {b.constInt(0, name + "_axis")}}},
+                        name + "_size" + std::to_string(d));
+    return out;
+}
+
+bool allConstant(const std::vector<Lowered>& items) {
+    return std::all_of(items.begin(), items.end(), [](const Lowered& l) { return l.constant && !l.tensor && !l.isList; });
+}
+
+mil::Value* intVector(LowerContext& ctx, const std::vector<Lowered>& items, const std::string& name) {
+    mil::Builder& b = ctx.builder();
+    std::vector<mil::Value*> pieces;
+    std::vector<int64_t> run;  // consecutive known values, emitted as one const
+    const auto flush = [&] {
+        if (!run.empty()) pieces.push_back(b.constInts(run, name + "_part"));
+        run.clear();
+    };
+    for (const Lowered& item : items) {
+        if (item.constant && !item.tensor) {
+            const std::optional<Scalar> s = scalarOf(*item.constant);
+            if (!s) ctx.fail("a size must be an integer, got " + ir::constantToString(*item.constant));
+            run.push_back(s->intValue());
+            continue;
+        }
+        if (!item.tensor) ctx.fail("a size must be an integer or a run-time integer");
+        mil::Value* t = item.tensor;
+        if (t->type.rank() > 1 || (t->type.rank() == 1 && t->type.shape[0] != 1))
+            ctx.fail("a size must be a single number, got a tensor " + t->type.toString());
+        flush();
+        if (t->type.dtype != DType::Int32)
+            t = b.add1("cast", {{"x", {t}}, {"dtype", {b.constString("int32", name + "_dtype")}}}, name + "_int");
+        if (t->type.rank() == 0) t = b.add1("expand_dims", {{"x", {t}}, {"axes", {b.constInts({0}, name + "_axes")}}}, name + "_item");
+        pieces.push_back(t);
+    }
+    flush();
+    if (pieces.size() == 1) return pieces.front();
+    return b.add1("concat", {{"values", pieces}, {"axis", {b.constInt(0, name + "_axis")}}, {"interleave", {b.constBool(false, name + "_interleave")}}},
+                  name);
+}
+
+mil::Value* reshapeToItems(LowerContext& ctx, mil::Value* x, const std::vector<Lowered>& items, const std::string& name) {
+    size_t runtime = 0, inferred = 0;
+    std::vector<int64_t> known;
+    for (const Lowered& item : items) {
+        if (item.constant && !item.tensor) {
+            const std::optional<Scalar> s = scalarOf(*item.constant);
+            if (!s || !s->isInt) ctx.fail("a view size must be an integer, got " + ir::constantToString(*item.constant));
+            inferred += s->intValue() == -1;
+            known.push_back(s->intValue());
+        } else {
+            ++runtime;
+            known.push_back(-1);
+        }
+    }
+    if (inferred > 1) ctx.fail("view shape " + listText(known) + " has more than one -1");
+    mil::Builder& b = ctx.builder();
+    if (runtime + inferred <= 1)
+        return b.add1("reshape", {{"x", {x}}, {"shape", {b.constInts(known, name + "_shape")}}}, name);
+    return b.add1("reshape", {{"x", {x}}, {"shape", {intVector(ctx, items, name + "_shape")}}}, name);
+}
+
+std::string symbolicDimsText(LowerContext& ctx, const ir::Node& node) {
+    std::string out;
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+        if (!ctx.isLowered(node.inputs[i])) continue;
+        const Lowered& l = ctx.lowered(node.inputs[i]);
+        if (!l.tensor || l.tensor->type.isStatic()) continue;
+        std::string dims;
+        for (size_t d = 0; d < l.tensor->type.shape.size(); ++d)
+            if (l.tensor->type.shape[d] == mil::kUnknownDim) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+        out += (out.empty() ? "" : "; ") + ("input " + std::to_string(i) + " " + l.tensor->type.toString() +
+                                            ": dimension" + (dims.find(',') != std::string::npos ? "s " : " ") + dims);
+    }
+    return out;
 }
 
 }  // namespace cms::lower

@@ -29,4 +29,20 @@ std::string listText(const std::vector<int64_t>& v);
 // A reshape of x to `shape` (already resolved), or x itself when the shape does not change.
 mil::Value* reshapeTo(LowerContext& ctx, mil::Value* x, const Shape& shape, const std::string& name);
 
+// ---- Sizes only known at run time (flexible inputs) ----
+// Dimension d of x: a conversion-time int when static, else the run-time size as a 0-d int32
+// tensor (shape + gather).
+Lowered dimOf(LowerContext& ctx, mil::Value* x, int64_t d, const std::string& name);
+// True when every item is a conversion-time number.
+bool allConstant(const std::vector<Lowered>& items);
+// A 1-D int32 tensor of the items (conversion-time ints or run-time 0-d / 1-element tensors): a
+// const when all are known, else a concat of the pieces.
+mil::Value* intVector(LowerContext& ctx, const std::vector<Lowered>& items, const std::string& name);
+// A reshape of x to the torch size list `items` (ints, run-time sizes, at most one -1): a const
+// shape when at most one entry is only known at run time (it becomes the -1), else a run-time one.
+mil::Value* reshapeToItems(LowerContext& ctx, mil::Value* x, const std::vector<Lowered>& items, const std::string& name);
+// A one-line account of the dimensions of the node's tensor inputs that vary with a flexible
+// model input ("input 0 fp32[1,8,?,?]: dimensions 2, 3"), empty when all are static.
+std::string symbolicDimsText(LowerContext& ctx, const ir::Node& node);
+
 }  // namespace cms::lower

@@ -121,7 +121,11 @@ TensorType inferFill(const InferContext& ctx) {
     if (s.rank() != 1) ctx.fail("shape must be a 1-D tensor");
     if (!ctx.isConst("shape")) {
         if (!known(s.shape[0])) ctx.fail("the length of a run-time shape must be known");
-        return TensorType{fillValueType(ctx), Shape(static_cast<size_t>(s.shape[0]), kUnknownDim)};
+        Shape out(static_cast<size_t>(s.shape[0]), kUnknownDim);
+        if (const auto partial = partialIntValues(ctx.value("shape")); partial && partial->size() == out.size())
+            for (size_t i = 0; i < out.size(); ++i)
+                if ((*partial)[i] > 0) out[i] = (*partial)[i];
+        return TensorType{fillValueType(ctx), out};
     }
     return TensorType{fillValueType(ctx), ctx.ints("shape")};
 }

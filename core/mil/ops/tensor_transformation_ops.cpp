@@ -5,6 +5,7 @@
 
 #include "mil/op_registry.h"
 #include "mil/ops/all_ops.h"
+#include "mil/ops/shape_inference.h"
 
 namespace cms::mil {
 
@@ -26,7 +27,12 @@ TensorType inferReshape(const InferContext& ctx, bool zerosFromRight) {
     if (shapeType.rank() != 1) ctx.fail("shape must be a 1-D tensor");
     if (!ctx.isConst("shape")) {
         if (!known(shapeType.shape[0])) ctx.fail("the length of a run-time shape must be known");
-        return TensorType{x.dtype, Shape(static_cast<size_t>(shapeType.shape[0]), kUnknownDim)};
+        // Sizes the run-time shape fixes at conversion time (a concat of constants and shape reads).
+        Shape out(static_cast<size_t>(shapeType.shape[0]), kUnknownDim);
+        if (const auto partial = partialIntValues(ctx.value("shape")); partial && partial->size() == out.size())
+            for (size_t i = 0; i < out.size(); ++i)
+                if ((*partial)[i] > 0) out[i] = (*partial)[i];
+        return TensorType{x.dtype, out};
     }
     Shape to = ctx.ints("shape");
     if (std::count(to.begin(), to.end(), -1) > 1) ctx.fail("only one dimension of the target shape may be -1");

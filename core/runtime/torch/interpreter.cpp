@@ -271,11 +271,16 @@ struct Interpreter::Impl {
     }
 
     at::Tensor checkedInput(const std::string& name, const mil::TensorType& type, const Tensor& t) const {
-        const bool isImage = [&] {
-            for (const auto& f : contents.description.inputs)
-                if (f.name == name) return f.kind == package::FeatureDescription::Kind::Image;
-            return false;
-        }();
+        const package::FeatureDescription* feature = nullptr;
+        for (const auto& f : contents.description.inputs)
+            if (f.name == name) feature = &f;
+        const bool isImage = feature && feature->kind == package::FeatureDescription::Kind::Image;
+        // A flexible input runs at any shape its description allows, and only at those.
+        if (feature && feature->isFlexible() && !feature->allows(t.shape()))
+            throw Error(ErrorKind::Input,
+                        "input " + name + " has shape " + shapeToString(t.shape()) + ", which the model does not allow; " +
+                            "it allows " + feature->allowedShapesText(),
+                        {}, "give the input one of the allowed shapes (" + feature->allowedShapesText() + ")");
         const std::string expected = type.toString() + (isImage ? " (image: pixel values 0-255 as fp32 [1, C, H, W])" : "");
         if (t.dtype() != type.dtype)
             throw Error(ErrorKind::Input, "input " + name + " is " + dtypeName(t.dtype()) + ", the model expects " + expected,

@@ -46,7 +46,10 @@ Tensors upsampleNearest(const KernelContext& c) {
     const double scales[2] = {scaleOf(c, "scale_factor_height"), scaleOf(c, "scale_factor_width")};
     for (int k = 0; k < 2; ++k) {
         const int64_t axis = rank - 2 + k;
-        const int64_t in = y.size(axis), n = out.shape[static_cast<size_t>(axis)];
+        const int64_t in = y.size(axis);
+        // A size only known at run time follows Core ML's rule: floor(input * scale).
+        const int64_t declared = out.shape[static_cast<size_t>(axis)];
+        const int64_t n = declared != mil::kUnknownDim ? declared : static_cast<int64_t>(std::floor(static_cast<double>(in) * scales[k]));
         // Output position i reads input floor(i / scale), the last input row at most.
         std::vector<int64_t> src;
         for (int64_t i = 0; i < n; ++i)
@@ -64,7 +67,10 @@ Tensors upsampleBilinear(const KernelContext& c) {
     const bool halfPixel = c.boolOr("half_pixel_centers", !alignCorners);
     for (int k = 0; k < 2; ++k) {
         const int64_t axis = rank - 2 + k;
-        const int64_t in = y.size(axis), n = out.shape[static_cast<size_t>(axis)];
+        const int64_t in = y.size(axis);
+        const int64_t declared = out.shape[static_cast<size_t>(axis)];
+        const double scale = scaleOf(c, k == 0 ? "scale_factor_height" : "scale_factor_width");
+        const int64_t n = declared != mil::kUnknownDim ? declared : static_cast<int64_t>(std::floor(static_cast<double>(in) * scale));
         std::vector<double> src;
         for (int64_t i = 0; i < n; ++i) {
             if (alignCorners)

@@ -86,11 +86,18 @@ Tensors convTranspose(const KernelContext& c) {
     const int64_t groups = c.intOr("groups", 1);
     const at::Tensor bias = c.has("bias") ? c.in("bias") : at::Tensor();
     const std::string padType = c.strOr("pad_type", "valid");
-    const std::vector<int64_t> target(c.outputType().shape.begin() + 2, c.outputType().shape.end());
+    std::vector<int64_t> target(c.outputType().shape.begin() + 2, c.outputType().shape.end());
     std::vector<int64_t> before(n, 0), extra(n, 0);
     for (size_t i = 0; i < n; ++i) {
         const int64_t in = x.size(static_cast<int64_t>(2 + i));
         const int64_t unpadded = strides[i] * (in - 1) + (kernel[i] - 1) * dilations[i] + 1;
+        if (target[i] == mil::kUnknownDim) {
+            // A size only known at run time: Core ML's output size for the pad type.
+            const std::vector<int64_t> pad = c.intsOr("pad", std::vector<int64_t>(2 * n, 0));
+            target[i] = padType == "custom"                          ? unpadded - pad[2 * i] - pad[2 * i + 1]
+                        : padType == "same" || padType == "same_lower" ? in * strides[i]
+                                                                       : unpadded;
+        }
         if (padType == "custom") {
             before[i] = c.intsOr("pad", std::vector<int64_t>(2 * n, 0))[2 * i];
         } else if (padType == "same" || padType == "same_lower") {
