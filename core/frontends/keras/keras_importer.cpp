@@ -24,11 +24,26 @@ struct Scope {
     std::string archivePath;
 };
 
-// A reference to a tensor in a Functional config: (layer, call index, output index).
+// A reference to a tensor in a Functional config: (layer, call index, output index), passed by position
+// or, when `keyword` is set, by name (MultiHeadAttention's value=, key=).
 struct TensorRef {
     std::string layer;
     size_t node = 0;
     size_t index = 0;
+    std::string keyword;
+};
+
+// One call of a layer: the tensors it reads and its other keyword arguments.
+struct CallSpec {
+    std::vector<TensorRef> refs;
+    json kwargs = json::object();
+};
+
+// The arguments of one layer call: tensors by position and by keyword, and other keyword arguments.
+struct LayerArgs {
+    std::vector<KTensor> positional;
+    std::map<std::string, KTensor> named;
+    json kwargs;
 };
 
 class ModelImporter {
@@ -145,7 +160,7 @@ private:
         }
         for (size_t i = 0; i < layers.size(); ++i) {
             if (classOf(layers[i]) == "InputLayer") continue;
-            current = callLayer(layers[i], current, scope, paths[i]);
+            current = callLayer(layers[i], LayerArgs{current, {}, json::object()}, scope, paths[i]);
             if (current.size() != 1)
                 fail("a layer in a Sequential model returns " + std::to_string(current.size()) + " tensors",
                      scope.pathPrefix + nameOf(layers[i]), "use the Functional API for layers with several outputs");
@@ -175,20 +190,44 @@ private:
         }
     }
 
-    // Each call of a layer, as the tensor references it reads.
-    std::vector<std::vector<TensorRef>> callsOf(const json& layer, const std::string& where) const {
-        std::vector<std::vector<TensorRef>> calls;
+    static bool isRefList(const json& v) {
+        return v.is_array() && v.size() >= 3 && v[0].is_string() && v[1].is_number_integer() && v[2].is_number_integer();
+    }
+
+    // Each call of a layer: the tensor references it reads (keyword tensors after the positional ones) and
+    // its other keyword arguments.
+    std::vector<CallSpec> callsOf(const json& layer, const std::string& where) const {
+        std::vector<CallSpec> calls;
         if (!layer.contains("inbound_nodes") || !layer["inbound_nodes"].is_array()) return calls;
         for (const json& node : layer["inbound_nodes"]) {
-            std::vector<TensorRef> refs;
-            if (node.is_object()) {  // Keras 3
-                if (node.contains("args")) collectKeras3Refs(node["args"], refs, where);
+            CallSpec call;
+            std::vector<std::pair<std::string, TensorRef>> keywords;
+            if (node.is_object()) {  // Keras 3: {"args": [...], "kwargs": {...}}
+                if (node.contains("args")) collectKeras3Refs(node["args"], call.refs, where);
+                if (node.contains("kwargs") && node["kwargs"].is_object())
+                    for (const auto& kv : node["kwargs"].items()) {
+                        std::vector<TensorRef> named;
+                        collectKeras3Refs(kv.value(), named, where);
+                        if (named.size() == 1) keywords.push_back({kv.key(), named.front()});
+                        else if (named.empty()) call.kwargs[kv.key()] = kv.value();
+                    }
             } else if (node.is_array()) {  // Keras 2 and TensorFlow.js: [[layer, node, index, kwargs], ...]
-                for (const json& r : node) refs.push_back(refOf(r, where, *this));
+                for (const json& r : node) {
+                    call.refs.push_back(refOf(r, where, *this));
+                    if (r.size() < 4 || !r[3].is_object()) continue;
+                    for (const auto& kv : r[3].items()) {
+                        if (isRefList(kv.value())) keywords.push_back({kv.key(), refOf(kv.value(), where, *this)});
+                        else call.kwargs[kv.key()] = kv.value();
+                    }
+                }
             } else {
                 fail("an inbound node is malformed: " + node.dump(), where);
             }
-            calls.push_back(std::move(refs));
+            for (auto& [keyword, ref] : keywords) {
+                ref.keyword = keyword;
+                call.refs.push_back(ref);
+            }
+            calls.push_back(std::move(call));
         }
         return calls;
     }
@@ -231,7 +270,7 @@ private:
         struct Pending {
             size_t layer;
             size_t call;
-            std::vector<TensorRef> refs;
+            CallSpec spec;
         };
         std::vector<Pending> pending;
         std::map<std::string, size_t> callCount, highestRef;
@@ -241,7 +280,7 @@ private:
             callCount[nameOf(layers[i])] = calls.size();
             for (size_t c = 0; c < calls.size(); ++c) {
                 pending.push_back({i, c, calls[c]});
-                for (const TensorRef& r : calls[c]) highestRef[r.layer] = std::max(highestRef[r.layer], r.node + 1);
+                for (const TensorRef& r : calls[c].refs) highestRef[r.layer] = std::max(highestRef[r.layer], r.node + 1);
             }
         }
         for (const TensorRef& r : endpoints(config, "output_layers", scope.pathPrefix))
@@ -255,15 +294,17 @@ private:
         while (!pending.empty()) {
             bool progress = false;
             for (auto it = pending.begin(); it != pending.end();) {
-                std::vector<KTensor> args;
+                LayerArgs args;
+                args.kwargs = it->spec.kwargs;
                 bool ready = true;
-                for (const TensorRef& r : it->refs) {
+                for (const TensorRef& r : it->spec.refs) {
                     const auto p = produced.find({r.layer, r.node});
                     if (p == produced.end()) { ready = false; break; }
                     if (r.index >= p->second.size())
                         fail("layer \"" + r.layer + "\" has no output " + std::to_string(r.index),
                              scope.pathPrefix + nameOf(layers[it->layer]));
-                    args.push_back(p->second[r.index]);
+                    if (r.keyword.empty()) args.positional.push_back(p->second[r.index]);
+                    else args.named[r.keyword] = p->second[r.index];
                 }
                 if (!ready) { ++it; continue; }
                 const json& layer = layers[it->layer];
@@ -273,7 +314,7 @@ private:
             }
             if (!progress) {
                 std::string missing;
-                for (const TensorRef& r : pending.front().refs)
+                for (const TensorRef& r : pending.front().spec.refs)
                     if (!produced.count({r.layer, r.node})) missing = r.layer;
                 fail("layer \"" + nameOf(layers[pending.front().layer]) + "\" reads \"" + missing +
                          "\", which is not computed by the model (the config is inconsistent)",
@@ -294,11 +335,12 @@ private:
         return outputs;
     }
 
-    std::vector<KTensor> callLayer(const json& layer, const std::vector<KTensor>& args, const Scope& scope,
+    std::vector<KTensor> callLayer(const json& layer, const LayerArgs& call, const Scope& scope,
                                    const std::string& archivePath) {
         const std::string cls = classOf(layer);
         const std::string name = nameOf(layer);
         const std::string path = scope.pathPrefix + name;
+        const std::vector<KTensor>& args = call.positional;
         if (args.empty()) fail("layer \"" + name + "\" is called without inputs", path);
         if (isModelClass(cls)) {
             Scope inner;
@@ -318,8 +360,9 @@ private:
         location.archivePath = archivePath;
         location.className = cls;
         location.config = &configOf(layer);
-        keras::LayerCall call(ir_, file_, std::move(location), path, args, constants_);
-        return it->second(call);
+        keras::LayerCall layerCall(ir_, file_, std::move(location), path, args, constants_);
+        layerCall.setKeywordArguments(call.named, call.kwargs);
+        return it->second(layerCall);
     }
 
     // A layer whose computation is Python code (Lambda) or a class we do not know: a keras::<Class>

@@ -17,6 +17,16 @@ const KTensor& LayerCall::input() const {
     return inputs_.front();
 }
 
+void LayerCall::setKeywordArguments(std::map<std::string, KTensor> named, json kwargs) {
+    named_ = std::move(named);
+    kwargs_ = std::move(kwargs);
+}
+
+const KTensor* LayerCall::namedInput(const std::string& keyword) const {
+    const auto it = named_.find(keyword);
+    return it == named_.end() ? nullptr : &it->second;
+}
+
 bool LayerCall::kerasThree() const { return file_.kerasVersion().rfind("3", 0) == 0; }
 
 bool LayerCall::has(const std::string& key) const {
@@ -169,6 +179,7 @@ const LayerTable& layerTable() {
         registerCoreLayers(t);
         registerConvLayers(t);
         registerRecurrentLayers(t);
+        registerAttentionLayers(t);
         return t;
     }();
     return table;

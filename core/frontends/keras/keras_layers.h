@@ -27,6 +27,10 @@ public:
     const std::vector<KTensor>& inputs() const { return inputs_; }
     const KTensor& input() const;  // the only input (fails when there are more)
     bool kerasThree() const;       // the file was written by Keras 3 (some defaults differ)
+    // Tensors passed by keyword (value=, key=) and the call's other keyword arguments (use_causal_mask=...).
+    void setKeywordArguments(std::map<std::string, KTensor> named, nlohmann::json kwargs);
+    const KTensor* namedInput(const std::string& keyword) const;
+    const nlohmann::json& callArguments() const { return kwargs_; }
 
     // Config values with Keras's defaults when absent or null.
     bool flag(const std::string& key, bool dflt) const;
@@ -54,6 +58,8 @@ private:
     std::vector<KTensor> inputs_;
     std::map<std::string, ir::Value*>& constants_;
     std::optional<std::vector<KerasWeight>> weights_;
+    std::map<std::string, KTensor> named_;
+    nlohmann::json kwargs_ = nlohmann::json::object();
 };
 
 using LayerFn = std::function<std::vector<KTensor>(LayerCall&)>;
@@ -64,6 +70,7 @@ const LayerTable& layerTable();
 void registerCoreLayers(LayerTable& t);
 void registerConvLayers(LayerTable& t);
 void registerRecurrentLayers(LayerTable& t);
+void registerAttentionLayers(LayerTable& t);
 
 // Shared by the layer files.
 KTensor applyActivation(LayerCall& call, const KTensor& x, const std::string& activation);

@@ -48,12 +48,15 @@ std::string roleOfWeightName(const std::string& name) {
     std::string last = parts.back();
     const size_t colon = last.rfind(':');
     if (colon != std::string::npos) last = last.substr(0, colon);
-    std::string direction;
+    std::string prefix;
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        if (startsWith(parts[i], "forward")) direction = "forward/";
-        if (startsWith(parts[i], "backward")) direction = "backward/";
+        if (startsWith(parts[i], "forward")) prefix = "forward/";
+        if (startsWith(parts[i], "backward")) prefix = "backward/";
+        // MultiHeadAttention's projections, each an EinsumDense with its own kernel and bias.
+        for (const char* projection : {"query", "key", "value", "attention_output"})
+            if (parts[i] == projection) prefix = parts[i] + "/";
     }
-    return direction + last;
+    return prefix + last;
 }
 
 bool flag(const json* config, const char* key, bool dflt) {
@@ -212,6 +215,15 @@ std::vector<KerasWeight> KerasModelFile::archiveWeights(const KerasLayerLocation
         const json* innerConfig = inner && inner->contains("config") ? &(*inner)["config"] : nullptr;
         readGroup(base + "/forward_layer/cell", ownVariableRoles(cls, innerConfig), "forward/");
         readGroup(base + "/backward_layer/cell", ownVariableRoles(cls, innerConfig), "backward/");
+        return out;
+    }
+    if (layer.className == "MultiHeadAttention") {
+        const std::vector<std::string> roles =
+            flag(layer.config, "use_bias", true) ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"};
+        for (const auto& [attribute, role] : {std::pair<const char*, const char*>{"_query_dense", "query/"},
+                                              {"_key_dense", "key/"}, {"_value_dense", "value/"},
+                                              {"_output_dense", "attention_output/"}})
+            readGroup(base + "/" + attribute, roles, role);
         return out;
     }
     if (layer.className == "LSTM" || layer.className == "GRU" || layer.className == "SimpleRNN") {

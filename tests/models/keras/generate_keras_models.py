@@ -151,7 +151,12 @@ def keras3_layer(layer):
         nodes = []
         for node in layer["inbound_nodes"]:
             tensors = [keras3_tensor(r) for r in node]
-            nodes.append({"args": [tensors] if len(tensors) > 1 else tensors, "kwargs": {}})
+            kwargs = {}
+            for r in node:  # Keras 2 keeps keyword tensors as [layer, node, index] in the call's kwargs
+                for key, value in (r[3] if len(r) > 3 else {}).items():
+                    is_ref = isinstance(value, list) and len(value) >= 3 and isinstance(value[0], str)
+                    kwargs[key] = keras3_tensor(value) if is_ref else value
+            nodes.append({"args": [tensors] if len(tensors) > 1 else tensors, "kwargs": kwargs})
         out["inbound_nodes"] = nodes
     return out
 
@@ -192,6 +197,11 @@ def store_weights(h5, prefix, layers, groups):
         if cls in RECURRENT:
             h5.create_group(path + "/vars")
             write_vars(h5, path + "/cell/vars", own)
+        elif cls == "MultiHeadAttention":
+            h5.create_group(path + "/vars")
+            for sub, attribute in (("query", "_query_dense"), ("key", "_key_dense"), ("value", "_value_dense"),
+                                   ("attention_output", "_output_dense")):
+                write_vars(h5, f"{path}/{attribute}/vars", [w for w in own if w["name"].split("/")[1] == sub])
         elif cls == "Bidirectional":
             h5.create_group(path + "/vars")
             write_vars(h5, path + "/forward_layer/cell/vars", [w for w in own if w["name"].split("/")[1].startswith("forward")])

@@ -119,4 +119,48 @@ def misc_model():
     return record("misc_model", layers, ["signal"], ["up1d"], weights, [x], [up])
 
 
-MODELS = {"keras_np_gru": gru_model, "keras_np_misc": misc_model}
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def attention(query, value, w, heads, causal=False):
+    """Keras MultiHeadAttention (key = value): einsum projections, query scaled by 1/sqrt(key_dim)."""
+    q = np.einsum("btd,dhk->bthk", query, w["query/kernel"]) + w["query/bias"]
+    k = np.einsum("btd,dhk->bthk", value, w["key/kernel"]) + w["key/bias"]
+    v = np.einsum("btd,dhk->bthk", value, w["value/kernel"]) + w["value/bias"]
+    q = q / np.sqrt(q.shape[-1])
+    scores = np.einsum("bshk,bthk->bhts", k, q)
+    if causal:
+        scores = scores + np.triu(np.full(scores.shape[-2:], -1e9), k=1)
+    ctx = np.einsum("bhts,bshv->bthv", softmax(scores), v)
+    return np.einsum("bthv,hvo->bto", ctx, w["attention_output/kernel"]) + w["attention_output/bias"]
+
+
+def attention_weights(name, features, heads, key_dim, value_dim, out_dim):
+    shapes = {"query/kernel": (features, heads, key_dim), "query/bias": (heads, key_dim),
+              "key/kernel": (features, heads, key_dim), "key/bias": (heads, key_dim),
+              "value/kernel": (features, heads, value_dim), "value/bias": (heads, value_dim),
+              "attention_output/kernel": (heads, value_dim, out_dim), "attention_output/bias": (out_dim,)}
+    w = {role: RNG.uniform(-0.6, 0.6, shape) for role, shape in shapes.items()}
+    return w, [weight(f"{name}/{role}", array) for role, array in w.items()]
+
+
+def attention_model():
+    """MultiHeadAttention: causal self-attention, and cross-attention with the value passed by keyword."""
+    x, memory = RNG.uniform(-1, 1, (1, 6, 8)), RNG.uniform(-1, 1, (1, 5, 8))
+    ws, self_weights = attention_weights("self_attention", 8, 2, 4, 3, 8)
+    wc, cross_weights = attention_weights("cross_attention", 8, 3, 2, 2, 8)
+    attended = attention(x, x, ws, 2, causal=True)
+    crossed = attention(attended, memory, wc, 3)
+    mha = dict(dropout=0.0, use_bias=True, output_shape=None, attention_axes=None)
+    self_layer = layer("MultiHeadAttention", "self_attention", [], num_heads=2, key_dim=4, value_dim=3, **mha)
+    self_layer["inbound_nodes"] = [[["tokens", 0, 0, {"value": ["tokens", 0, 0], "use_causal_mask": True}]]]
+    cross_layer = layer("MultiHeadAttention", "cross_attention", [], num_heads=3, key_dim=2, value_dim=2, **mha)
+    cross_layer["inbound_nodes"] = [[["self_attention", 0, 0, {"value": ["memory", 0, 0]}]]]
+    layers = [input_layer("tokens", (6, 8)), input_layer("memory", (5, 8)), self_layer, cross_layer]
+    return record("attention_model", layers, ["tokens", "memory"], ["cross_attention"], self_weights + cross_weights,
+                  [x, memory], [crossed])
+
+
+MODELS = {"keras_np_gru": gru_model, "keras_np_misc": misc_model, "keras_np_attention": attention_model}
