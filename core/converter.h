@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,9 @@ mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, 
                           const ProgressFn& progress = {}, const CancelToken* cancel = nullptr);
 // The Core ML model description for a program converted with these settings.
 package::ModelDescription describeProgram(const mil::Program& program, const ConversionSettings& settings);
-// The whole job.
+// The whole job. With `imported`, the imported graph is handed out as soon as it exists, also when
+// the conversion then fails (the unsupported-op report reads it instead of importing the model again).
 ConversionReport convertModel(const ConversionSettings& settings, const ProgressFn& progress = {},
-                              const CancelToken* cancel = nullptr);
+                              const CancelToken* cancel = nullptr, std::shared_ptr<ir::Graph>* imported = nullptr);
 
 }  // namespace cms

@@ -98,9 +98,10 @@ void writeText(const std::string& path, const std::string& text) {
         throw Error(ErrorKind::Input, "cannot write the report", ErrorLocation{path, {}}, "check that the folder exists and is writable");
 }
 
-// The model uses ops that cannot be converted: the report, then the summary as the error.
-int reportUnsupported(const ConversionSettings& settings, const std::string& reportPath, const Error& original) {
-    ir::Graph graph = importModel(settings.modelPath);
+// The model uses ops that cannot be converted: the report (from the graph the conversion imported),
+// then the summary as the error.
+int reportUnsupported(ir::Graph& graph, const ConversionSettings& settings, const std::string& reportPath,
+                      const Error& original) {
     const ConversionSettings complete = completeSettings(graph, settings);
     const analysis::UnsupportedReport report = analysis::buildUnsupportedReport(graph, complete);
     if (report.empty()) throw original;  // not an op problem after all (e.g. a composite file)
@@ -191,14 +192,14 @@ int runConvert(const ConvertOptions& o, int verbosity) {
     ProgressPrinter printer;
     const auto start = std::chrono::steady_clock::now();
     ConversionReport report;
+    std::shared_ptr<ir::Graph> imported;
     try {
         report = convertModel(settings, [&](Stage stage, double fraction, const std::string& message) {
             printer.update(stage, fraction, message);
-        });
+        }, nullptr, &imported);
     } catch (const Error& e) {
         printer.interrupt();
-        if (e.kind() == ErrorKind::Unsupported && !settings.modelPath.empty() && fs::exists(settings.modelPath))
-            return reportUnsupported(settings, o.reportPath, e);
+        if (e.kind() == ErrorKind::Unsupported && imported) return reportUnsupported(*imported, settings, o.reportPath, e);
         throw;
     } catch (...) {
         printer.interrupt();
