@@ -107,12 +107,18 @@ under Debian's Python and torch 1.13, same model, fp16, iOS15, also a whole proc
 when a coremltools source tree and the development checker are on the machine; the target is at least 10x faster
 than coremltools with a third of its peak memory."
 
+# bench/compress_bench.sh's section (its own, slower run) is carried over.
+compress_section="$(sed -n '/<!-- compress:begin -->/,/<!-- compress:end -->/p' "$ROOT/bench/results.md" 2>/dev/null || true)"
 {
     echo "# Benchmark results"
     echo
-    echo "Written by \`bench/run_bench.sh\`; do not edit by hand."
+    echo "Written by \`bench/run_bench.sh\` and \`bench/compress_bench.sh\`; do not edit by hand."
     echo
     echo "$table"
+    if [ -n "$compress_section" ]; then
+        echo
+        echo "$compress_section"
+    fi
 } >"$ROOT/bench/results.md"
 
 # The README keeps the same table between its bench markers.

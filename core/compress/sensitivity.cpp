@@ -375,28 +375,40 @@ SensitivityReport analyseSensitivity(const std::string& path, const SensitivityO
         r.uniform[c] = {candidates[c].label, base.snrWith(constantsFor(all)), bytesFor(all)};
     }, r.threads);
 
-    // Recommend: choose within the noise budget of the target, check by running the combination,
-    // and shrink the budget by the shortfall until the measured SNR meets the target.
+    // Recommend: choose within the noise budget of the target and check by running the combination.
+    // Short of the target, shrink the budget by the shortfall; well above it, widen it (twice at
+    // most) and keep the smallest combination that passed.
     Recommendation& rec = r.recommendation;
     rec.choice.assign(r.layers.size(), -1);
     rec.measuredSnrDb = kInf;
     rec.predictedSnrDb = kInf;
     for (const LayerSensitivity& l : r.layers) rec.bytesBefore += l.bytes;
     double budget = relativeNoise(o.targetSnrDb);
+    bool passed = false;
+    int widened = 0;
+    std::vector<int> previous;
     for (int attempt = 0; attempt < 8; ++attempt) {
         const std::vector<int> choice = chooseWithin(r.layers, budget);
-        if (std::none_of(choice.begin(), choice.end(), [](int c) { return c >= 0; })) break;
+        if (std::none_of(choice.begin(), choice.end(), [](int c) { return c >= 0; }) || choice == previous) break;
+        previous = choice;
         double predictedNoise = 0;
         for (size_t i = 0; i < choice.size(); ++i)
             if (choice[i] >= 0) predictedNoise += relativeNoise(*r.layers[i].snrDb[static_cast<size_t>(choice[i])]);
         const double measured = base.snrWith(constantsFor(choice));
         ++rec.verifications;
         if (measured >= o.targetSnrDb) {
-            rec.choice = choice;
-            rec.measuredSnrDb = measured;
-            rec.predictedSnrDb = snrFrom(1.0, predictedNoise);
-            break;
+            if (!passed || bytesFor(choice) < bytesFor(rec.choice)) {
+                rec.choice = choice;
+                rec.measuredSnrDb = measured;
+                rec.predictedSnrDb = snrFrom(1.0, predictedNoise);
+            }
+            passed = true;
+            if (measured - o.targetSnrDb <= 1.0 || widened == 2) break;
+            budget *= std::pow(10.0, (measured - o.targetSnrDb - 0.3) / 10.0);
+            ++widened;
+            continue;
         }
+        if (passed) break;  // a widened budget went too far: keep the last combination that passed
         // The layers' noise did not simply add up: ask for the missing dB plus a margin.
         budget *= std::pow(10.0, -(o.targetSnrDb - measured + 0.5) / 10.0);
     }

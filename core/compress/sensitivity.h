@@ -57,7 +57,7 @@ struct Recommendation {
     double predictedSnrDb = 0;      // from the per-layer noise, assumed to add up
     double measuredSnrDb = 0;       // running the interpreter with every chosen layer compressed
     bool meetsTarget = false;
-    int verifications = 0;          // combined runs it took (each failure tightens the noise budget)
+    int verifications = 0;          // combined runs: a failure tightens the noise budget, a wide margin widens it
     uint64_t bytesBefore = 0, bytesAfter = 0;  // of the compressible layers
 };
 

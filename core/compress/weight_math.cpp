@@ -64,7 +64,12 @@ std::vector<int64_t> blockOfElements(const Shape& shape, const BlockSizes& block
 
 namespace {
 
-float storedAs(float v, DType dtype) { return Tensor::fromFloats({v}, {1}, dtype).toFloats()[0]; }
+// v as a tensor of `dtype` stores it (called once per block: millions of times for per-block int4).
+float storedAs(float v, DType dtype) {
+    if (dtype == DType::Float32) return v;
+    if (dtype == DType::Float16) return halfToFloat(floatToHalf(v));
+    return Tensor::fromFloats({v}, {1}, dtype).toFloats()[0];
+}
 
 }  // namespace
 
