@@ -76,7 +76,20 @@ LoadedPlan loadPackage(const std::string& path, const std::vector<std::string>& 
     LoadedPlan l{package::readPackage(path), {}};
     l.flexibility = inputFlexibility(l.contents);
     std::vector<InputSpec> specs;
-    for (const std::string& text : inputOverrides) specs.push_back(parseInputSpec(text));
+    const auto main = l.contents.program.functions.find("main");
+    for (const std::string& text : inputOverrides) {
+        specs.push_back(parseInputSpec(text));
+        std::string names;
+        bool found = false;
+        if (main != l.contents.program.functions.end())
+            for (const mil::Value* v : main->second.inputs) {
+                found = found || v->name == specs.back().name;
+                names += (names.empty() ? "" : ", ") + v->name;
+            }
+        if (!found)
+            throw UsageError("--input " + text + ": " + path + " has no input named '" + specs.back().name +
+                             "'; its inputs are: " + names);
+    }
     for (const InputFlexibility& f : inputFlexibility(specs)) {
         l.flexibility.erase(std::remove_if(l.flexibility.begin(), l.flexibility.end(),
                                            [&](const InputFlexibility& g) { return g.input == f.input; }),

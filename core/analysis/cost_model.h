@@ -3,7 +3,6 @@
 // arithmetic intensity, and a roofline time on each device of a chip profile (resources/placement/chips.yaml).
 // Every time here is an ESTIMATE from peak figures; real kernels reach a fraction of them.
 #include <array>
-#include <optional>
 #include <string>
 #include <vector>
 

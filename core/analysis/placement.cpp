@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -528,6 +527,8 @@ PlacementRules PlacementRules::load(const std::string& path) {
         r.loadTimeOps = root["loadTimeOps"].as<std::vector<std::string>>();
         r.loadTimePrefixes = root["loadTimePrefixes"].as<std::vector<std::string>>();
         r.reasons[ReasonCode::GpuNotSupported].source = r.gpuUnsupportedSource;
+        for (ReasonCode c : {ReasonCode::IsolatedRun, ReasonCode::CheaperOnCpu})
+            r.reasons[c].source += " Switch costs: " + r.switchSource;
     } catch (const YAML::Exception& e) {
         throw Error(ErrorKind::Internal, std::string("the placement rules file is malformed: ") + e.what(),
                     ErrorLocation{path, {}}, "fix the file (resources/placement/ne-rules.yaml) or reinstall the app");

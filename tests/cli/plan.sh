@@ -88,6 +88,9 @@ expect_err_contains "M2-Ultra" "unknown chip lists the known ones"
 run plan "$WORK/demo16.mlpackage" --units GPU_ONLY
 expect_status 2 "bad units"
 expect_err_contains "--units must be" "bad units message"
+run plan "$WORK/demo16.mlpackage" --input 'pixels:1x3x(64..512)x224'
+expect_status 2 "flexible input that does not exist"
+expect_err_contains "has no input named 'pixels'; its inputs are: image" "unknown input message"
 run plan
 expect_status 2 "plan without a package"
 run plan "$WORK/missing.mlpackage"
