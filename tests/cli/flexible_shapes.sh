@@ -19,7 +19,7 @@ run verify "$CNN" "$WORK/range.mlpackage" --inputs "x=$WORK/x96x48.npy"
 expect_status 0 "verify at 1x3x96x48"
 run verify "$CNN" "$WORK/range.mlpackage" --inputs "x=$WORK/x130.npy"
 expect_status 1 "verify outside the range"
-expect_err_contains "allows 1x3x(32..128)x(32..128)" "verify outside the range"
+expect_err_contains "the model expects 1x3x(32..128)x(32..128)" "verify outside the range"
 expect_no_trace "verify outside the range"
 
 # Enumerated image sizes through a settings file.
