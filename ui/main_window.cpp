@@ -253,8 +253,9 @@ QWidget* MainWindow::buildSettingsSide() {
 void MainWindow::chooseFile() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Model, Package or Project"), QFileInfo(modelPath_).path(),
-        tr("Models and projects (*.pt *.pth *.ts *.ptl *.torchscript *.cmsproj *.json);;TorchScript (*.pt *.pth *.ts *.ptl "
-           "*.torchscript);;Projects (*.cmsproj *.json);;Core ML package manifest (Manifest.json);;All files (*)"));
+        tr("Models and projects (*.pt *.pth *.ts *.ptl *.torchscript *.h5 *.keras *.cmsproj *.json);;TorchScript (*.pt *.pth "
+           "*.ts *.ptl *.torchscript);;Keras (*.h5 *.keras);;Projects (*.cmsproj *.json);;Core ML package manifest "
+           "(Manifest.json);;All files (*)"));
     if (path.isEmpty()) return;
     // A package is a folder; its Manifest.json stands for it in a file dialog.
     if (QFileInfo(path).fileName() == QStringLiteral("Manifest.json") && isPackagePath(QFileInfo(path).path()))

@@ -49,10 +49,12 @@ private slots:
         QTest::addColumn<QString>("stem");
         QTest::addColumn<QString>("format");
         QTest::addColumn<bool>("fp16");
-        // keras_np_*: layers TensorFlow.js lacks (GRU with reset_after=True, MultiHeadAttention, Normalization, Subtract,
-        // causal and other 1-D layers), with NumPy references from Keras's definitions (tests/models/keras/numpy_fixtures.py).
+        // keras_np_*: layers TensorFlow.js lacks (GRU with reset_after=True, MultiHeadAttention, bilinear UpSampling2D,
+        // grouped Conv2D, Normalization, Subtract, causal and other 1-D layers), with NumPy references from Keras's
+        // definitions (tests/models/keras/numpy_fixtures.py).
         for (const char* stem : {"keras_seq_cnn", "keras_functional", "keras_mobilenet_like", "keras_lstm_text",
-                                 "keras_rnn_forms", "keras_layer_mix", "keras_np_gru", "keras_np_misc", "keras_np_attention"})
+                                 "keras_rnn_forms", "keras_layer_mix", "keras_np_gru", "keras_np_misc", "keras_np_attention",
+                                 "keras_np_resize"})
             for (const char* format : {"h5", "keras"})
                 for (bool fp16 : {false, true})
                     QTest::newRow((std::string(stem) + "." + format + (fp16 ? "/fp16" : "/fp32")).c_str())

@@ -374,11 +374,21 @@ LayerFn upsampling(size_t n) {
         checkChannelsLast(call);
         const KTensor& in = call.input();
         checkRank(call, in, n);
-        if (call.text("interpolation", "nearest") != "nearest")
-            call.fail("UpSampling with interpolation \"" + call.text("interpolation", "") + "\" is not supported",
-                      "use interpolation=\"nearest\"");
+        const std::string interpolation = call.text("interpolation", "nearest");
         const std::vector<int64_t> size = n == 1 ? std::vector<int64_t>{call.integer("size", 2)} : call.ints("size", n, 2);
         IrEmitter& ir = call.ir;
+        if (n == 2 && interpolation == "bilinear") {
+            // Keras resizes with half-pixel centres (tf.image.resize), torch's align_corners=False.
+            Shape shape = in.shape;
+            shape[1] *= size[0];
+            shape[2] *= size[1];
+            ir::Value* y = ir.op("aten::upsample_bilinear2d", {ir.channelsFirst(in), ir.constInts({shape[1], shape[2]}),
+                                                               ir.constBool(false), ir.constNone(), ir.constNone()});
+            return {{y, shape, true}};
+        }
+        if (interpolation != "nearest")
+            call.fail("UpSampling" + std::to_string(n) + "D with interpolation \"" + interpolation + "\" is not supported",
+                      n == 2 ? "use interpolation=\"nearest\" or \"bilinear\"" : "use interpolation=\"nearest\"");
         // Nearest upsampling by whole factors repeats each element along each spatial axis.
         ir::Value* y = in.value;
         Shape shape = in.shape;

@@ -163,4 +163,48 @@ def attention_model():
                   [x, memory], [crossed])
 
 
-MODELS = {"keras_np_gru": gru_model, "keras_np_misc": misc_model, "keras_np_attention": attention_model}
+def resize_bilinear(x, out_h, out_w):
+    """tf.image.resize(method="bilinear"): half-pixel centres, edges clamped."""
+    def axis(out_size, in_size):
+        src = (np.arange(out_size) + 0.5) * (in_size / out_size) - 0.5
+        lower = np.floor(src)
+        frac = src - lower
+        return np.clip(lower, 0, in_size - 1).astype(int), np.clip(lower + 1, 0, in_size - 1).astype(int), frac
+    y0, y1, fy = axis(out_h, x.shape[1])
+    x0, x1, fx = axis(out_w, x.shape[2])
+    top = x[:, y0][:, :, x0] * (1 - fx)[None, None, :, None] + x[:, y0][:, :, x1] * fx[None, None, :, None]
+    bottom = x[:, y1][:, :, x0] * (1 - fx)[None, None, :, None] + x[:, y1][:, :, x1] * fx[None, None, :, None]
+    return top * (1 - fy)[None, :, None, None] + bottom * fy[None, :, None, None]
+
+
+def grouped_conv(x, kernel, bias, groups):
+    """Conv2D with groups, valid padding, stride 1: kernel [kh, kw, in / groups, out]."""
+    kh, kw, cin, cout = kernel.shape
+    per_out = cout // groups
+    out = np.zeros((x.shape[0], x.shape[1] - kh + 1, x.shape[2] - kw + 1, cout))
+    for o in range(cout):
+        g = o // per_out
+        patch = x[..., g * cin:(g + 1) * cin]
+        for i in range(kh):
+            for j in range(kw):
+                out[..., o] += patch[:, i:i + out.shape[1], j:j + out.shape[2]] @ kernel[i, j, :, o]
+    return out + bias
+
+
+def resize_model():
+    """UpSampling2D with bilinear interpolation (Keras's half-pixel resize) and a grouped Conv2D."""
+    x = RNG.uniform(-1, 1, (1, 5, 4, 6))
+    up = resize_bilinear(x, 10, 12)
+    kernel, bias = RNG.uniform(-0.5, 0.5, (3, 3, 2, 9)), RNG.uniform(-0.2, 0.2, 9)
+    conv = grouped_conv(up, kernel, bias, 3)
+    layers = [input_layer("picture", (5, 4, 6)),
+              layer("UpSampling2D", "up_bilinear", ["picture"], size=[2, 3], data_format="channels_last",
+                    interpolation="bilinear"),
+              layer("Conv2D", "grouped", ["up_bilinear"], filters=9, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+                    data_format="channels_last", dilation_rate=[1, 1], groups=3, activation="linear", use_bias=True)]
+    return record("resize_model", layers, ["picture"], ["up_bilinear", "grouped"],
+                  [weight("grouped/kernel", kernel), weight("grouped/bias", bias)], [x], [up, conv])
+
+
+MODELS = {"keras_np_gru": gru_model, "keras_np_misc": misc_model, "keras_np_attention": attention_model,
+          "keras_np_resize": resize_model}
