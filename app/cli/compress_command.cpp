@@ -55,7 +55,8 @@ CLI::App* addCompressCommand(CLI::App& app, CompressOptions& o) {
         ->allow_extra_args(false);
     c->add_flag("--joint-compression", o.jointCompression,
                 "Compress weights that are already compressed further (coremltools' joint_compression): pruned "
-                "weights palettized or quantized, palettized or quantized weights pruned; needs an iOS18 package");
+                "weights palettized or quantized, palettized or quantized weights pruned, palettes quantized per "
+                "tensor; needs an iOS18 package");
     c->add_option("--size-report", o.sizeReportPath, "Write the size report as JSON to this file");
     c->add_flag("-q,--quiet", o.quiet, "Print only the summary line, not the per-weight size report");
     return c;
