@@ -378,6 +378,30 @@ std::vector<KTensor> embedding(LayerCall& call) {
     return {channelsLastResult(y, shape)};
 }
 
+// The wrapped layer applied to every time step: time folded into the batch, then unfolded again.
+std::vector<KTensor> timeDistributed(LayerCall& call) {
+    IrEmitter& ir = call.ir;
+    const KTensor in = ir.asChannelsLast(call.input());
+    if (in.rank() < 3) call.fail("TimeDistributed needs a [batch, time, ...] input, got " + shapeToString(in.shape));
+    if (!call.config().contains("layer") || !call.config()["layer"].is_object())
+        call.fail("TimeDistributed has no wrapped layer in its config");
+    const json& inner = call.config()["layer"];
+    const std::string cls = inner.value("class_name", "");
+    const auto it = layerTable().find(cls);
+    if (it == layerTable().end() || cls == "TimeDistributed" || cls == "Bidirectional")
+        call.fail("TimeDistributed around " + cls + " is not supported");
+    Shape folded = {in.shape[0] * in.shape[1]};
+    folded.insert(folded.end(), in.shape.begin() + 2, in.shape.end());
+    ir::Value* x = ir.op("aten::reshape", {in.value, ir.constInts(folded)});
+    LayerCall innerCall = call.wrapped(inner, {KTensor{x, folded, false}});
+    const std::vector<KTensor> out = it->second(innerCall);
+    if (out.size() != 1) call.fail("TimeDistributed around a layer with several outputs is not supported");
+    const KTensor y = ir.asChannelsLast(out.front());
+    Shape shape = {in.shape[0], in.shape[1]};
+    shape.insert(shape.end(), y.shape.begin() + 1, y.shape.end());
+    return {channelsLastResult(ir.op("aten::reshape", {y.value, ir.constInts(shape)}), shape)};
+}
+
 }  // namespace
 
 void registerCoreLayers(LayerTable& t) {
@@ -408,6 +432,7 @@ void registerCoreLayers(LayerTable& t) {
     t["Normalization"] = normalization;
     t["LayerNormalization"] = layerNormalization;
     t["Embedding"] = embedding;
+    t["TimeDistributed"] = timeDistributed;
 }
 
 }  // namespace cms::frontends::keras

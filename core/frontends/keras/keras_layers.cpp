@@ -117,6 +117,15 @@ void LayerCall::fail(const std::string& message, const std::string& hint) const 
     throw Error(ErrorKind::Unsupported, message, {file_.path(), modulePath_ + " (" + className() + ")"}, hint);
 }
 
+LayerCall LayerCall::wrapped(const json& innerLayer, std::vector<KTensor> inputs) const {
+    static const json empty = json::object();
+    KerasLayerLocation inner = location_;
+    inner.archivePath = location_.archivePath + "/layer";
+    inner.className = innerLayer.value("class_name", "");
+    inner.config = innerLayer.contains("config") && innerLayer["config"].is_object() ? &innerLayer["config"] : &empty;
+    return LayerCall(ir, file_, std::move(inner), modulePath_, std::move(inputs), constants_);
+}
+
 Tensor permuteTensor(const Tensor& t, const std::vector<int64_t>& perm) {
     const std::vector<float> src = t.castTo(DType::Float32).toFloats();
     const Shape& in = t.shape();

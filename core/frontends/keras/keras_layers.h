@@ -49,6 +49,10 @@ public:
 
     [[noreturn]] void fail(const std::string& message, const std::string& hint = {}) const;
 
+    // The call of a layer a wrapper holds (TimeDistributed's "layer"), on `inputs`, reading the weights the
+    // wrapper stores for it.
+    LayerCall wrapped(const nlohmann::json& innerLayer, std::vector<KTensor> inputs) const;
+
 private:
     void loadWeights();
 

@@ -166,6 +166,17 @@ models.keras_layer_mix = () => {
     return {model: m, inputs: [[1, 10, 10, 3, -1, 1], [1, 6, 6, 6, 2, -1, 1]]};
 };
 
+// Per-frame layers over a short clip: TimeDistributed around a convolution, a flatten and a dense layer.
+models.keras_time_distributed = () => {
+    const frames = tf.input({shape: [4, 6, 6, 2], name: 'frames'});
+    let x = tf.layers.timeDistributed({layer: tf.layers.conv2d({filters: 3, kernelSize: 3, activation: 'relu',
+                                                                 name: 'frame_conv'}), name: 'td_conv'}).apply(frames);
+    x = tf.layers.timeDistributed({layer: tf.layers.flatten({name: 'frame_flat'}), name: 'td_flat'}).apply(x);
+    x = tf.layers.timeDistributed({layer: tf.layers.dense({units: 5, name: 'frame_dense'}), name: 'td_dense'}).apply(x);
+    const summary = tf.layers.lstm({units: 6, recurrentActivation: 'sigmoid', name: 'clip_lstm'}).apply(x);
+    return {model: tf.model({inputs: frames, outputs: [x, summary], name: 'time_distributed'}), inputs: [[1, 4, 6, 6, 2, -1, 1]]};
+};
+
 // A model with a layer that stands for a Lambda: make_keras_files.py rewrites it into a Keras Lambda
 // (Python code tfjs cannot hold). Its outputs are not compared: the layer is reported, not run.
 models.keras_lambda = () => {

@@ -197,6 +197,9 @@ def store_weights(h5, prefix, layers, groups):
         if cls in RECURRENT:
             h5.create_group(path + "/vars")
             write_vars(h5, path + "/cell/vars", own)
+        elif cls == "TimeDistributed":
+            h5.create_group(path + "/vars")
+            write_vars(h5, path + "/layer/vars", own)
         elif cls == "MultiHeadAttention":
             h5.create_group(path + "/vars")
             for sub, attribute in (("query", "_query_dense"), ("key", "_key_dense"), ("value", "_value_dense"),
