@@ -115,12 +115,18 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
     std::printf("%s\n\n", kPlacementEstimateNote);
     std::printf("%-36s %-22s %-6s %10s %10s %10s %10s  %s\n", "op", "type", "device", "FLOPs", "weights", "activations",
                 "est. time", "reasons off the Neural Engine");
-    for (const OpPlacement& p : plan.ops)
-        std::printf("%-36s %-22s %-6s %10s %10s %10s %10s  %s\n", clip(p.opName, 36).c_str(), clip(p.opType, 22).c_str(),
+    size_t lowerBounds = 0;
+    for (const OpPlacement& p : plan.ops) {
+        lowerBounds += !p.cost.shapesKnown;
+        std::printf("%-36s %-22s %-6s %10s %10s %10s %9s%s  %s\n", clip(p.opName, 36).c_str(), clip(p.opType, 22).c_str(),
                     shortDevice(p.device).c_str(), humanCount(p.cost.flops).c_str(),
                     humanBytes(static_cast<uint64_t>(p.cost.weightBytes)).c_str(),
                     humanBytes(static_cast<uint64_t>(p.cost.activationBytes)).c_str(), humanTime(p.seconds).c_str(),
-                    reasonCodes(p.reasons).c_str());
+                    p.cost.shapesKnown ? " " : "*", reasonCodes(p.reasons).c_str());
+    }
+    if (lowerBounds > 0)
+        std::printf("* %zu op(s) have dimensions only known at run time (flexible inputs); those count as 1, so their "
+                    "figures are lower bounds\n", lowerBounds);
 
     std::printf("\nTotals (estimate): %zu ops, %s FLOPs, %s of weights, %s including %zu device switch(es) (%s)\n",
                 plan.ops.size(), humanCount(plan.totalFlops).c_str(),

@@ -167,16 +167,18 @@ struct Walker {
             reason(p, ReasonCode::DimensionAboveLimit, {{"size", std::to_string(largestDim)},
                                                         {"type", largest->type.toString()},
                                                         {"limit", std::to_string(rules.maxDimension)}});
+        bool enumerated = false;  // unknown dimensions from enumerated inputs are fixed per compiled shape
         for (size_t i = 0; i < options.inputs.size() && i < 64; ++i) {
             if (!(mask & (InputMask(1) << i))) continue;
             const InputFlexibility& in = options.inputs[i];
             if (in.rangeShaped) reason(p, ReasonCode::RangeShape, {{"input", in.input}});
+            enumerated = enumerated || in.enumeratedShapes > 0;
             if (in.enumeratedShapes > rules.maxEnumeratedShapes)
                 reason(p, ReasonCode::EnumeratedShapesOverLimit,
                        {{"input", in.input}, {"count", std::to_string(in.enumeratedShapes)},
                         {"limit", std::to_string(rules.maxEnumeratedShapes)}});
         }
-        if (unknown && !p.hasReason(ReasonCode::RangeShape))
+        if (unknown && !enumerated && !p.hasReason(ReasonCode::RangeShape))
             reason(p, ReasonCode::UnknownDimension, {{"type", unknown->type.toString()}});
     }
 
@@ -548,16 +550,21 @@ const PlacementRules& PlacementRules::shipped() {
 }
 
 std::vector<InputFlexibility> inputFlexibility(const package::PackageContents& package) {
-    // The program's function inputs carry run-time dimensions as kUnknownDim; enumerated shapes are fixed in
-    // the program (the default shape) and only the model description lists them.
+    // The model description says how each input may vary (ranges or enumerated shapes; the program has those
+    // dimensions unknown). A program input with unknown dimensions the description does not explain (a
+    // package from another tool) counts as range-shaped.
     std::vector<InputFlexibility> out;
+    for (const package::FeatureDescription& f : package.description.inputs) {
+        InputFlexibility flex{f.name, false, f.enumeratedShapes.size()};
+        for (const auto& [lower, upper] : f.shapeRange) flex.rangeShaped = flex.rangeShaped || lower != upper;
+        if (flex.rangeShaped || flex.enumeratedShapes > 0) out.push_back(flex);
+    }
     const auto main = package.program.functions.find("main");
     if (main == package.program.functions.end()) return out;
     for (const mil::Value* v : main->second.inputs) {
-        InputFlexibility f;
-        f.input = v->name;
-        f.rangeShaped = std::any_of(v->type.shape.begin(), v->type.shape.end(), [](int64_t d) { return d == mil::kUnknownDim; });
-        if (f.rangeShaped) out.push_back(f);
+        const bool described = std::any_of(out.begin(), out.end(), [&](const InputFlexibility& f) { return f.input == v->name; });
+        const bool unknown = std::any_of(v->type.shape.begin(), v->type.shape.end(), [](int64_t d) { return d == mil::kUnknownDim; });
+        if (unknown && !described) out.push_back({v->name, true, 0});
     }
     return out;
 }

@@ -89,8 +89,9 @@ struct PlacementPlan {
     std::vector<const OpPlacement*> topByTime(size_t n) const;
 };
 
-// How flexible each model input is: read from the package (model description, dimensions unknown in the
-// program) or from conversion settings, so range-shaped inputs keep their ops off the NE.
+// How flexible each model input is: read from the package (the model description's shapeRange and
+// enumeratedShapes; unexplained unknown dimensions in the program count as a range) or from conversion
+// settings, so range-shaped inputs keep their ops off the NE.
 struct InputFlexibility {
     std::string input;
     bool rangeShaped = false;

@@ -98,6 +98,38 @@ private slots:
         QVERIFY(c.secondsAfter < c.secondsBefore);
     }
 
+    void flexibleShapesFromTheModelDescription() {
+        // Issue 7's flexible inputs: the package's description says which input varies and how.
+        const std::string pt = test::testModel("demo_cnn.pt");
+        test::ScratchDir dir;
+        const std::string range =
+            convert(pt, "1x3x(64..256=224)x(64..256=224)", Precision::Float16, dir.path("range.mlpackage"));
+        const std::string enumerated =
+            convert(pt, "enum(1x3x224x224,1x3x256x256)", Precision::Float16, dir.path("enum.mlpackage"));
+
+        const package::PackageContents rangeContents = package::readPackage(range);
+        const std::vector<InputFlexibility> rangeFlex = inputFlexibility(rangeContents);
+        QCOMPARE(rangeFlex.size(), size_t(1));
+        QVERIFY(rangeFlex[0].rangeShaped);
+        const std::vector<InputFlexibility> enumFlex = inputFlexibility(package::readPackage(enumerated));
+        QCOMPARE(enumFlex.size(), size_t(1));
+        QVERIFY(!enumFlex[0].rangeShaped);
+        QCOMPARE(enumFlex[0].enumeratedShapes, size_t(2));
+
+        const PlacementPlan r = plan(range, ComputeUnits::All);
+        QCOMPARE(r.share(Device::NeuralEngine).ops, size_t(0));
+        for (const OpPlacement& o : r.ops) QVERIFY2(o.hasReason(ReasonCode::RangeShape), o.opName.c_str());
+        const PlacementPlan e = plan(enumerated, ComputeUnits::All);
+        QVERIFY2(e.opFraction(Device::NeuralEngine) == 1.0, summary(e).c_str());
+
+        const PlanComparison c = comparePlans(r, e);
+        QVERIFY(c.moved.size() >= 15);
+        for (const OpMove& m : c.moved) {
+            QCOMPARE(m.after, Device::NeuralEngine);
+            QCOMPARE(m.reasonsBefore.front().code, ReasonCode::RangeShape);
+        }
+    }
+
     void dilatedConvolutionModelIsKeptOffTheNeuralEngine() {
         const std::string pt = test::testModel("op_conv2d_dilated.pt");
         test::ScratchDir dir;

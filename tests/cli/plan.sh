@@ -41,6 +41,17 @@ expect_status 0 "plan with a range-shaped input"
 expect_out_contains "[range_shape]" "range input reason"
 expect_out_contains "input 'image', whose shape is a range" "range input text"
 
+# A package converted with a range-shaped input: the description says so, no --input needed.
+run convert "$DEMO" -o "$WORK/range.mlpackage" --input 'image:1x3x(64..256=224)x(64..256=224)'
+expect_status 0 "convert with a range input"
+run plan "$WORK/range.mlpackage" --compare "$WORK/demo16.mlpackage"
+expect_status 0 "plan range vs fixed"
+expect_out_contains "GPU -> NE" "range vs fixed: ops move to the NE"
+expect_out_contains "before [range_shape]" "range vs fixed: the range is why"
+run plan "$WORK/range.mlpackage"
+expect_status 0 "plan range"
+expect_out_contains "have dimensions only known at run time" "run-time dimensions are flagged"
+
 run convert "$MODELS/op_conv2d_dilated.pt" -o "$WORK/dilated.mlpackage" --input input:1x3x12x12
 expect_status 0 "convert dilated conv"
 run plan "$WORK/dilated.mlpackage" --json "$WORK/dilated.json"
