@@ -15,6 +15,8 @@ std::string hintFor(int err) {
     switch (err) {
         case ENOSPC:
         case EDQUOT: return "The disk is full: free some space or choose an output folder on another disk.";
+        case EFBIG: return "The file is larger than this system or file system allows (ulimit -f, or a FAT disk's "
+                           "4 GB limit): raise the limit or choose an output folder on another disk.";
         case EACCES:
         case EPERM: return "The folder is not writable for you: choose another output folder or fix its permissions.";
         case EROFS: return "The file system is read-only: choose an output folder on a writable disk.";

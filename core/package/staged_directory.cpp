@@ -4,7 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -34,6 +38,21 @@ void removeQuietly(const fs::path& p) {
     fs::remove_all(p, ec);
     if (ec) logger()->warn("could not remove {}: {}", p.string(), ec.message());
 }
+
+// Staging folders are named ".<package>.partial-<pid>-<random>". A writer that was killed leaves its folder
+// behind; the next write to the same destination removes those whose process no longer exists.
+std::string stagingPrefix(const fs::path& dest) { return "." + dest.filename().string() + ".partial-"; }
+
+void removeAbandonedStaging(const fs::path& parent, const fs::path& dest) {
+    const std::string prefix = stagingPrefix(dest);
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) removeQuietly(e.path());
+    }
+}
 }  // namespace
 
 StagedDirectory::StagedDirectory(std::string destination) {
@@ -62,7 +81,8 @@ StagedDirectory::StagedDirectory(std::string destination) {
     if (!fs::is_directory(parent))
         throw Error(ErrorKind::Package, "cannot write the package to " + d + ": " + parent_ + " is not a folder", {d, {}},
                     "Choose an output path inside an existing folder.");
-    staging_ = (parent / ("." + dest.filename().string() + ".partial-" + randomSuffix())).string();
+    removeAbandonedStaging(parent, dest);
+    staging_ = (parent / (stagingPrefix(dest) + std::to_string(::getpid()) + "-" + randomSuffix())).string();
     if (::mkdir(staging_.c_str(), 0755) != 0) throwFileError("create a temporary folder in", parent_, errno);
 }
 
@@ -80,6 +100,15 @@ void StagedDirectory::commit() {
                                                     randomSuffix())).string();
     std::error_code ec;
     const bool replacing = fs::exists(fs::symlink_status(destination_, ec));
+    // Swapping the two folders in one step leaves no moment without a package at the destination, even
+    // if the process is killed; the old package ends up at the staging path and is removed from there.
+    if (replacing && ::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, destination_.c_str(), RENAME_EXCHANGE) == 0) {
+        committed_ = true;
+        syncPath(parent_);
+        removeQuietly(staging_);
+        return;
+    }
+    // File systems without the exchange: move the old package aside first, and back if the rename fails.
     if (replacing && std::rename(destination_.c_str(), aside.c_str()) != 0)
         throwFileError("move the existing package aside at", destination_, errno);
     if (std::rename(staging_.c_str(), destination_.c_str()) != 0) {

@@ -17,8 +17,10 @@ public:
     const std::string& path() const { return staging_; }
     const std::string& destination() const { return destination_; }
 
-    // fsyncs the staged tree and moves it to the destination. An existing destination is moved aside
-    // first and restored if the final rename fails; it is deleted only after the new folder is in place.
+    // fsyncs the staged tree and moves it to the destination. An existing destination is swapped with it
+    // in one rename (RENAME_EXCHANGE), so a kill at any point leaves the old or the new package there; where
+    // the file system cannot swap, it is moved aside first and restored if the final rename fails. The old
+    // package is deleted only after the new folder is in place.
     void commit();
 
 private:

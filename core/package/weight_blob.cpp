@@ -203,6 +203,12 @@ BlobInfo WeightBlobReader::info(uint64_t at) const {
 }
 
 std::vector<BlobInfo> WeightBlobReader::blobs() const {
+    // Each record takes at least its 64-byte metadata: a count the file cannot hold is damage, and must not
+    // size an allocation.
+    if (count_ > (size_ - kBlobHeaderSize) / kBlobMetadataSize)
+        fail("the header announces " + std::to_string(count_) + " blobs, more than a file of " +
+                 std::to_string(size_) + " bytes can hold",
+             0);
     std::vector<BlobInfo> out;
     out.reserve(count_);
     uint64_t at = kBlobHeaderSize;

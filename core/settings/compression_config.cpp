@@ -29,6 +29,27 @@ const char* const kYamlHint =
 
 bool isPalettizer(CompressionMethod m) { return m == CompressionMethod::Palettize; }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) without control characters.
+bool printableUtf8(const std::string& s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) return false;
+        if (c < 0x80) { ++i; continue; }
+        const int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+        if (len == 0 || c > 0xf4 || i + len > s.size()) return false;
+        uint32_t cp = c & (0x7f >> len);
+        for (int k = 1; k < len; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (d & 0x3f);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        i += static_cast<size_t>(len);
+    }
+    return true;
+}
+
 // Reads a config tree; `lineOf` gives a key path's line in the YAML source (0: unknown).
 class ConfigReader {
 public:
@@ -64,6 +85,10 @@ public:
             if (!t.is_object()) fail(table, "expected a mapping of names to configs");
             auto& out = std::string(table) == "op_type_configs" ? c.opTypes : c.opNames;
             for (const auto& [name, value] : t.items()) {
+                // YAML accepts any bytes; names must survive being saved again (JSON and YAML need UTF-8 text).
+                if (!printableUtf8(name))
+                    fail(table, "an op name is not UTF-8 text or holds control characters; op names are letters, "
+                                "digits, '_', '.' and '/'");
                 const std::string key = std::string(table) + "." + name;
                 out[name] = value.is_null() ? std::nullopt : std::optional<OpCompression>(op(value, key, method));
             }
@@ -311,7 +336,14 @@ json yamlScalar(const YAML::Node& n) {
     return s;
 }
 
-json yamlToJson(const YAML::Node& n, const std::string& path, std::map<std::string, int>& lines) {
+// A config has tens of nodes. Aliases let a few lines of YAML name billions of them ("billion laughs"), which
+// the conversion below would copy out: it stops at this many.
+constexpr size_t kMaxYamlNodes = 100000;
+struct TooManyYamlNodes {};
+
+json yamlToJson(const YAML::Node& n, const std::string& path, std::map<std::string, int>& lines, size_t& nodesLeft) {
+    if (nodesLeft == 0) throw TooManyYamlNodes{};
+    --nodesLeft;
     switch (n.Type()) {
         case YAML::NodeType::Null:
         case YAML::NodeType::Undefined: return nullptr;
@@ -321,7 +353,7 @@ json yamlToJson(const YAML::Node& n, const std::string& path, std::map<std::stri
             for (size_t i = 0; i < n.size(); ++i) {
                 const std::string p = path + "[" + std::to_string(i) + "]";
                 lines[p] = n[i].Mark().line + 1;
-                out.push_back(yamlToJson(n[i], p, lines));
+                out.push_back(yamlToJson(n[i], p, lines, nodesLeft));
             }
             return out;
         }
@@ -331,7 +363,7 @@ json yamlToJson(const YAML::Node& n, const std::string& path, std::map<std::stri
                 const std::string key = it->first.Scalar();
                 const std::string p = path.empty() ? key : path + "." + key;
                 lines[p] = it->first.Mark().line + 1;
-                out[key] = yamlToJson(it->second, p, lines);
+                out[key] = yamlToJson(it->second, p, lines, nodesLeft);
             }
             return out;
         }
@@ -509,7 +541,15 @@ CompressionConfig compressionFromYaml(const std::string& text, const std::string
                     "line " + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg, {file, {}}, kYamlHint);
     }
     std::map<std::string, int> lines;
-    const json tree = yamlToJson(root, "", lines);
+    json tree;
+    try {
+        size_t nodesLeft = kMaxYamlNodes;
+        tree = yamlToJson(root, "", lines, nodesLeft);
+    } catch (const TooManyYamlNodes&) {
+        throw Error(ErrorKind::Settings,
+                    "the config expands to more than " + std::to_string(kMaxYamlNodes) + " YAML nodes (through aliases)",
+                    {file, {}}, "write the config without YAML aliases (&name / *name); " + std::string(kYamlHint));
+    }
     if (tree.is_null()) throw Error(ErrorKind::Settings, "the config is empty", {file, {}}, kYamlHint);
     const ConfigReader reader(file, "", [&lines](const std::string& key) {
         // The closest recorded key: a missing key is reported at its parent's line.

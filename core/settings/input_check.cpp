@@ -52,6 +52,14 @@ std::optional<InputProblem> checkInputSpec(const InputSpec& in) {
     if (in.shape.empty()) return InputProblem{"shape", "expected a list of positive integers"};
     for (int64_t d : in.shape)
         if (d <= 0) return InputProblem{"shape", "expected a list of positive integers"};
+    // Past this, element and byte counts overflow 64 bits; no device holds a tensor anywhere near it.
+    constexpr int64_t kMaxElements = int64_t(1) << 48;
+    int64_t elements = 1;
+    for (int64_t d : in.shape) {
+        if (d > kMaxElements / elements)
+            return InputProblem{"shape", "the shape " + shapeToString(in.shape) + " has more than 2^48 elements"};
+        elements *= d;
+    }
     if (in.dtype != DType::Float32 && in.dtype != DType::Float16 && in.dtype != DType::Int32)
         return InputProblem{"dtype", "expected fp32, fp16 or int32"};
     if (auto problem = checkFlexibleShape(in)) return problem;

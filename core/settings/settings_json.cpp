@@ -229,12 +229,14 @@ public:
         if (root.contains("outputs")) {
             const json& list = root["outputs"];
             if (!list.is_array()) fail("outputs", "expected a list of output objects");
+            std::set<std::string> seen;
             for (size_t i = 0; i < list.size(); ++i) {
                 const std::string key = index("outputs", i);
                 expectObject(list[i], key, {"name"});
                 if (!list[i].contains("name")) fail(key, "missing \"name\"");
                 OutputSpec out{string(list[i]["name"], key + ".name")};
                 if (out.name.empty()) fail(key + ".name", "an output needs a non-empty name");
+                if (!seen.insert(out.name).second) fail(key + ".name", "\"" + out.name + "\" is listed twice");
                 s.outputs.push_back(out);
             }
         }
@@ -322,7 +324,7 @@ ConversionSettings settingsFromJson(const std::string& text, const std::string& 
     json root;
     try {
         root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers too large for a double (out_of_range)
         // nlohmann prefixes its messages with "[json.exception.parse_error.101] "; users need only the rest.
         std::string what = e.what();
         if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);

@@ -33,8 +33,27 @@ bool readAt(std::ifstream& in, uint64_t offset, size_t size, std::vector<uint8_t
     return static_cast<size_t>(in.gcount()) == size;
 }
 
+// A tensor storage of a torch archive: "<archive>/data/<key>".
+bool isStorageEntry(const std::string& name) {
+    const auto slash = name.find('/');
+    return slash != std::string::npos && name.compare(slash + 1, 5, "data/") == 0 && name.back() != '/';
+}
+
+// The uncompressed size of a central directory entry; zip64 keeps it in an extra field when the 32-bit one
+// is saturated.
+uint64_t uncompressedSize(const uint8_t* entry, const uint8_t* extra, size_t extraLen) {
+    const uint64_t size32 = readLE(entry + 24, 4);
+    if (size32 != 0xFFFFFFFFu) return size32;
+    for (size_t p = 0; p + 4 <= extraLen;) {
+        const uint64_t id = readLE(extra + p, 2), len = readLE(extra + p + 2, 2);
+        if (id == 0x0001 && len >= 8 && p + 4 + 8 <= extraLen) return readLE(extra + p + 4, 8);
+        p += 4 + len;
+    }
+    return size32;
+}
+
 // Reads the central directory's entry names; false when the directory is missing or cut off.
-bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::string>& names) {
+bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::string>& names, uint64_t& storageBytes) {
     const size_t tailSize = static_cast<size_t>(std::min<uint64_t>(fileSize, kEndOfDirSize + kMaxCommentSize));
     std::vector<uint8_t> tail;
     if (!readAt(in, fileSize - tailSize, tailSize, tail)) return false;
@@ -56,7 +75,7 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
             readLE(loc.data(), 4) == kZip64LocatorSig) {
             const uint64_t z64Offset = readLE(&loc[8], 8);
             std::vector<uint8_t> z64;
-            if (z64Offset + 56 > fileSize || !readAt(in, z64Offset, 56, z64) ||
+            if (fileSize < 56 || z64Offset > fileSize - 56 || !readAt(in, z64Offset, 56, z64) ||
                 readLE(z64.data(), 4) != kZip64EndOfDirSig)
                 return false;
             entryCount = readLE(&z64[32], 8);
@@ -64,19 +83,24 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
             dirOffset = readLE(&z64[48], 8);
         }
     }
-    if (dirOffset + dirSize > eocdOffset) return false;
+    if (dirOffset > eocdOffset || dirSize > eocdOffset - dirOffset) return false;  // (no wrap-around: zip64 sizes are 64-bit)
 
     std::vector<uint8_t> dir;
     if (!readAt(in, dirOffset, static_cast<size_t>(dirSize), dir)) return false;
     size_t pos = 0;
     names.clear();
+    storageBytes = 0;
     for (uint64_t i = 0; i < entryCount; ++i) {
         if (pos + 46 > dir.size() || readLE(&dir[pos], 4) != kCentralHeaderSig) return false;
         const size_t nameLen = readLE(&dir[pos + 28], 2);
         const size_t extraLen = readLE(&dir[pos + 30], 2);
         const size_t commentLen = readLE(&dir[pos + 32], 2);
-        if (pos + 46 + nameLen > dir.size()) return false;
+        if (pos + 46 + nameLen + extraLen > dir.size()) return false;
         names.emplace_back(reinterpret_cast<const char*>(&dir[pos + 46]), nameLen);
+        if (isStorageEntry(names.back())) {
+            const uint64_t bytes = uncompressedSize(&dir[pos], &dir[pos + 46 + nameLen], extraLen);
+            storageBytes = bytes > UINT64_MAX - storageBytes ? UINT64_MAX : storageBytes + bytes;
+        }
         pos += 46 + nameLen + extraLen + commentLen;
     }
     return true;
@@ -114,7 +138,7 @@ ArchiveProbe probeArchive(const std::string& path) {
     std::vector<uint8_t> head;
     readAt(in, 0, static_cast<size_t>(std::min<uint64_t>(size, 8)), head);
     if (head.size() >= 4 && readLE(head.data(), 4) == kLocalHeaderSig) {
-        if (!readZipDirectory(in, size, probe.entries)) {
+        if (!readZipDirectory(in, size, probe.entries, probe.storageBytes)) {
             probe.kind = ArchiveKind::TruncatedZip;
             return probe;
         }

@@ -1,6 +1,7 @@
 #pragma once
 // Identifies what a would-be TorchScript file really is by reading its zip directory, without
 // libtorch: cheap enough for file dialogs, and precise enough to tell users what they handed us.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ enum class ArchiveKind {
 struct ArchiveProbe {
     ArchiveKind kind = ArchiveKind::Unknown;
     std::vector<std::string> entries;  // zip entry names, when the directory could be read
+    // Uncompressed bytes of the tensor storages (entries in the archive's data/ folder), as the directory
+    // declares them: what loading the archive will allocate at least.
+    uint64_t storageBytes = 0;
 };
 
 ArchiveProbe probeArchive(const std::string& path);

@@ -11,10 +11,12 @@
 
 #include "common/cancellation.h"
 #include "common/error.h"
+#include "common/memory_budget.h"
 #include "frontends/torchscript/torchvision_ops.h"
 #include "common/log.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/parameter_constants.h"
+#include "ir/nonfinite_constants.h"
 #include "frontends/torchscript/torchscript_graph.h"
 
 namespace cms::frontends {
@@ -102,6 +104,9 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
         const ArchiveDiagnosis d = diagnoseArchive(probe.kind);
         throw Error(ErrorKind::Input, d.message, {path, ""}, d.hint);
     }
+    // libtorch reads every storage into memory: refuse early what cannot fit, rather than fail (or be killed)
+    // inside the allocator.
+    checkFitsInMemory(probe.storageBytes, "the model's weights", path);
 
     torch::jit::Module module = loadOnCpu(path);
     checkCancelled();
@@ -147,6 +152,10 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
     if (auto warning = tracedTrainingWarning(graph)) {
         logger()->warn("{}: {}", path, *warning);
         graph.warnings.push_back(std::move(*warning));
+    }
+    for (std::string& warning : ir::nonFiniteConstantWarnings(graph)) {
+        logger()->warn("{}: {}", path, warning);
+        graph.warnings.push_back(std::move(warning));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     logger()->info("imported {}: {} nodes, {} input(s), {} output(s) in {:.2f}s", path, graph.nodeCount(),

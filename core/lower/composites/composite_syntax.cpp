@@ -91,6 +91,7 @@ public:
     }
     size_t offset() const { return i_; }
     void seek(size_t i) { i_ = i; }
+    int depth = 0;  // calls and lists open around the current position (see parseExpr)
     const std::string& text() const { return s_; }
     std::string found() {
         skipSpace();
@@ -282,15 +283,26 @@ std::unique_ptr<Expr> parsePrimary(Scanner& sc) {
     return e;
 }
 
+// Parsing, checking and emitting all recurse over the expression: a hostile nesting depth would overflow the
+// stack, and no composite needs more than a few levels.
+constexpr int kMaxExprDepth = 64;
+
 std::unique_ptr<Expr> parseExpr(Scanner& sc) {
+    if (sc.depth >= kMaxExprDepth)
+        compositeError(sc.here(), "the expression nests more than " + std::to_string(kMaxExprDepth) + " levels deep",
+                       "simplify the expression");
+    ++sc.depth;
     std::unique_ptr<Expr> e = parsePrimary(sc);
+    --sc.depth;
     while (sc.peek() == '[') {
         auto idx = std::make_unique<Expr>();
         idx->pos = sc.here();
         sc.accept('[');
         idx->kind = Expr::Kind::Index;
         std::unique_ptr<Expr> n = parseNumber(sc);
-        if (!n->isInteger || n->number < 0) compositeError(n->pos, "an output index is a non-negative integer");
+        // (bounded before the conversion: a double beyond int64's range does not convert)
+        if (!n->isInteger || n->number < 0 || n->number > 1e9)
+            compositeError(n->pos, "an output index is a non-negative integer");
         idx->index = static_cast<int64_t>(n->number);
         sc.expect(']', "closing the output index");
         idx->items.push_back(std::move(e));

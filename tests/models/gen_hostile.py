@@ -1,0 +1,72 @@
+"""Models with hostile content for tests/hostile (the broken archives are derived from these at test time).
+
+hostile_nan_weights.pt      a linear layer whose weight holds NaN and +/-inf (converts, with a warning)
+hostile_keyword_names.pt    inputs, a submodule and an output named like MIL keywords (const, tensor, function)
+hostile_huge_constant.pt    builds a 4e14-element constant from literal sizes (must fail cleanly, not allocate)
+hostile_big_weights.pt      64 MiB of weights, for the early memory check under a lowered memory limit
+"""
+import os
+
+import torch
+from torch import nn
+
+from fixture_io import save_scripted, seed_for, up_to_date
+
+
+class NanWeights(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        with torch.no_grad():
+            self.fc.weight[0, 0] = float("nan")
+            self.fc.weight[1, 2] = float("inf")
+            self.fc.weight[2, 3] = float("-inf")
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class KeywordNames(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.function = nn.Linear(3, 3)
+
+    def forward(self, const, tensor):
+        main = self.function(const) + tensor
+        return main
+
+
+class HugeConstant(nn.Module):
+    def forward(self, x):
+        return x + torch.ones([20000, 20000, 1000000]).sum()
+
+
+class BigWeights(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4096, 4096, bias=False)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def generate(outdir):
+    sources = [os.path.abspath(__file__)]
+
+    def path(name):
+        return os.path.join(outdir, name)
+
+    def stale(name):
+        return not up_to_date([path(name)], sources)
+
+    if stale("hostile_nan_weights.pt"):
+        torch.manual_seed(seed_for("hostile_nan_weights"))
+        save_scripted(torch.jit.trace(NanWeights().eval(), torch.rand(1, 4)), path("hostile_nan_weights.pt"))
+    if stale("hostile_keyword_names.pt"):
+        torch.manual_seed(seed_for("hostile_keyword_names"))
+        save_scripted(torch.jit.script(KeywordNames().eval()), path("hostile_keyword_names.pt"))
+    if stale("hostile_huge_constant.pt"):
+        save_scripted(torch.jit.script(HugeConstant().eval()), path("hostile_huge_constant.pt"))
+    if stale("hostile_big_weights.pt"):
+        torch.manual_seed(seed_for("hostile_big_weights"))
+        save_scripted(torch.jit.trace(BigWeights().eval(), torch.rand(1, 4096)), path("hostile_big_weights.pt"))
