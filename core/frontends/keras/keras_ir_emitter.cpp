@@ -36,6 +36,7 @@ ir::Value* IrEmitter::constInts(const std::vector<int64_t>& v) { return graph_.n
 ir::Value* IrEmitter::constFloat(double v) { return graph_.newConstant(uniqueName("float"), v); }
 ir::Value* IrEmitter::constBool(bool v) { return graph_.newConstant(uniqueName("bool"), v); }
 ir::Value* IrEmitter::constNone() { return graph_.newConstant(uniqueName("none"), ir::NoneValue{}); }
+ir::Value* IrEmitter::constString(const std::string& v) { return graph_.newConstant(uniqueName("str"), v); }
 
 ir::Value* IrEmitter::constTensor(const Tensor& t, const std::string& role) {
     return graph_.newConstant(uniqueName((prov_.modulePath.empty() ? std::string() : prov_.modulePath + ".") + role), t);

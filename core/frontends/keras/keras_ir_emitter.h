@@ -29,12 +29,11 @@ class IrEmitter {
 public:
     explicit IrEmitter(ir::Graph& graph) : graph_(graph) {}
 
-    ir::Graph& graph() { return graph_; }
     // Provenance of the nodes emitted next: the Keras layer (path, class) being imported.
     void setLayer(const std::string& modulePath, const std::string& className);
     const ir::Provenance& layer() const { return prov_; }
 
-    // One source op; returns its outputs (tensors unless `kinds` says otherwise).
+    // One source op with `outputs` tensor results; returns them.
     std::vector<ir::Value*> ops(const std::string& kind, const std::vector<ir::Value*>& inputs, size_t outputs);
     ir::Value* op(const std::string& kind, const std::vector<ir::Value*>& inputs) { return ops(kind, inputs, 1)[0]; }
 
@@ -43,6 +42,7 @@ public:
     ir::Value* constFloat(double v);
     ir::Value* constBool(bool v);
     ir::Value* constNone();
+    ir::Value* constString(const std::string& v);
     ir::Value* constTensor(const Tensor& t, const std::string& role);
     ir::Value* list(const std::vector<ir::Value*>& items);  // prim::ListConstruct
 

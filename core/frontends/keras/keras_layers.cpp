@@ -169,7 +169,7 @@ KTensor applyActivation(LayerCall& call, const KTensor& x, const std::string& ac
     if (activation == "swish" || activation == "silu") return same(ir.op("aten::silu", {x.value}));
     if (activation == "mish") return same(ir.op("aten::mish", {x.value}));
     if (activation == "exponential") return same(ir.op("aten::exp", {x.value}));
-    if (activation == "gelu") return same(ir.op("aten::gelu", {x.value, ir.graph().newConstant("gelu_mode", std::string("none"))}));
+    if (activation == "gelu") return same(ir.op("aten::gelu", {x.value, ir.constString("none")}));
     if (activation == "hard_sigmoid") {
         // Keras 3: relu6(x + 3) / 6; Keras 2 and TensorFlow.js: clip(0.2 x + 0.5, 0, 1).
         if (call.kerasThree()) return same(ir.op("aten::hardsigmoid", {x.value}));
