@@ -2,7 +2,10 @@
 
 #include <exception>
 
+#include "common/cancellation.h"
 #include "common/error.h"
+#include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/torchscript_importer.h"
 #include "graph_copy.h"
 #include "lower/lowering.h"
 
@@ -99,7 +102,18 @@ template <class Job> void ConversionRunner::start(Job job) {
 void ConversionRunner::openModel(const QString& path, const ConversionSettings& shapeSettings) {
     if (busy()) return;
     start([this, path, shapeSettings](const CancelToken& token) {
-        std::shared_ptr<const ir::Graph> graph = std::make_shared<ir::Graph>(importModel(path.toStdString()));
+        const std::string file = path.toStdString();
+        // A TorchScript file is drawn from a quick import without libtorch's freeze (for a large model
+        // most of the import); the full import, which lowering needs, follows on this thread.
+        const bool preview = frontends::probeArchive(file).kind == frontends::ArchiveKind::TorchScript;
+        frontends::TorchScriptImportOptions quick;
+        quick.preview = true;
+        std::shared_ptr<const ir::Graph> graph;
+        try {
+            graph = std::make_shared<ir::Graph>(preview ? frontends::importTorchScript(file, quick) : importModel(file));
+        } catch (const Error& e) {
+            throw e.withFile(file);
+        }
         ModelInfo info;
         info.graph = graph;
         info.path = path;
@@ -117,16 +131,17 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
             emit modelOpened(info);
         }, Qt::QueuedConnection);
         if (!annotate) return;
-        // Lowering writes shapes into the graph's values: it works on a copy, never on what the view reads.
-        std::shared_ptr<ir::Graph> annotated = copyGraph(*graph);
         ModelInfo withShapes = info;
         try {
+            const CancelCheckScope cancellable([&token] { token.throwIfCancelled(); });
+            // Lowering writes shapes into the graph's values: never into the graph the view reads.
+            std::shared_ptr<ir::Graph> annotated = preview ? std::make_shared<ir::Graph>(importModel(file)) : copyGraph(*graph);
             withShapes.graphNote = annotateShapes(*annotated, shapeSettings, token, &withShapes.program);
+            withShapes.graph = annotated;
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Cancelled) return;  // a new job replaced this one; the graph stays shown
             throw;
         }
-        withShapes.graph = annotated;
         QMetaObject::invokeMethod(this, [this, withShapes] { emit programReady(withShapes); }, Qt::QueuedConnection);
     });
 }

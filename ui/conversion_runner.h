@@ -47,10 +47,10 @@ public:
     // Busy only with the lowering that follows an import (shapes and the ML Program for the view):
     // nothing the user asked to wait for, so a new job may cancel it (stopAndWait) and start.
     bool annotating() const { return busy() && annotating_; }
-    // Imports the model (interface and graph) and emits modelOpened with the graph as imported, so
-    // the view can draw it at once. Then, when `shapeSettings` gives every input a shape, lowers a
-    // copy of it and emits programReady with the copy carrying tensor shapes and the ML Program (or
-    // a note saying why there are none). Emits failed when the import fails.
+    // Imports the model (interface and graph; a TorchScript file quickly, without libtorch's freeze)
+    // and emits modelOpened, so the view can draw it at once. Then, when `shapeSettings` gives every
+    // input a shape, imports it fully, lowers that graph and emits programReady with it carrying tensor
+    // shapes and the ML Program (or a note saying why there are none). Emits failed when an import fails.
     void openModel(const QString& path, const ConversionSettings& shapeSettings = {});
     // Reads an .mlpackage folder (model, weights, our provenance sidecar). Emits packageOpened or failed.
     void openPackage(const QString& path);

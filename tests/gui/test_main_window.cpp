@@ -118,10 +118,12 @@ private slots:
         QSignalSpy refreshed(w.shapeRunner(), &ui::ConversionRunner::programReady);
         QSignalSpy ready(w.runner(), &ui::ConversionRunner::programReady);
         bool checkedAtOpen = false;
+        size_t opsAtOpen = 0;
         // Connected after the window's own handler: what the user sees the moment the import is done.
         QObject::connect(w.runner(), &ui::ConversionRunner::modelOpened, &w, [&] {
             checkedAtOpen = true;
             QVERIFY(w.graphView()->model() != nullptr);
+            opsAtOpen = w.graphView()->model()->nodes().size();
             QVERIFY(!w.graphView()->programToggle()->isEnabled());  // the ML Program is still being made
             QVERIFY(w.runner()->annotating());
             QVERIFY(w.convertButton()->isEnabled());  // that lowering gives way to a conversion
@@ -131,6 +133,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         QVERIFY(checkedAtOpen);
         QVERIFY(w.graphView()->programToggle()->isEnabled());
+        // The quick import drawn first (no libtorch freeze) has the ops of the full import lowering used.
+        QCOMPARE(w.graphView()->model()->nodes().size(), opsAtOpen);
         QTRY_VERIFY(!w.runner()->busy());
         const auto inputShape = [&w] { return w.graphView()->model()->graph()->top().inputs.at(0)->shape; };
         QCOMPARE(inputShape(), (Shape{1, 3, 64, 64}));

@@ -122,7 +122,7 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
             graph.warnings.push_back(std::move(warning));
         }
         const std::string rootType = module.type()->name() ? module.type()->name()->name() : std::string();
-        if (options.freeze) {
+        if (options.freeze && !options.preview) {
             try {
                 // Not torch::jit::freeze: its follow-up optimizations fold batch norm into convolutions
                 // and merge linears, which would erase the ops (and their provenance) users see.
@@ -140,7 +140,7 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
         auto source = module.get_method("forward").graph();
         torch::jit::Inline(*source);
         checkCancelled();
-        if (options.freeze) foldParameters(source, module);
+        if (options.freeze || options.preview) foldParameters(source, module);
         checkCancelled();
         translateTorchScriptGraph(source, rootType, graph);
     } catch (const Error&) {

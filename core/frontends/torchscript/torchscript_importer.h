@@ -9,6 +9,10 @@ namespace cms::frontends {
 
 struct TorchScriptImportOptions {
     bool freeze = true;  // fold module attributes into constants (weights become IR constants)
+    // For drawing the graph while the full import runs: skips libtorch's freeze (most of a large model's
+    // import time) but still folds the weights in as constants. Other attributes (flags, sizes) may stay
+    // attribute reads, so lower only graphs imported without it.
+    bool preview = false;
 };
 
 // Loads onto the CPU whatever device the archive was saved from; puts a module still in
