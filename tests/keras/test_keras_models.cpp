@@ -54,7 +54,7 @@ private slots:
         // definitions (tests/models/keras/numpy_fixtures.py).
         for (const char* stem : {"keras_seq_cnn", "keras_functional", "keras_mobilenet_like", "keras_lstm_text",
                                  "keras_rnn_forms", "keras_layer_mix", "keras_np_gru", "keras_np_misc", "keras_np_attention",
-                                 "keras_np_resize", "keras_time_distributed"})
+                                 "keras_np_resize", "keras_time_distributed", "keras_gru_reset_before"})
             for (const char* format : {"h5", "keras"})
                 for (bool fp16 : {false, true})
                     QTest::newRow((std::string(stem) + "." + format + (fp16 ? "/fp16" : "/fp32")).c_str())

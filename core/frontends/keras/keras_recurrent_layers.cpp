@@ -2,7 +2,11 @@
 // wrapper, as aten::lstm / aten::gru / aten::rnn_tanh|rnn_relu with the weights rearranged here:
 // Keras keeps [input, units * gates] kernels, torch [units * gates, input] matrices; Keras's GRU gate
 // order is (update, reset, candidate), torch's (reset, update, new). Keras's GRU with reset_after=True
-// (its default since TensorFlow 2) is exactly torch's GRU.
+// (its default since TensorFlow 2) is exactly torch's GRU; with reset_after=False (Keras 1, TensorFlow.js)
+// the reset gate scales the state before the recurrent weights, which no recurrent op computes: that GRU
+// is written out step by step.
+#include <algorithm>
+
 #include "common/error.h"
 #include "frontends/keras/keras_layers.h"
 
@@ -29,6 +33,7 @@ struct RecurrentConfig {
     bool returnState = false;
     bool goBackwards = false;
     bool useBias = true;
+    bool resetAfter = true;  // GRU only
     std::string activation = "tanh";
 };
 
@@ -69,10 +74,7 @@ RecurrentConfig readConfig(LayerCall& call, const std::string& cls, const json& 
             call.fail(cls + " with recurrent_activation \"" + recurrent + "\" is not supported",
                       "use recurrent_activation=\"sigmoid\" (the Keras default)");
     }
-    if (r.cell == Cell::Gru && !flagOf(config, "reset_after", true))
-        call.fail("GRU with reset_after=False is not supported (the reset gate applies before the recurrent weights, "
-                  "which Core ML's gru cannot express)",
-                  "rebuild the layer with reset_after=True, the Keras default");
+    r.resetAfter = flagOf(config, "reset_after", true);
     return r;
 }
 
@@ -126,8 +128,73 @@ struct RecurrentResult {
     ir::Value* cell = nullptr;      // [D, N, H] (LSTM)
 };
 
+// One direction of a reset_after=False GRU, step by step: z = s(x Wz + h Uz + bz), r = s(x Wr + h Ur + br),
+// c = tanh(x Wh + (r * h) Uh + bh), h = z * h + (1 - z) * c. Returns the outputs in processing order and the
+// last state; `reverse` processes the sequence from its end.
+std::pair<std::vector<ir::Value*>, ir::Value*> unrolledGru(LayerCall& call, const RecurrentConfig& r, ir::Value* x,
+                                                          const KTensor& in, const std::string& prefix, bool reverse) {
+    IrEmitter& ir = call.ir;
+    const int64_t batch = in.shape[0], steps = in.shape[1], features = in.shape[2], units = r.units;
+    const Tensor& kernel = call.weight(prefix + "kernel");
+    const Tensor& recurrent = call.weight(prefix + "recurrent_kernel");
+    if (kernel.shape() != Shape{features, 3 * units} || recurrent.shape() != Shape{units, 3 * units})
+        call.fail("the weights " + shapeToString(kernel.shape()) + " and " + shapeToString(recurrent.shape()) +
+                  " do not fit a GRU of " + std::to_string(units) + " units");
+    const std::optional<Tensor> bias = r.useBias ? std::optional<Tensor>(call.weight(prefix + "bias")) : std::nullopt;
+    // Gate g's rows of a [3 * units, n] matrix: a linear weight [units, n].
+    const Tensor wAll = permuteTensor(kernel, {1, 0}), uAll = permuteTensor(recurrent, {1, 0});
+    const auto block = [&](const Tensor& t, int g) {
+        const std::vector<float> v = t.castTo(DType::Float32).toFloats();
+        const int64_t size = t.numel() / 3;
+        return Tensor::fromFloats({v.begin() + g * size, v.begin() + (g + 1) * size}, {units, size / units});
+    };
+    const char* names[] = {"update", "reset", "candidate"};
+    std::vector<ir::Value*> w, u, b;
+    for (int g = 0; g < 3; ++g) {
+        w.push_back(call.constant(prefix + names[g] + ".w", [&] { return block(wAll, g); }));
+        u.push_back(call.constant(prefix + names[g] + ".u", [&] { return block(uAll, g); }));
+        b.push_back(bias ? call.constant(prefix + names[g] + ".b", [&] {
+            const std::vector<float> v = bias->castTo(DType::Float32).toFloats();
+            return Tensor::fromFloats({v.begin() + g * units, v.begin() + (g + 1) * units}, {units});
+        }) : ir.constNone());
+    }
+    ir::Value* h = call.constant(prefix + "initial_state", [&] { return Tensor::zeros(DType::Float32, {batch, units}); });
+    std::vector<ir::Value*> outputs;
+    for (int64_t i = 0; i < steps; ++i) {
+        const int64_t t = reverse ? steps - 1 - i : i;
+        ir::Value* xt = ir.op("aten::select", {x, ir.constInt(1), ir.constInt(t)});
+        const auto input = [&](int g) { return ir.op("aten::linear", {xt, w[g], b[g]}); };
+        const auto state = [&](int g, ir::Value* s) { return ir.op("aten::linear", {s, u[g], ir.constNone()}); };
+        ir::Value* z = ir.op("aten::sigmoid", {ir.op("aten::add", {input(0), state(0, h), ir.constInt(1)})});
+        ir::Value* reset = ir.op("aten::sigmoid", {ir.op("aten::add", {input(1), state(1, h), ir.constInt(1)})});
+        ir::Value* c = ir.op("aten::tanh", {ir.op("aten::add", {input(2), state(2, ir.op("aten::mul", {reset, h})), ir.constInt(1)})});
+        // h = c + z * (h - c)
+        ir::Value* diff = ir.op("aten::sub", {h, c, ir.constInt(1)});
+        h = ir.op("aten::add", {c, ir.op("aten::mul", {z, diff}), ir.constInt(1)});
+        outputs.push_back(h);
+    }
+    return {outputs, h};
+}
+
 RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Value* x, const KTensor& in, bool bidirectional) {
     IrEmitter& ir = call.ir;
+    if (r.cell == Cell::Gru && !r.resetAfter) {
+        // Shaped like the recurrent ops' results: sequence [N, T, D * H] aligned by time step, states [D, N, H].
+        const auto forward = unrolledGru(call, r, x, in, bidirectional ? "forward/" : "", false);
+        ir::Value* sequence = ir.op("aten::stack", {ir.list(forward.first), ir.constInt(1)});
+        std::vector<ir::Value*> states = {forward.second};
+        if (bidirectional) {
+            auto backward = unrolledGru(call, r, x, in, "backward/", true);
+            std::reverse(backward.first.begin(), backward.first.end());
+            ir::Value* aligned = ir.op("aten::stack", {ir.list(backward.first), ir.constInt(1)});
+            sequence = ir.op("aten::cat", {ir.list({sequence, aligned}), ir.constInt(-1)});
+            states.push_back(backward.second);
+        }
+        RecurrentResult out;
+        out.sequence = sequence;
+        out.hidden = ir.op("aten::stack", {ir.list(states), ir.constInt(0)});
+        return out;
+    }
     const int64_t batch = in.shape[0], features = in.shape[2];
     const int64_t dirs = bidirectional ? 2 : 1;
     std::vector<ir::Value*> params;

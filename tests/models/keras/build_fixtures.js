@@ -177,6 +177,17 @@ models.keras_time_distributed = () => {
     return {model: tf.model({inputs: frames, outputs: [x, summary], name: 'time_distributed'}), inputs: [[1, 4, 6, 6, 2, -1, 1]]};
 };
 
+// TensorFlow.js's GRU (reset_after=False, Keras 1's form): forwards with sequences, backwards, bidirectional.
+models.keras_gru_reset_before = () => {
+    const seq = tf.input({shape: [8, 5], name: 'sequence'});
+    const gru = (args) => tf.layers.gru(Object.assign({recurrentActivation: 'sigmoid'}, args));
+    const all = gru({units: 6, returnSequences: true, name: 'gru_seq'}).apply(seq);
+    const back = gru({units: 4, goBackwards: true, name: 'gru_back'}).apply(all);
+    const bi = tf.layers.bidirectional({layer: gru({units: 3, name: 'gru_inner'}), mergeMode: 'concat', name: 'bi_gru'}).apply(all);
+    const out = tf.layers.concatenate({name: 'joined'}).apply([back, bi]);
+    return {model: tf.model({inputs: seq, outputs: out, name: 'gru_reset_before'}), inputs: [[1, 8, 5, -1, 1]]};
+};
+
 // A model with a layer that stands for a Lambda: make_keras_files.py rewrites it into a Keras Lambda
 // (Python code tfjs cannot hold). Its outputs are not compared: the layer is reported, not run.
 models.keras_lambda = () => {
