@@ -3,7 +3,6 @@
 // by time; `--compare B` shows which ops move between two packages and why. Everything printed is an estimate.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 #include "analysis/placement.h"
@@ -11,6 +10,7 @@
 #include "analysis/placement_json.h"
 #include "commands.h"
 #include "common/error.h"
+#include "package/durable_file.h"
 #include "package/package.h"
 
 namespace cms::cli {
@@ -44,9 +44,12 @@ std::string percent(double fraction) { return fmt("%.1f%%", fraction * 100); }
 
 std::string shortDevice(Device d) {
     switch (d) {
-        case Device::NeuralEngine: return "NE";
-        case Device::Gpu: return "GPU";
-        case Device::Cpu: return "CPU";
+        case Device::NeuralEngine:
+            return "NE";
+        case Device::Gpu:
+            return "GPU";
+        case Device::Cpu:
+            return "CPU";
     }
     return "?";
 }
@@ -57,9 +60,7 @@ std::string reasonCodes(const std::vector<PlacementReason>& reasons) {
     return s.empty() ? "-" : s;
 }
 
-std::string clip(const std::string& s, size_t width) {
-    return s.size() <= width ? s : s.substr(0, width - 3) + "...";
-}
+std::string clip(const std::string& s, size_t width) { return s.size() <= width ? s : s.substr(0, width - 3) + "..."; }
 
 ComputeUnits parseUnits(const std::string& text) {
     const std::optional<ComputeUnits> u = computeUnitsFromName(text);
@@ -118,15 +119,17 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
     size_t lowerBounds = 0;
     for (const OpPlacement& p : plan.ops) {
         lowerBounds += !p.cost.shapesKnown;
-        std::printf("%-36s %-22s %-6s %10s %10s %10s %9s%s  %s\n", clip(p.opName, 36).c_str(), clip(p.opType, 22).c_str(),
-                    shortDevice(p.device).c_str(), humanCount(p.cost.flops).c_str(),
+        std::printf("%-36s %-22s %-6s %10s %10s %10s %9s%s  %s\n", clip(p.opName, 36).c_str(),
+                    clip(p.opType, 22).c_str(), shortDevice(p.device).c_str(), humanCount(p.cost.flops).c_str(),
                     humanBytes(static_cast<uint64_t>(p.cost.weightBytes)).c_str(),
                     humanBytes(static_cast<uint64_t>(p.cost.activationBytes)).c_str(), humanTime(p.seconds).c_str(),
                     p.cost.shapesKnown ? " " : "*", reasonCodes(p.reasons).c_str());
     }
     if (lowerBounds > 0)
-        std::printf("* %zu op(s) have dimensions only known at run time (flexible inputs); those count as 1, so their "
-                    "figures are lower bounds\n", lowerBounds);
+        std::printf(
+            "* %zu op(s) have dimensions only known at run time (flexible inputs); those count as 1, so their "
+            "figures are lower bounds\n",
+            lowerBounds);
 
     std::printf("\nTotals (estimate): %zu ops, %s FLOPs, %s of weights, %s including %zu device switch(es) (%s)\n",
                 plan.ops.size(), humanCount(plan.totalFlops).c_str(),
@@ -145,7 +148,8 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
     std::printf("\nTop %zu ops by estimated time:\n", std::min(top, plan.ops.size()));
     for (const OpPlacement* p : plan.topByTime(top))
         std::printf("  %-36s %-22s %-4s %10s  %s FLOP/byte\n", clip(p->opName, 36).c_str(), clip(p->opType, 22).c_str(),
-                    shortDevice(p->device).c_str(), humanTime(p->seconds).c_str(), fmt("%.1f", p->cost.intensity()).c_str());
+                    shortDevice(p->device).c_str(), humanTime(p->seconds).c_str(),
+                    fmt("%.1f", p->cost.intensity()).c_str());
 
     // Each reason once, with how many ops it applies to, one op's text as the example, and its source.
     struct Group {
@@ -175,12 +179,14 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
 
 void printComparison(const PlanComparison& c, const PlacementPlan& a, const PlacementPlan& b, const std::string& pathA,
                      const std::string& pathB) {
-    std::printf("Placement comparison on %s, compute units %s\n", a.chipName.c_str(), computeUnitsName(a.units).c_str());
+    std::printf("Placement comparison on %s, compute units %s\n", a.chipName.c_str(),
+                computeUnitsName(a.units).c_str());
     std::printf("%s\n\n", kPlacementEstimateNote);
     std::printf("  before: %s\n  after:  %s\n", pathA.c_str(), pathB.c_str());
     std::printf("  estimated time: %s -> %s\n", humanTime(c.secondsBefore).c_str(), humanTime(c.secondsAfter).c_str());
     for (size_t d = 0; d < kDeviceCount; ++d)
-        std::printf("  %-14s %5zu -> %zu ops\n", deviceName(static_cast<Device>(d)).c_str(), c.opsBefore[d], c.opsAfter[d]);
+        std::printf("  %-14s %5zu -> %zu ops\n", deviceName(static_cast<Device>(d)).c_str(), c.opsBefore[d],
+                    c.opsAfter[d]);
     std::printf("  %zu ops matched by name, %zu only before, %zu only after\n\n", c.matched, c.onlyBefore.size(),
                 c.onlyAfter.size());
     if (c.moved.empty()) {
@@ -199,26 +205,19 @@ void printComparison(const PlanComparison& c, const PlacementPlan& a, const Plac
     }
 }
 
-void writeJson(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out)
-        throw Error(ErrorKind::Input, "could not write the plan to " + path, ErrorLocation{path, {}},
-                    "check that the folder exists and is writable");
-}
-
 }  // namespace
 
 CLI::App* addPlanCommand(CLI::App& app, PlanOptions& o) {
     CLI::App* c = app.add_subcommand(
-        "plan", "Estimate where Core ML runs each op (Neural Engine, GPU, CPU) and why, with a roofline time per op "
-                "(an estimate, not a measurement)");
+        "plan",
+        "Estimate where Core ML runs each op (Neural Engine, GPU, CPU) and why, with a roofline time per op "
+        "(an estimate, not a measurement)");
     c->add_option("PACKAGE", o.package, "The .mlpackage to place");
     c->add_option("--chip", o.chip, "Chip profile (default M2-Ultra; --list-chips lists them)");
     c->add_option("--units", o.units, "Compute units: ALL (default), CPU_AND_GPU, CPU_ONLY or CPU_AND_NE");
     c->add_option("--json", o.jsonPath, "Also write the plan (or the comparison) as JSON to this file");
-    c->add_option("--compare", o.compare, "A second package: show which ops move device between PACKAGE and it, and why");
+    c->add_option("--compare", o.compare,
+                  "A second package: show which ops move device between PACKAGE and it, and why");
     c->add_option("--input", o.inputs,
                   "Treat an input as flexible, in convert's --input form (e.g. x:1x3x(64..512)x224 or "
                   "x:enum(1x3x224x224,1x3x256x256)); repeatable");
@@ -230,8 +229,9 @@ CLI::App* addPlanCommand(CLI::App& app, PlanOptions& o) {
 int runPlan(const PlanOptions& o) {
     const ChipLibrary& chips = ChipLibrary::shipped();
     if (o.listChips) {
-        std::printf("Peak figures of the chip profiles (resources/placement/chips.yaml); plan's times are estimates built "
-                    "on them.\n");
+        std::printf(
+            "Peak figures of the chip profiles (resources/placement/chips.yaml); plan's times are estimates built "
+            "on them.\n");
         std::printf("%-10s %-44s %7s %8s %8s %10s %10s\n", "id", "name", "GB/s", "NE TOPS", "NE fp16", "GPU TFLOPS",
                     "CPU GFLOPS");
         for (const ChipProfile& c : chips.chips())
@@ -253,15 +253,16 @@ int runPlan(const PlanOptions& o) {
         const PlacementPlan other = planPlacement(b.contents.program, chip, {units, b.flexibility});
         const PlanComparison c = comparePlans(plan, other);
         printComparison(c, plan, other, o.package, o.compare);
-        if (!o.jsonPath.empty()) writeJson(o.jsonPath, planComparisonToJson(c, plan, other, o.package, o.compare));
+        if (!o.jsonPath.empty())
+            package::writeFileDurably(o.jsonPath, planComparisonToJson(c, plan, other, o.package, o.compare));
         return 0;
     }
     std::vector<PlacementPlan> perUnits;
-    for (ComputeUnits u : {ComputeUnits::All, ComputeUnits::CpuAndNeuralEngine, ComputeUnits::CpuAndGpu,
-                           ComputeUnits::CpuOnly})
+    for (ComputeUnits u :
+         {ComputeUnits::All, ComputeUnits::CpuAndNeuralEngine, ComputeUnits::CpuAndGpu, ComputeUnits::CpuOnly})
         perUnits.push_back(planPlacement(a.contents.program, chip, {u, a.flexibility}));
     printPlan(plan, o.package, perUnits, o.top);
-    if (!o.jsonPath.empty()) writeJson(o.jsonPath, placementPlanToJson(plan, o.package));
+    if (!o.jsonPath.empty()) package::writeFileDurably(o.jsonPath, placementPlanToJson(plan, o.package));
     return 0;
 }
 

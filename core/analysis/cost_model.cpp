@@ -13,18 +13,24 @@ namespace cms::analysis {
 
 std::string deviceName(Device d) {
     switch (d) {
-        case Device::NeuralEngine: return "Neural Engine";
-        case Device::Gpu: return "GPU";
-        case Device::Cpu: return "CPU";
+        case Device::NeuralEngine:
+            return "Neural Engine";
+        case Device::Gpu:
+            return "GPU";
+        case Device::Cpu:
+            return "CPU";
     }
     return "?";
 }
 
 std::string deviceCode(Device d) {
     switch (d) {
-        case Device::NeuralEngine: return "ne";
-        case Device::Gpu: return "gpu";
-        case Device::Cpu: return "cpu";
+        case Device::NeuralEngine:
+            return "ne";
+        case Device::Gpu:
+            return "gpu";
+        case Device::Cpu:
+            return "cpu";
     }
     return "?";
 }
@@ -35,7 +41,8 @@ namespace {
 std::string foldChipId(const std::string& id) {
     std::string out;
     for (char c : id)
-        if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     return out;
 }
 
@@ -48,8 +55,10 @@ double number(const YAML::Node& n, const char* key, const std::string& where) {
 double elements(const mil::TensorType& t, bool& known) {
     double n = 1;
     for (int64_t d : t.shape) {
-        if (d == mil::kUnknownDim) known = false;
-        else n *= static_cast<double>(d);
+        if (d == mil::kUnknownDim)
+            known = false;
+        else
+            n *= static_cast<double>(d);
     }
     return n;
 }
@@ -102,7 +111,8 @@ double opFlops(const mil::Operation& op, bool& known) {
         const mil::Value* x = in("x");
         if (!x) return outElems;
         bool transposeX = false;
-        if (const mil::Value* tx = in("transpose_x"); tx && tx->isConst()) transposeX = tx->constValue->scalarAsInt() != 0;
+        if (const mil::Value* tx = in("transpose_x"); tx && tx->isConst())
+            transposeX = tx->constValue->scalarAsInt() != 0;
         const int64_t k = x->type.rank() == 1 ? dimOr1(x->type, 0) : dimOr1(x->type, transposeX ? -2 : -1);
         return 2 * outElems * static_cast<double>(k);
     }
@@ -125,7 +135,11 @@ double opFlops(const mil::Operation& op, bool& known) {
         std::map<char, int64_t> sizes;
         size_t operand = 0, axis = 0;
         for (char c : s.substr(0, s.find("->"))) {
-            if (c == ',') { ++operand; axis = 0; continue; }
+            if (c == ',') {
+                ++operand;
+                axis = 0;
+                continue;
+            }
             if (!std::isalpha(static_cast<unsigned char>(c)) || operand >= values->size()) continue;
             sizes[c] = std::max(sizes[c], dimOr1((*values)[operand]->type, static_cast<int64_t>(axis++)));
         }
@@ -158,11 +172,35 @@ double opFlops(const mil::Operation& op, bool& known) {
     }
     if (t == "upsample_bilinear" || t == "resize_bilinear" || t == "resample") return 4 * outElems;
     // Layout, copies and indexing move data without arithmetic.
-    static const char* const kDataMovement[] = {
-        "reshape", "transpose", "concat", "split", "slice_by_index", "slice_by_size", "expand_dims", "squeeze",
-        "tile", "pad", "identity", "cast", "gather", "gather_along_axis", "gather_nd", "scatter",
-        "scatter_along_axis", "scatter_nd", "stack", "reverse", "depth_to_space", "space_to_depth", "pixel_shuffle",
-        "slice_update", "upsample_nearest_neighbor", "fill", "fill_like", "shape", "band_part"};
+    static const char* const kDataMovement[] = {"reshape",
+                                                "transpose",
+                                                "concat",
+                                                "split",
+                                                "slice_by_index",
+                                                "slice_by_size",
+                                                "expand_dims",
+                                                "squeeze",
+                                                "tile",
+                                                "pad",
+                                                "identity",
+                                                "cast",
+                                                "gather",
+                                                "gather_along_axis",
+                                                "gather_nd",
+                                                "scatter",
+                                                "scatter_along_axis",
+                                                "scatter_nd",
+                                                "stack",
+                                                "reverse",
+                                                "depth_to_space",
+                                                "space_to_depth",
+                                                "pixel_shuffle",
+                                                "slice_update",
+                                                "upsample_nearest_neighbor",
+                                                "fill",
+                                                "fill_like",
+                                                "shape",
+                                                "band_part"};
     for (const char* name : kDataMovement)
         if (t == name) return 0;
     return outElems;  // elementwise ops and activations: one operation per output element

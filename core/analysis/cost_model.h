@@ -12,8 +12,8 @@ namespace cms::analysis {
 
 enum class Device { NeuralEngine = 0, Gpu = 1, Cpu = 2 };
 constexpr size_t kDeviceCount = 3;
-std::string deviceName(Device d);   // "Neural Engine", "GPU", "CPU"
-std::string deviceCode(Device d);   // "ne", "gpu", "cpu" (JSON)
+std::string deviceName(Device d);  // "Neural Engine", "GPU", "CPU"
+std::string deviceCode(Device d);  // "ne", "gpu", "cpu" (JSON)
 
 // One device's peaks. flopsPerSecond is for the precision the device computes in (the Neural Engine: fp16).
 struct DevicePeak {
@@ -23,12 +23,12 @@ struct DevicePeak {
 };
 
 struct ChipProfile {
-    std::string id;     // "M2-Ultra"
-    std::string name;   // "Apple M2 Ultra (76-core GPU)"
-    std::string source; // where the figures come from
-    double memoryBandwidth = 0;   // bytes/s
-    double neQuotedOps = 0;       // Apple's quoted NE operations/s
-    double neFp16Scale = 1.0;     // share of the quoted figure available to fp16
+    std::string id;                              // "M2-Ultra"
+    std::string name;                            // "Apple M2 Ultra (76-core GPU)"
+    std::string source;                          // where the figures come from
+    double memoryBandwidth = 0;                  // bytes/s
+    double neQuotedOps = 0;                      // Apple's quoted NE operations/s
+    double neFp16Scale = 1.0;                    // share of the quoted figure available to fp16
     std::array<DevicePeak, kDeviceCount> peaks;  // by Device
     const DevicePeak& peak(Device d) const { return peaks[static_cast<size_t>(d)]; }
 };

@@ -94,7 +94,7 @@ struct Walker {
     const mil::Function* main = nullptr;
     std::map<const mil::Value*, InputMask> depends;
     std::vector<OpPlacement> placed;
-    std::vector<bool> gpuCapable;  // by placed index
+    std::vector<bool> gpuCapable;                // by placed index
     std::vector<std::vector<size_t>> producers;  // by placed index: the placed ops whose outputs it reads
     std::vector<std::vector<size_t>> consumers;  // the reverse of producers
     std::map<const mil::Value*, size_t> producerOf;
@@ -114,10 +114,12 @@ struct Walker {
     }
 
     void neReasons(const mil::Operation& op, InputMask mask, OpPlacement& p) const {
-        if (op.type == "custom") reason(p, ReasonCode::CustomOp, {});
+        if (op.type == "custom")
+            reason(p, ReasonCode::CustomOp, {});
         else if (!contains(rules.neOps, op.type)) {
             const auto note = rules.neNotes.find(op.type);
-            reason(p, ReasonCode::OpNotOnNe, {{"op", op.type}, {"note", note == rules.neNotes.end() ? "" : note->second}});
+            reason(p, ReasonCode::OpNotOnNe,
+                   {{"op", op.type}, {"note", note == rules.neNotes.end() ? "" : note->second}});
         }
         for (const PlacementRules::AttributeRule& rule : rules.attributeRules) {
             if (!contains(rule.ops, op.type)) continue;
@@ -125,10 +127,12 @@ struct Walker {
             if (!v || !v->isConst()) continue;
             const std::vector<int64_t> values = v->constValue->toInts();
             if (std::none_of(values.begin(), values.end(), [&](int64_t x) { return x > rule.anyAbove; })) continue;
-            if (rule.reason == ReasonCode::DilatedConv) reason(p, ReasonCode::DilatedConv, {{"dilations", intList(values)}});
+            if (rule.reason == ReasonCode::DilatedConv)
+                reason(p, ReasonCode::DilatedConv, {{"dilations", intList(values)}});
             else
-                reason(p, rule.reason, {{"detail", "has " + rule.input + " " + intList(values) +
-                                                       ", a value the Neural Engine does not support"}});
+                reason(p, rule.reason,
+                       {{"detail", "has " + rule.input + " " + intList(values) +
+                                       ", a value the Neural Engine does not support"}});
         }
 
         // Types and shapes of the tensors the op computes on (weights are converted when the model loads).
@@ -164,9 +168,10 @@ struct Walker {
             reason(p, ReasonCode::RankAboveLimit,
                    {{"rank", std::to_string(widest->type.rank())}, {"limit", std::to_string(rules.maxRank)}});
         if (largest)
-            reason(p, ReasonCode::DimensionAboveLimit, {{"size", std::to_string(largestDim)},
-                                                        {"type", largest->type.toString()},
-                                                        {"limit", std::to_string(rules.maxDimension)}});
+            reason(p, ReasonCode::DimensionAboveLimit,
+                   {{"size", std::to_string(largestDim)},
+                    {"type", largest->type.toString()},
+                    {"limit", std::to_string(rules.maxDimension)}});
         bool enumerated = false;  // unknown dimensions from enumerated inputs are fixed per compiled shape
         for (size_t i = 0; i < options.inputs.size() && i < 64; ++i) {
             if (!(mask & (InputMask(1) << i))) continue;
@@ -175,7 +180,8 @@ struct Walker {
             enumerated = enumerated || in.enumeratedShapes > 0;
             if (in.enumeratedShapes > rules.maxEnumeratedShapes)
                 reason(p, ReasonCode::EnumeratedShapesOverLimit,
-                       {{"input", in.input}, {"count", std::to_string(in.enumeratedShapes)},
+                       {{"input", in.input},
+                        {"count", std::to_string(in.enumeratedShapes)},
                         {"limit", std::to_string(rules.maxEnumeratedShapes)}});
         }
         if (unknown && !enumerated && !p.hasReason(ReasonCode::RangeShape))
@@ -218,9 +224,10 @@ struct Walker {
             p.cost = estimateOpCost(op, chip);
             neReasons(op, mask, p);
             if (isIoConversion(op, block))
-                p.reasons.erase(std::remove_if(p.reasons.begin(), p.reasons.end(),
-                                               [](const PlacementReason& r) { return r.code == ReasonCode::Fp32Precision; }),
-                                p.reasons.end());
+                p.reasons.erase(
+                    std::remove_if(p.reasons.begin(), p.reasons.end(),
+                                   [](const PlacementReason& r) { return r.code == ReasonCode::Fp32Precision; }),
+                    p.reasons.end());
             p.neCapable = p.reasons.empty();
             std::set<size_t> from;
             for (const mil::OpInput& in : op.inputs)
@@ -257,7 +264,8 @@ struct Walker {
             const std::string source = blocker->provenance.describe();
             for (size_t i : members) {
                 if (!placed[i].neCapable) continue;
-                reason(placed[i], ReasonCode::CompositePartOffNe, {{"source", source}, {"part", partName}, {"partOp", partOp}});
+                reason(placed[i], ReasonCode::CompositePartOffNe,
+                       {{"source", source}, {"part", partName}, {"partOp", partOp}});
                 placed[i].neCapable = false;
             }
         }
@@ -268,10 +276,10 @@ struct Walker {
         for (size_t i = 0; i < placed.size(); ++i) {
             OpPlacement& p = placed[i];
             if (!allowsNe(units))
-                p.reasons.insert(p.reasons.begin(),
-                                 {ReasonCode::UnitsExcludeNe,
-                                  fill(rules.reason(ReasonCode::UnitsExcludeNe).text, {{"units", computeUnitsName(units)}}),
-                                  rules.reason(ReasonCode::UnitsExcludeNe).source});
+                p.reasons.insert(p.reasons.begin(), {ReasonCode::UnitsExcludeNe,
+                                                     fill(rules.reason(ReasonCode::UnitsExcludeNe).text,
+                                                          {{"units", computeUnitsName(units)}}),
+                                                     rules.reason(ReasonCode::UnitsExcludeNe).source});
             if (p.neCapable && allowsNe(units)) {
                 p.device = Device::NeuralEngine;
             } else if (allowsGpu(units) && gpuCapable[i]) {
@@ -368,12 +376,16 @@ struct Walker {
             for (size_t i : seg) {
                 OpPlacement& p = placed[i];
                 if (from == Device::NeuralEngine)
-                    reason(p, ReasonCode::IsolatedRun, {{"device", deviceName(*to)}, {"count", std::to_string(seg.size())},
-                                                        {"saved", microseconds(timeTo - timeFrom)},
-                                                        {"switch", microseconds((stay - timeFrom) - (best - timeTo))}});
+                    reason(p, ReasonCode::IsolatedRun,
+                           {{"device", deviceName(*to)},
+                            {"count", std::to_string(seg.size())},
+                            {"saved", microseconds(timeTo - timeFrom)},
+                            {"switch", microseconds((stay - timeFrom) - (best - timeTo))}});
                 else
-                    reason(p, ReasonCode::CheaperOnCpu, {{"count", std::to_string(seg.size())},
-                                                         {"cpu", microseconds(best)}, {"gpu", microseconds(stay)}});
+                    reason(p, ReasonCode::CheaperOnCpu,
+                           {{"count", std::to_string(seg.size())},
+                            {"cpu", microseconds(best)},
+                            {"gpu", microseconds(stay)}});
                 p.device = *to;
             }
             movedAny = true;
@@ -427,14 +439,13 @@ struct Walker {
 
         placed = std::move(best);
     }
-
 };
 
 ReasonCode reasonFromName(const std::string& name, const std::string& path) {
     for (const ReasonName& r : kReasonNames)
         if (name == r.name) return r.code;
-    throw Error(ErrorKind::Internal, "the placement rules name an unknown reason '" + name + "'", ErrorLocation{path, {}},
-                "use one of the reason keys the file's `reasons:` section lists");
+    throw Error(ErrorKind::Internal, "the placement rules name an unknown reason '" + name + "'",
+                ErrorLocation{path, {}}, "use one of the reason keys the file's `reasons:` section lists");
 }
 
 }  // namespace
@@ -464,7 +475,8 @@ double PlacementPlan::opFraction(Device d) const {
 std::vector<const OpPlacement*> PlacementPlan::topByTime(size_t n) const {
     std::vector<const OpPlacement*> out;
     for (const OpPlacement& p : ops) out.push_back(&p);
-    std::stable_sort(out.begin(), out.end(), [](const OpPlacement* a, const OpPlacement* b) { return a->seconds > b->seconds; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const OpPlacement* a, const OpPlacement* b) { return a->seconds > b->seconds; });
     if (out.size() > n) out.resize(n);
     return out;
 }
@@ -501,7 +513,8 @@ PlacementRules PlacementRules::load(const std::string& path) {
         r.maxDimension = limits["maxDimension"].as<int64_t>();
         r.maxEnumeratedShapes = limits["maxEnumeratedShapes"].as<size_t>();
         const YAML::Node sw = root["switchCostMicroseconds"];
-        r.switchCost = {sw["ne_gpu"].as<double>() * 1e-6, sw["ne_cpu"].as<double>() * 1e-6, sw["gpu_cpu"].as<double>() * 1e-6};
+        r.switchCost = {sw["ne_gpu"].as<double>() * 1e-6, sw["ne_cpu"].as<double>() * 1e-6,
+                        sw["gpu_cpu"].as<double>() * 1e-6};
         r.switchSource = root["switchCostSource"].as<std::string>();
         for (const auto& entry : root["reasons"])
             r.reasons[reasonFromName(entry.first.as<std::string>(), path)] = {entry.second["text"].as<std::string>(),
@@ -542,8 +555,8 @@ const PlacementRules& PlacementRules::shipped() {
     static const PlacementRules rules = [] {
         const std::string dir = findResourceDir("placement");
         if (dir.empty())
-            throw Error(ErrorKind::Internal, "the placement rules (resources/placement/ne-rules.yaml) were not found", {},
-                        "reinstall the app, or set CMS_RESOURCES_DIR to its resources folder");
+            throw Error(ErrorKind::Internal, "the placement rules (resources/placement/ne-rules.yaml) were not found",
+                        {}, "reinstall the app, or set CMS_RESOURCES_DIR to its resources folder");
         return load(dir + "/ne-rules.yaml");
     }();
     return rules;
@@ -562,8 +575,10 @@ std::vector<InputFlexibility> inputFlexibility(const package::PackageContents& p
     const auto main = package.program.functions.find("main");
     if (main == package.program.functions.end()) return out;
     for (const mil::Value* v : main->second.inputs) {
-        const bool described = std::any_of(out.begin(), out.end(), [&](const InputFlexibility& f) { return f.input == v->name; });
-        const bool unknown = std::any_of(v->type.shape.begin(), v->type.shape.end(), [](int64_t d) { return d == mil::kUnknownDim; });
+        const bool described =
+            std::any_of(out.begin(), out.end(), [&](const InputFlexibility& f) { return f.input == v->name; });
+        const bool unknown =
+            std::any_of(v->type.shape.begin(), v->type.shape.end(), [](int64_t d) { return d == mil::kUnknownDim; });
         if (unknown && !described) out.push_back({v->name, true, 0});
     }
     return out;

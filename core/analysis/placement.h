@@ -52,14 +52,14 @@ struct PlacementReason {
 
 // One placed op: a plain struct for the CLI, JSON and the GUI's heatmaps, keyed by MIL op name.
 struct OpPlacement {
-    std::string opName;            // the MIL op's name (package and graph view key)
-    std::string opType;            // "conv"
-    ir::Provenance provenance;     // the source node, where the package records it
-    Device device = Device::Cpu;   // the estimated device
-    bool neCapable = false;        // the op itself could run on the NE (before units and switching)
+    std::string opName;                    // the MIL op's name (package and graph view key)
+    std::string opType;                    // "conv"
+    ir::Provenance provenance;             // the source node, where the package records it
+    Device device = Device::Cpu;           // the estimated device
+    bool neCapable = false;                // the op itself could run on the NE (before units and switching)
     std::vector<PlacementReason> reasons;  // every reason it is off the NE (and off the GPU); empty on the NE
     OpCost cost;
-    double seconds = 0;            // estimated time on `device`
+    double seconds = 0;  // estimated time on `device`
     bool hasReason(ReasonCode c) const;
 };
 
@@ -75,9 +75,9 @@ struct PlacementPlan {
     ComputeUnits units = ComputeUnits::All;
     std::vector<OpPlacement> ops;  // program order (nested blocks after their op); constants and load-time ops left out
     std::array<DeviceShare, kDeviceCount> perDevice{};
-    size_t switches = 0;           // hand-overs of a tensor from one device to another
+    size_t switches = 0;  // hand-overs of a tensor from one device to another
     double switchSeconds = 0;
-    double totalSeconds = 0;       // ops plus switches
+    double totalSeconds = 0;  // ops plus switches
     double totalFlops = 0;
     double weightBytes = 0;
 

@@ -22,8 +22,8 @@ struct OpMove {
 };
 
 struct PlanComparison {
-    std::vector<OpMove> moved;             // program order of the first plan
-    std::vector<std::string> onlyBefore;   // op names only the first plan has
+    std::vector<OpMove> moved;            // program order of the first plan
+    std::vector<std::string> onlyBefore;  // op names only the first plan has
     std::vector<std::string> onlyAfter;
     size_t matched = 0;
     double secondsBefore = 0;

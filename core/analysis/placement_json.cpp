@@ -10,7 +10,8 @@ using nlohmann::json;
 
 json reasonsJson(const std::vector<PlacementReason>& reasons) {
     json out = json::array();
-    for (const PlacementReason& r : reasons) out.push_back({{"code", reasonCodeName(r.code)}, {"text", r.text}, {"source", r.source}});
+    for (const PlacementReason& r : reasons)
+        out.push_back({{"code", reasonCodeName(r.code)}, {"text", r.text}, {"source", r.source}});
     return out;
 }
 
@@ -67,7 +68,8 @@ std::string placementPlanToJson(const PlacementPlan& plan, const std::string& pa
                        {"secondsByDevice", seconds},
                        {"provenance", provenanceJson(p.provenance)}});
     }
-    json doc = {{"estimate", kPlacementEstimateNote}, {"package", packagePath}, {"summary", summaryJson(plan)}, {"ops", ops}};
+    json doc = {
+        {"estimate", kPlacementEstimateNote}, {"package", packagePath}, {"summary", summaryJson(plan)}, {"ops", ops}};
     return doc.dump(2) + "\n";
 }
 

@@ -4,8 +4,8 @@
 #include "analysis/placement.h"
 #include "analysis/placement_compare.h"
 #include "common/error.h"
-#include "mil/builder.h"
 #include "package/package.h"
+#include "placement_programs.h"
 #include "support/test_support.h"
 
 using namespace cms;
@@ -13,50 +13,9 @@ using namespace cms::analysis;
 
 namespace {
 
-// A main function under construction, iOS16 (fp16 inputs allowed).
-class ProgramBuilder {
-public:
-    ProgramBuilder() : fn_(program_.addFunction("main", mil::Target::iOS16)), b_(program_, fn_.body, mil::Target::iOS16) {
-        program_.target = mil::Target::iOS16;
-    }
-    mil::Builder& b() { return b_; }
-    const mil::Program& program() const { return program_; }
-    mil::Value* input(const std::string& name, Shape shape, DType dtype = DType::Float16) {
-        program_.reserveName(name);
-        mil::Value* v = program_.newValueNamed(name, {dtype, std::move(shape)});
-        fn_.inputs.push_back(v);
-        return v;
-    }
-    mil::Value* weights(Shape shape, DType dtype = DType::Float16) {
-        return b_.constant(Tensor::zeros(dtype, std::move(shape)), "w");
-    }
-    mil::Value* conv(mil::Value* x, mil::Value* w, std::vector<int64_t> dilations, const std::string& name) {
-        return b_.add1("conv", {{"x", {x}}, {"weight", {w}}, {"strides", {b_.constInts({1, 1})}},
-                                {"pad_type", {b_.constString("same")}}, {"pad", {b_.constInts({0, 0, 0, 0})}},
-                                {"dilations", {b_.constInts(dilations)}}, {"groups", {b_.constInt(1)}}},
-                       name);
-    }
-    mil::Value* unary(const std::string& type, mil::Value* x, const std::string& name) {
-        return b_.add1(type, {{"x", {x}}}, name);
-    }
-    // Channels 0..count-1 of x.
-    mil::Value* gather(mil::Value* x, const std::string& name, int64_t count = 3) {
-        std::vector<int64_t> indices;
-        for (int64_t i = 0; i < count; ++i) indices.push_back(i);
-        return b_.add1("gather", {{"x", {x}}, {"indices", {b_.constInts(indices)}}, {"axis", {b_.constInt(1)}}}, name);
-    }
-    void output(mil::Value* v) { fn_.body.outputs.push_back(v); }
-    mil::Program take() { return std::move(program_); }
-
-private:
-    mil::Program program_;
-    mil::Function& fn_;
-    mil::Builder b_;
-};
-
 const ChipProfile& chip(const std::string& id) { return ChipLibrary::shipped().find(id); }
 
-PlacementPlan place(const ProgramBuilder& p, ComputeUnits units = ComputeUnits::All,
+PlacementPlan place(const test::PlacementProgram& p, ComputeUnits units = ComputeUnits::All,
                     std::vector<InputFlexibility> inputs = {}, const std::string& chipId = "M2-Ultra") {
     return planPlacement(p.program(), chip(chipId), {units, std::move(inputs)});
 }
@@ -80,19 +39,21 @@ class TestPlacement : public QObject {
 private slots:
     void rulesFileNamesEveryReasonWithASource() {
         const PlacementRules& rules = PlacementRules::shipped();
-        for (ReasonCode c : {ReasonCode::Fp32Precision, ReasonCode::DilatedConv, ReasonCode::RangeShape,
-                             ReasonCode::EnumeratedShapesOverLimit, ReasonCode::OpNotOnNe, ReasonCode::RankAboveLimit,
-                             ReasonCode::DimensionAboveLimit, ReasonCode::CompositePartOffNe, ReasonCode::IsolatedRun}) {
+        for (ReasonCode c :
+             {ReasonCode::Fp32Precision, ReasonCode::DilatedConv, ReasonCode::RangeShape,
+              ReasonCode::EnumeratedShapesOverLimit, ReasonCode::OpNotOnNe, ReasonCode::RankAboveLimit,
+              ReasonCode::DimensionAboveLimit, ReasonCode::CompositePartOffNe, ReasonCode::IsolatedRun}) {
             QVERIFY2(!rules.reason(c).text.empty(), reasonCodeName(c).c_str());
             QVERIFY2(rules.reason(c).source.size() > 20, reasonCodeName(c).c_str());
         }
         QCOMPARE(rules.maxEnumeratedShapes, size_t(128));
         QCOMPARE(rules.maxDimension, int64_t(16384));
-        QVERIFY(rules.switchSeconds(Device::NeuralEngine, Device::Gpu) > rules.switchSeconds(Device::NeuralEngine, Device::Cpu));
+        QVERIFY(rules.switchSeconds(Device::NeuralEngine, Device::Gpu) >
+                rules.switchSeconds(Device::NeuralEngine, Device::Cpu));
     }
 
     void fp16ConvRunsOnTheNeuralEngine() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.conv(x, p.weights({16, 16, 3, 3}), {1, 1}, "conv_plain"));
         const PlacementPlan plan = place(p);
@@ -103,7 +64,7 @@ private slots:
     }
 
     void dilatedConvIsKeptOffTheNeuralEngine() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.conv(x, p.weights({16, 16, 3, 3}), {2, 2}, "conv_dilated"));
         const OpPlacement& c = op(place(p), "conv_dilated");
@@ -113,7 +74,7 @@ private slots:
     }
 
     void fp32ProgramRunsOnTheGpuOrTheCpu() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32}, DType::Float32);
         p.output(p.unary("relu", p.conv(x, p.weights({16, 16, 3, 3}, DType::Float32), {1, 1}, "conv32"), "relu32"));
         const PlacementPlan all = place(p);
@@ -125,16 +86,18 @@ private slots:
         const PlacementPlan cpuNe = place(p, ComputeUnits::CpuAndNeuralEngine);
         for (const OpPlacement& o : cpuNe.ops)
             QVERIFY2(o.device == Device::Cpu && o.hasReason(ReasonCode::Fp32Precision) &&
-                         o.hasReason(ReasonCode::UnitsExcludeGpu), describe(o).c_str());
+                         o.hasReason(ReasonCode::UnitsExcludeGpu),
+                     describe(o).c_str());
     }
 
     void computeUnitsLimitTheDevices() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.conv(x, p.weights({16, 16, 3, 3}), {1, 1}, "conv_units"));
         const OpPlacement& cpuOnly = op(place(p, ComputeUnits::CpuOnly), "conv_units");
         QVERIFY2(cpuOnly.device == Device::Cpu && cpuOnly.hasReason(ReasonCode::UnitsExcludeNe) &&
-                     cpuOnly.hasReason(ReasonCode::UnitsExcludeGpu), describe(cpuOnly).c_str());
+                     cpuOnly.hasReason(ReasonCode::UnitsExcludeGpu),
+                 describe(cpuOnly).c_str());
         const OpPlacement& gpu = op(place(p, ComputeUnits::CpuAndGpu), "conv_units");
         QVERIFY2(gpu.device == Device::Gpu && gpu.reasons.size() == 1 && gpu.hasReason(ReasonCode::UnitsExcludeNe),
                  describe(gpu).c_str());
@@ -143,7 +106,7 @@ private slots:
 
     void rangeShapedInputKeepsItsDependentsOffTheNeuralEngine() {
         // Declared flexible (settings or the package's description): every op reading it follows.
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         mil::Value* y = p.input("y", {1, 16, 32, 32});
         p.output(p.unary("relu", x, "relu_x"));
@@ -162,7 +125,7 @@ private slots:
 
     void unknownDimensionInTheProgramIsARangeInput() {
         // A package whose program keeps a range dimension as unknown: read from the package itself.
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, mil::kUnknownDim, 32});
         p.output(p.unary("relu", x, "relu_dyn"));
         package::PackageContents contents;
@@ -180,7 +143,7 @@ private slots:
     }
 
     void moreThan128EnumeratedShapesLeaveTheNeuralEngine() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.unary("relu", x, "relu_enum"));
         const OpPlacement& within = op(place(p, ComputeUnits::All, {{"x", false, 128}}), "relu_enum");
@@ -192,7 +155,7 @@ private slots:
     }
 
     void flexibleVersusEnumeratedComparisonNamesTheRange() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.conv(x, p.weights({16, 16, 3, 3}), {1, 1}, "conv_flex"));
         const PlacementPlan range = place(p, ComputeUnits::All, {{"x", true, 0}});
@@ -207,7 +170,7 @@ private slots:
     }
 
     void opWithoutNeuralEngineSupport() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.gather(x, "gather_rows"));
         const OpPlacement& g = op(place(p), "gather_rows");
@@ -216,7 +179,7 @@ private slots:
     }
 
     void rankAndDimensionLimits() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 2, 3, 4, 5});
         p.output(p.unary("relu", x, "relu_rank5"));
         mil::Value* wide = p.input("wide", {1, 20000});
@@ -230,7 +193,7 @@ private slots:
     }
 
     void partsOfOneSourceOpStayTogether() {
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         ir::Provenance prov;
         prov.modulePath = "block.embed";
@@ -248,7 +211,7 @@ private slots:
 
     void shortNeuralEngineRunFallsBackWithItsNeighbours() {
         // gather -> relu -> gather: one small relu on the NE would cost two NE<->GPU hand-overs.
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 16, 32, 32});
         p.output(p.gather(p.unary("relu", p.gather(x, "first_gather"), "lonely_relu"), "second_gather"));
         const PlacementPlan plan = place(p);
@@ -265,12 +228,13 @@ private slots:
     void modelFasterWithoutTheNeuralEngineRunsOffIt() {
         // Small NE-capable ops interleaved with gathers the NE cannot take: the hand-overs cost more than the
         // NE saves, so the whole model is estimated on the GPU, each op saying why.
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* v = p.input("x", {1, 16, 32, 32});
         for (int i = 0; i < 6; ++i) {
             mil::Value* a = p.unary("relu", v, "relu_" + std::to_string(i));
             mil::Value* b = p.unary("sigmoid", v, "sigmoid_" + std::to_string(i));
-            v = p.b().add1("add", {{"x", {p.gather(a, "ga_" + std::to_string(i), 16)}}, {"y", {b}}}, "sum_" + std::to_string(i));
+            v = p.b().add1("add", {{"x", {p.gather(a, "ga_" + std::to_string(i), 16)}}, {"y", {b}}},
+                           "sum_" + std::to_string(i));
         }
         p.output(v);
         const PlacementPlan plan = place(p);
@@ -283,7 +247,7 @@ private slots:
     void largeConvStaysOnTheNeuralEngineAndItsNeighbourGoesToTheCpu() {
         // On a phone the NE is far ahead of the GPU: a big convolution pays for its switches. The small gather
         // between two convolutions is handed to the CPU, cheaper to switch to than the GPU.
-        ProgramBuilder p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 64, 128, 128});
         mil::Value* c1 = p.conv(x, p.weights({64, 64, 3, 3}), {1, 1}, "big_conv1");
         mil::Value* g = p.gather(c1, "middle_gather", 64);

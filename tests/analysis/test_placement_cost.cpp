@@ -2,34 +2,13 @@
 // worked out by hand from the shapes and the chip figures (resources/placement/chips.yaml), the chip figures
 // the issue names, and compressed weights counted at their stored size.
 #include "analysis/cost_model.h"
-#include "mil/builder.h"
+#include "placement_programs.h"
 #include "support/test_support.h"
 
 using namespace cms;
 using namespace cms::analysis;
 
 namespace {
-
-class OneOp {
-public:
-    OneOp() : fn_(program_.addFunction("main", mil::Target::iOS16)), b_(program_, fn_.body, mil::Target::iOS16) {}
-    mil::Builder& b() { return b_; }
-    mil::Value* input(const std::string& name, Shape shape, DType dtype = DType::Float16) {
-        program_.reserveName(name);
-        mil::Value* v = program_.newValueNamed(name, {dtype, std::move(shape)});
-        fn_.inputs.push_back(v);
-        return v;
-    }
-    mil::Value* weights(Shape shape, DType dtype = DType::Float16) {
-        return b_.constant(Tensor::zeros(dtype, std::move(shape)), "w");
-    }
-    const mil::Operation& last() const { return *fn_.body.ops.back(); }
-
-private:
-    mil::Program program_;
-    mil::Function& fn_;
-    mil::Builder b_;
-};
 
 const ChipProfile& chip(const std::string& id) { return ChipLibrary::shipped().find(id); }
 
@@ -57,14 +36,9 @@ private slots:
 
     void convRooflineMatchesHandComputedValues() {
         // fp16 conv 64 -> 64 channels, 3x3, same padding, on 56x56, with bias.
-        OneOp p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 64, 56, 56});
-        mil::Builder& b = p.b();
-        b.add1("conv", {{"x", {x}}, {"weight", {p.weights({64, 64, 3, 3})}}, {"bias", {p.weights({64})}},
-                        {"strides", {b.constInts({1, 1})}}, {"pad_type", {b.constString("same")}},
-                        {"pad", {b.constInts({0, 0, 0, 0})}}, {"dilations", {b.constInts({1, 1})}},
-                        {"groups", {b.constInt(1)}}},
-               "conv");
+        p.conv(x, p.weights({64, 64, 3, 3}), {1, 1}, "conv", p.weights({64}));
         const OpCost c = estimateOpCost(p.last(), chip("M2-Ultra"));
         // 2 x (56*56*64 outputs) x (64*3*3 MACs each) + one bias add per output.
         QCOMPARE(c.flops, 231411712.0);
@@ -80,28 +54,22 @@ private slots:
     }
 
     void matmulRooflineMatchesHandComputedValues() {
-        OneOp p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 128, 256});
-        mil::Builder& b = p.b();
-        b.add1("matmul", {{"x", {x}}, {"y", {p.weights({256, 512})}}, {"transpose_x", {b.constBool(false)}},
-                          {"transpose_y", {b.constBool(false)}}},
-               "mm");
+        p.matmul(x, p.weights({256, 512}), "mm");
         const OpCost c = estimateOpCost(p.last(), chip("M2-Ultra"));
-        QCOMPARE(c.flops, 33554432.0);          // 2 x 128 x 512 x 256
-        QCOMPARE(c.weightBytes, 262144.0);      // 256*512 fp16
-        QCOMPARE(c.activationBytes, 196608.0);  // 128*256 + 128*512 fp16
+        QCOMPARE(c.flops, 33554432.0);                                           // 2 x 128 x 512 x 256
+        QCOMPARE(c.weightBytes, 262144.0);                                       // 256*512 fp16
+        QCOMPARE(c.activationBytes, 196608.0);                                   // 128*256 + 128*512 fp16
         QVERIFY(near(c.secondsOn(Device::NeuralEngine), 33554432.0 / 31.6e12));  // compute-bound: 1.06 us
         QVERIFY(near(c.secondsOn(Device::Gpu), 33554432.0 / 27.2e12));
     }
 
     void matrixVectorProductIsMemoryBound() {
         // One row against a 4096x4096 fp16 matrix on an iPhone: the weights' bytes set the time.
-        OneOp p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 1, 4096});
-        mil::Builder& b = p.b();
-        b.add1("matmul", {{"x", {x}}, {"y", {p.weights({4096, 4096})}}, {"transpose_x", {b.constBool(false)}},
-                          {"transpose_y", {b.constBool(false)}}},
-               "mv");
+        p.matmul(x, p.weights({4096, 4096}), "mv");
         const OpCost c = estimateOpCost(p.last(), chip("A17-Pro"));
         QCOMPARE(c.flops, 33554432.0);
         const double bytes = 4096.0 * 4096 * 2 + 4096 * 2 + 4096 * 2;
@@ -111,7 +79,7 @@ private slots:
     }
 
     void compressedWeightsMoveAtTheirStoredSize() {
-        OneOp p;
+        test::PlacementProgram p;
         mil::Value* x = p.input("x", {1, 256});
         mil::Builder& b = p.b();
         mil::Value* w = b.add1("constexpr_affine_dequantize",
@@ -120,8 +88,7 @@ private slots:
                                 {"scale", {p.weights({512})}},
                                 {"axis", {b.constInt(0)}}},
                                "w_dequant");
-        b.add1("matmul", {{"x", {x}}, {"y", {w}}, {"transpose_x", {b.constBool(false)}}, {"transpose_y", {b.constBool(true)}}},
-               "fc");
+        p.matmul(x, w, "fc", true);
         const OpCost c = estimateOpCost(p.last(), chip("M2-Ultra"));
         QCOMPARE(c.flops, 2.0 * 512 * 256);
         // int8 data + int8 zero points + fp16 scales + the int32 axis, instead of 512*256 fp16 values.

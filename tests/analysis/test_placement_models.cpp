@@ -66,7 +66,8 @@ private slots:
             QVERIFY(half.totalFlops > 8.0e9 && half.totalFlops < 8.4e9);  // resnet50: ~4.1 G multiply-adds
 
             const PlacementPlan full = plan(fp32, ComputeUnits::All, chip);
-            qInfo("%s fp32 ALL: GPU %.1f%% of ops, %.3f ms", chip, 100 * full.opFraction(Device::Gpu), full.totalSeconds * 1e3);
+            qInfo("%s fp32 ALL: GPU %.1f%% of ops, %.3f ms", chip, 100 * full.opFraction(Device::Gpu),
+                  full.totalSeconds * 1e3);
             QVERIFY2(full.opFraction(Device::Gpu) == 1.0, summary(full).c_str());
             for (const OpPlacement& o : full.ops) QVERIFY2(o.hasReason(ReasonCode::Fp32Precision), o.opName.c_str());
             // The Neural Engine's fp16 is the faster estimate on every chip.
@@ -81,7 +82,10 @@ private slots:
         const PlacementPlan cpu16 = plan(fp16, ComputeUnits::CpuOnly);
         QVERIFY2(cpu16.opFraction(Device::Cpu) == 1.0, summary(cpu16).c_str());
         for (const PlacementPlan* p : {&cpuNe32, &gpu16, &cpu16}) {
-            qInfo("M2-Ultra %s: %.3f ms", (p == &cpuNe32 ? "fp32 CPU_AND_NE" : p == &gpu16 ? "fp16 CPU_AND_GPU" : "fp16 CPU_ONLY"),
+            qInfo("M2-Ultra %s: %.3f ms",
+                  (p == &cpuNe32 ? "fp32 CPU_AND_NE"
+                   : p == &gpu16 ? "fp16 CPU_AND_GPU"
+                                 : "fp16 CPU_ONLY"),
                   p->totalSeconds * 1e3);
         }
 
@@ -91,8 +95,9 @@ private slots:
         QVERIFY2(c.moved.size() + 2 >= c.matched, std::to_string(c.moved.size()).c_str());
         for (const OpMove& m : c.moved) {
             QVERIFY2(m.before == Device::Gpu, m.opName.c_str());
-            const bool fp32Before = std::any_of(m.reasonsBefore.begin(), m.reasonsBefore.end(),
-                                                [](const PlacementReason& r) { return r.code == ReasonCode::Fp32Precision; });
+            const bool fp32Before =
+                std::any_of(m.reasonsBefore.begin(), m.reasonsBefore.end(),
+                            [](const PlacementReason& r) { return r.code == ReasonCode::Fp32Precision; });
             QVERIFY2(fp32Before, m.opName.c_str());
         }
         QVERIFY(c.secondsAfter < c.secondsBefore);
@@ -133,9 +138,10 @@ private slots:
     void dilatedConvolutionModelIsKeptOffTheNeuralEngine() {
         const std::string pt = test::testModel("op_conv2d_dilated.pt");
         test::ScratchDir dir;
-        const PlacementPlan p = plan(convert(pt, "1x3x12x12", Precision::Float16, dir.path("dilated.mlpackage")),
-                                     ComputeUnits::All);
-        const auto conv = std::find_if(p.ops.begin(), p.ops.end(), [](const OpPlacement& o) { return o.opType == "conv"; });
+        const PlacementPlan p =
+            plan(convert(pt, "1x3x12x12", Precision::Float16, dir.path("dilated.mlpackage")), ComputeUnits::All);
+        const auto conv =
+            std::find_if(p.ops.begin(), p.ops.end(), [](const OpPlacement& o) { return o.opType == "conv"; });
         QVERIFY(conv != p.ops.end());
         QVERIFY2(conv->hasReason(ReasonCode::DilatedConv) && conv->device != Device::NeuralEngine, summary(p).c_str());
         QVERIFY(!conv->provenance.empty());  // the package's sidecar links it to the source
@@ -144,8 +150,10 @@ private slots:
     void lstmModelIsKeptOffTheNeuralEngine() {
         const std::string pt = test::testModel("op_lstm.pt");
         test::ScratchDir dir;
-        const PlacementPlan p = plan(convert(pt, "5x2x4", Precision::Float16, dir.path("lstm.mlpackage")), ComputeUnits::All);
-        const auto lstm = std::find_if(p.ops.begin(), p.ops.end(), [](const OpPlacement& o) { return o.opType == "lstm"; });
+        const PlacementPlan p =
+            plan(convert(pt, "5x2x4", Precision::Float16, dir.path("lstm.mlpackage")), ComputeUnits::All);
+        const auto lstm =
+            std::find_if(p.ops.begin(), p.ops.end(), [](const OpPlacement& o) { return o.opType == "lstm"; });
         QVERIFY2(lstm != p.ops.end(), summary(p).c_str());
         QVERIFY2(lstm->hasReason(ReasonCode::OpNotOnNe) && lstm->device != Device::NeuralEngine, summary(p).c_str());
         QVERIFY(lstm->cost.flops > 0);
@@ -176,7 +184,8 @@ private slots:
         const std::string small = convert(pt, "1x3x224x224", Precision::Float16, dir.path("int8.mlpackage"), int8);
         const PlacementPlan a = plan(plain, ComputeUnits::All, "A17-Pro");
         const PlacementPlan b = plan(small, ComputeUnits::All, "A17-Pro");
-        QVERIFY2(b.weightBytes < 0.6 * a.weightBytes, (std::to_string(a.weightBytes) + " -> " + std::to_string(b.weightBytes)).c_str());
+        QVERIFY2(b.weightBytes < 0.6 * a.weightBytes,
+                 (std::to_string(a.weightBytes) + " -> " + std::to_string(b.weightBytes)).c_str());
         const PlanComparison c = comparePlans(a, b);
         QVERIFY2(c.moved.empty(), c.moved.empty() ? "" : c.moved.front().opName.c_str());
         QVERIFY(c.matched + 1 >= a.ops.size());
