@@ -520,7 +520,8 @@ std::string sensitivityToText(const SensitivityReport& r) {
                   bytesText(rec.bytesBefore).c_str(), bytesText(rec.bytesAfter).c_str(),
                   rec.bytesAfter ? double(rec.bytesBefore) / double(rec.bytesAfter) : 0.0,
                   dbText(rec.measuredSnrDb).c_str(), dbText(rec.predictedSnrDb).c_str(), rec.verifications,
-                  rec.verifications == 1 ? "" : "s", rec.meetsTarget ? "" : "  [target not met: nothing compressed]");
+                  rec.verifications == 1 ? "" : "s",
+                  rec.bytesAfter == rec.bytesBefore ? "; no combination met the target, so nothing is compressed" : "");
     line(buf);
     for (const UniformResult& u : r.uniform) {
         std::snprintf(buf, sizeof buf, "  uniform %-9s weights %s, SNR %s dB", u.label.c_str(), bytesText(u.bytesAfter).c_str(),
