@@ -125,8 +125,20 @@ PoolArgs poolArgs(LowerContext& ctx, const ir::Node& node, size_t spatialRank) {
 Shape spatialOf(const mil::Value* x) { return Shape(x->type.shape.begin() + 2, x->type.shape.end()); }
 
 // max_poolNd(input, kernel_size, stride, padding, dilation, ceil_mode)
+// True when a node of the graph, or the graph's outputs, read `v`.
+bool isRead(const LowerContext& ctx, const ir::Value* v) {
+    for (const ir::Node* n : ctx.graph().allNodes())
+        if (std::find(n->inputs.begin(), n->inputs.end(), v) != n->inputs.end()) return true;
+    const auto& outs = ctx.graph().top().outputs;
+    return std::find(outs.begin(), outs.end(), v) != outs.end();
+}
+
 template <size_t N>
 void maxPool(LowerContext& ctx, const ir::Node& node) {
+    // max_poolNd_with_indices: Core ML's max_pool gives no positions (coremltools leaves them unbound too).
+    if (node.outputs.size() > 1 && isRead(ctx, node.outputs[1]))
+        ctx.fail("the indices of max pooling (return_indices=True) are used, and Core ML's max_pool does not return them",
+                 "pool without return_indices; max_unpool, which needs them, cannot be converted either");
     PoolArgs a = poolArgs(ctx, node, N);
     if (hasArg(ctx, node, 4))
         for (int64_t d : perSpatialDim(ctx, node.inputs[4], N, "dilation"))
