@@ -57,7 +57,7 @@ private slots:
         const std::string pkg = dir.path("model.mlpackage");
         package::writePackage(smallProgram(mil::Target::iOS15), description, pkg);
         auto current = snapshot(pkg);
-        int keptOld = 0, becameNew = 0;
+        int keptOld = 0, becameNew = 0, interrupted = 0;
         constexpr int kAttempts = 16;
         for (int i = 0; i < kAttempts; ++i) {
             // Kill points spread from the start of the write to past its usual end (the commit).
@@ -76,6 +76,8 @@ private slots:
             int status = 0;
             ::waitpid(pid, &status, 0);
 
+            // A staging folder left behind: this kill interrupted the write (the next write clears it).
+            for (const std::string& name : entries(dir.path())) interrupted += name.find(".partial-") != std::string::npos;
             // Whatever the moment, a whole package is there.
             const auto now = snapshot(pkg);
             if (now == current) {
@@ -91,12 +93,10 @@ private slots:
                 QFAIL((std::string("after a kill at ") + std::to_string(delay.count()) + " s: " + e.what()).c_str());
             }
         }
-        qInfo("%d kills left the previous package, %d found the new one complete (a write takes %.2f s)", keptOld,
-              becameNew, seconds);
-        QVERIFY2(keptOld > 0, "no kill landed during a write: the test did not test anything");
-        size_t abandoned = 0;
-        for (const std::string& name : entries(dir.path())) abandoned += name.find(".partial-") != std::string::npos;
-        QVERIFY2(abandoned > 0, "no kill interrupted a write in progress (no staging folder was left)");
+        qInfo("%d kills left the previous package (%d of them mid-write), %d found the new one complete (a write takes "
+              "%.2f s)",
+              keptOld, interrupted, becameNew, seconds);
+        QVERIFY2(interrupted > 0, "no kill interrupted a write in progress: the test did not test anything");
 
         // Killed writers leave their staging folders; the next write to the same destination clears them.
         package::writePackage(smallProgram(mil::Target::iOS16), description, pkg);
