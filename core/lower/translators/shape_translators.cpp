@@ -196,27 +196,64 @@ mil::Value* withLeadingOnes(LowerContext& ctx, mil::Value* x, int64_t rank, cons
     return reshapeTo(ctx, x, shape, name);
 }
 
-void expandToShape(LowerContext& ctx, const ir::Node& node, std::vector<int64_t> target) {
+// x expanded to the torch size `target` (conversion-time ints, -1 to keep a dimension, or run-time
+// sizes): tile with repetitions fixed at conversion time where every size involved is known, else
+// repetitions computed at run time as target size / x's size (x's size being 1 or the target).
+void expandToItems(LowerContext& ctx, const ir::Node& node, const std::vector<Lowered>& target) {
     mil::Value* x = ctx.tensor(node.inputs.at(0));
     const int64_t rank = static_cast<int64_t>(target.size());
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    const auto constantOf = [](const Lowered& l) -> std::optional<int64_t> {
+        if (l.tensor || !l.constant) return std::nullopt;
+        const std::optional<Scalar> s = scalarOf(*l.constant);
+        return s ? std::optional<int64_t>(s->intValue()) : std::nullopt;
+    };
+    std::vector<int64_t> written;  // for messages
+    for (const Lowered& t : target) written.push_back(constantOf(t).value_or(-1));
     if (rank < x->type.rank())
-        ctx.fail("cannot expand a tensor of shape " + shapeText(x->type.shape) + " to fewer dimensions " + listText(target));
-    x = withLeadingOnes(ctx, x, rank, ctx.nameFor(node.outputs.at(0)) + "_rank");
+        ctx.fail("cannot expand a tensor of shape " + shapeText(x->type.shape) + " to fewer dimensions " + listText(written));
+    x = withLeadingOnes(ctx, x, rank, name + "_rank");
     Shape reps;
-    for (int64_t d = 0; d < rank; ++d) {
+    bool known = true;
+    for (int64_t d = 0; d < rank && known; ++d) {
         const int64_t have = x->type.shape[d];
-        const int64_t want = target[d] == -1 ? have : target[d];
-        if (have == want) reps.push_back(1);
-        else if (have == 1 && want != mil::kUnknownDim) reps.push_back(want);
-        else ctx.fail("cannot expand a tensor of shape " + shapeText(ctx.typeOf(node.inputs.at(0)).shape) + " to " +
-                      listText(target) + " (only size-1 dimensions can grow)");
+        const std::optional<int64_t> want = constantOf(target[d]);
+        if (want && *want == -1) reps.push_back(1);
+        else if (want && have == *want) reps.push_back(1);
+        else if (want && have == 1) reps.push_back(*want);
+        else if (want && have != mil::kUnknownDim)
+            ctx.fail("cannot expand a tensor of shape " + shapeText(ctx.typeOf(node.inputs.at(0)).shape) + " to " +
+                     listText(written) + " (only size-1 dimensions can grow)");
+        else known = false;
     }
-    tileTo(ctx, node, x, reps);
+    if (known) {
+        tileTo(ctx, node, x, reps);
+        return;
+    }
+    std::vector<Lowered> sizes;
+    for (int64_t d = 0; d < rank; ++d) {
+        const std::optional<int64_t> want = constantOf(target[d]);
+        sizes.push_back(want && *want == -1 ? dimOf(ctx, x, d, name) : target[d]);
+    }
+    mil::Builder& b = ctx.builder();
+    mil::Value* shape = b.add1("shape", {{"x", {x}}}, name + "_have");
+    mil::Value* runtimeReps = b.add1("floor_div", {{"x", {intVector(ctx, sizes, name + "_want")}}, {"y", {shape}}}, name + "_reps");
+    emit(ctx, "tile", {{"x", {x}}, {"reps", {runtimeReps}}}, node.outputs.at(0));
 }
 
-void expand(LowerContext& ctx, const ir::Node& node) { expandToShape(ctx, node, ctx.intsArg(node.inputs.at(1))); }
+void expand(LowerContext& ctx, const ir::Node& node) {
+    const ir::Value* size = node.inputs.at(1);
+    const Lowered& l = ctx.lowered(size);
+    if (l.tensor && !l.isList) ctx.fail("expand to a size given as one run-time tensor is not supported");
+    expandToItems(ctx, node, elementsOf(ctx, size));
+}
 
-void expandAs(LowerContext& ctx, const ir::Node& node) { expandToShape(ctx, node, ctx.typeOf(node.inputs.at(1)).shape); }
+void expandAs(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* other = ctx.tensor(node.inputs.at(1));
+    std::vector<Lowered> sizes;
+    for (int64_t d = 0; d < other->type.rank(); ++d) sizes.push_back(dimOf(ctx, other, d, ctx.nameFor(node.outputs.at(0)) + "_like"));
+    expandToItems(ctx, node, sizes);
+}
 
 void repeat(LowerContext& ctx, const ir::Node& node) {
     mil::Value* x = ctx.tensor(node.inputs.at(0));
