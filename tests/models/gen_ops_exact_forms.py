@@ -1,7 +1,7 @@
 """Op fixtures for reference ops that other fixtures reached only through a translator registered
 with them (a sibling name): the graph must hold the op itself, since its arguments or semantics
 differ from the sibling's (conv2d's int padding vs _convolution, logical_* on floats vs bitwise
-ops on bools, mm vs bmm, ops only called through torch.ops.aten in traced code). torch itself
+ops on bools, mm vs bmm, nll_loss vs nll_loss_nd, ops only called through torch.ops.aten in traced code). torch itself
 rewrites clip, concat, true_divide and detach into clamp, cat, div and nothing, so no graph holds them.
 Compared with libtorch by lower.test_op_numerics.
 """
@@ -94,6 +94,9 @@ CASES = {
                            [f32(3, 4)], ()),
     "aten_internal_views": (lambda m, x: torch.ops.aten._unsafe_view(x, [4, 3]) + torch.ops.aten.alias(x).t()
                             + torch.ops.aten._to_copy(x, dtype=torch.float32).t(), [f32(3, 4)], ()),
+    "nll_loss_direct": (lambda m, x: torch._C._nn.nll_loss(torch.log_softmax(x, 1), m.w0.abs().long() % 4) + x.mean(),
+                        [f32(3, 4)], [(3,)]),
+    "empty_filled": (lambda m, x: x + torch.empty(3, 4).fill_(0.5), [f32(3, 4)], ()),
     "adaptive_avg_pool2d_aten": (lambda m, x: torch.ops.aten._adaptive_avg_pool2d(x, [2, 3]), [f32(1, 2, 4, 6)], ()),
 }
 
