@@ -76,6 +76,7 @@ struct LoadedPlan {
 LoadedPlan loadPackage(const std::string& path, const std::vector<std::string>& inputOverrides) {
     LoadedPlan l{package::readPackage(path), {}};
     l.flexibility = inputFlexibility(l.contents);
+    specializeToDefaultShapes(l.contents);  // cost figures at each flexible input's default shape
     std::vector<InputSpec> specs;
     const auto main = l.contents.program.functions.find("main");
     for (const std::string& text : inputOverrides) {
@@ -110,12 +111,22 @@ void printSummaryLine(const PlacementPlan& plan) {
 }
 
 void printPlan(const PlacementPlan& plan, const std::string& path, const std::vector<PlacementPlan>& perUnits,
-               size_t top) {
+               size_t top, const std::vector<InputFlexibility>& flexibility) {
     std::printf("Placement estimate for %s on %s, compute units %s\n", path.c_str(), plan.chipName.c_str(),
                 computeUnitsName(plan.units).c_str());
-    std::printf("%s\n\n", kPlacementEstimateNote);
-    std::printf("%-36s %-22s %-6s %10s %10s %10s %10s  %s\n", "op", "type", "device", "FLOPs", "weights", "activations",
-                "est. time", "reasons off the Neural Engine");
+    std::printf("%s\n", kPlacementEstimateNote);
+    for (const InputFlexibility& f : flexibility) {
+        if (f.rangeShaped)
+            std::printf(
+                "Input '%s' is range-shaped: the placement is for sizes other than its default shape (which may "
+                "run on the Neural Engine); the figures are at the default shape.\n",
+                f.input.c_str());
+        else
+            std::printf("Input '%s' has %zu enumerated shapes; the figures are at its default shape.\n",
+                        f.input.c_str(), f.enumeratedShapes);
+    }
+    std::printf("\n%-36s %-22s %-6s %10s %10s %10s %10s  %s\n", "op", "type", "device", "FLOPs", "weights",
+                "activations", "est. time", "reasons off the Neural Engine");
     size_t lowerBounds = 0;
     for (const OpPlacement& p : plan.ops) {
         lowerBounds += !p.cost.shapesKnown;
@@ -261,7 +272,7 @@ int runPlan(const PlanOptions& o) {
     for (ComputeUnits u :
          {ComputeUnits::All, ComputeUnits::CpuAndNeuralEngine, ComputeUnits::CpuAndGpu, ComputeUnits::CpuOnly})
         perUnits.push_back(planPlacement(a.contents.program, chip, {u, a.flexibility}));
-    printPlan(plan, o.package, perUnits, o.top);
+    printPlan(plan, o.package, perUnits, o.top, a.flexibility);
     if (!o.jsonPath.empty()) package::writeFileDurably(o.jsonPath, placementPlanToJson(plan, o.package));
     return 0;
 }

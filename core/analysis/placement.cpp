@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/resource_path.h"
+#include "mil/op_registry.h"
 #include "package/package.h"
 
 namespace cms::analysis {
@@ -582,6 +583,35 @@ std::vector<InputFlexibility> inputFlexibility(const package::PackageContents& p
         if (unknown && !described) out.push_back({v->name, true, 0});
     }
     return out;
+}
+
+size_t specializeToDefaultShapes(package::PackageContents& package) {
+    const auto main = package.program.functions.find("main");
+    if (main == package.program.functions.end()) return 0;
+    mil::Function& fn = main->second;
+    bool changed = false;
+    for (mil::Value* v : fn.inputs)
+        for (const package::FeatureDescription& f : package.description.inputs)
+            if (f.name == v->name && f.isFlexible() && f.shape.size() == v->type.shape.size() &&
+                v->type.shape != f.shape) {
+                v->type.shape = f.shape;
+                changed = true;
+            }
+    size_t open = 0;
+    for (const auto& op : fn.body.ops) {
+        if (changed && op->blocks.empty()) {
+            try {
+                const std::vector<mil::TensorType> types = mil::inferTypes(*op, fn.opset);
+                for (size_t i = 0; i < types.size() && i < op->outputs.size(); ++i)
+                    if (types[i].dtype == op->outputs[i]->type.dtype) op->outputs[i]->type = types[i];
+            } catch (const Error&) {
+                // Some ops only type-check with their run-time dimensions open; they keep them.
+            }
+        }
+        open += std::any_of(op->outputs.begin(), op->outputs.end(),
+                            [](const mil::Value* v) { return !v->type.isStatic(); });
+    }
+    return open;
 }
 
 std::vector<InputFlexibility> inputFlexibility(const std::vector<InputSpec>& inputs) {

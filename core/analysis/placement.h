@@ -100,6 +100,12 @@ struct InputFlexibility {
 std::vector<InputFlexibility> inputFlexibility(const package::PackageContents& package);
 std::vector<InputFlexibility> inputFlexibility(const std::vector<InputSpec>& inputs);
 
+// A flexible package's program has run-time dimensions, which the cost model can only count as 1. For the cost
+// figures, this sets each flexible input to its default shape (the description's) and infers the op types again;
+// ops whose inference fails or still leaves a dimension open keep their types. Returns how many ops of the main
+// function still have run-time dimensions.
+size_t specializeToDefaultShapes(package::PackageContents& package);
+
 // The rules data file.
 class PlacementRules {
 public:

@@ -121,6 +121,16 @@ private slots:
         QVERIFY(!enumFlex[0].rangeShaped);
         QCOMPARE(enumFlex[0].enumeratedShapes, size_t(2));
 
+        // Cost figures at the default shape (224x224): the FLOPs of the fixed-shape conversion.
+        const std::string fixed = convert(pt, "1x3x224x224", Precision::Float16, dir.path("fixed.mlpackage"));
+        package::PackageContents specialized = package::readPackage(enumerated);
+        QCOMPARE(specializeToDefaultShapes(specialized), size_t(0));
+        const PlacementPlan fixedPlan = plan(fixed, ComputeUnits::All);
+        const PlacementPlan atDefault =
+            planPlacement(specialized.program, ChipLibrary::shipped().find("M2-Ultra"), {ComputeUnits::All, enumFlex});
+        QCOMPARE(atDefault.totalFlops, fixedPlan.totalFlops);
+        QVERIFY(std::abs(atDefault.totalSeconds - fixedPlan.totalSeconds) < 1e-12);
+
         const PlacementPlan r = plan(range, ComputeUnits::All);
         QCOMPARE(r.share(Device::NeuralEngine).ops, size_t(0));
         for (const OpPlacement& o : r.ops) QVERIFY2(o.hasReason(ReasonCode::RangeShape), o.opName.c_str());
