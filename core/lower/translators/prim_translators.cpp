@@ -122,9 +122,17 @@ void dim(LowerContext& ctx, const ir::Node& node) {
 }
 
 void numel(LowerContext& ctx, const ir::Node& node) {
-    const mil::TensorType& t = ctx.typeOf(node.inputs.at(0));
-    if (!t.isStatic()) ctx.fail("numel() of a tensor whose shape is only known at run time");
-    ctx.bindConstant(node.outputs.at(0), shapeNumel(t.shape));
+    mil::Value* x = ctx.tensor(node.inputs.at(0));
+    if (x->type.isStatic()) {
+        ctx.bindConstant(node.outputs.at(0), shapeNumel(x->type.shape));
+        return;
+    }
+    // Sizes only known at run time: the product of the shape, as a 0-d int32 tensor.
+    mil::Builder& b = ctx.builder();
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Value* shape = b.add1("shape", {{"x", {x}}}, name + "_shape");
+    emit(ctx, "reduce_prod", {{"x", {shape}}, {"axes", {b.constInts({0}, name + "_axes")}}, {"keep_dims", {b.constBool(false, name + "_keep")}}},
+         node.outputs.at(0));
 }
 
 // NumToTensor / ScalarImplicit: a number as a 0-d tensor and back. Constants stay constants.
@@ -166,8 +174,24 @@ void device(LowerContext& ctx, const ir::Node& node) { ctx.bindConstant(node.out
 // Python-int division that only ever runs on conversion-time numbers here: the generic folding
 // before dispatch has already handled it when its inputs were constant.
 void scalarOnly(LowerContext& ctx, const ir::Node& node) {
-    ctx.fail(node.kind + " on values only known at run time is not supported",
-             "this arithmetic comes from shapes; give every input a fixed shape so it folds at conversion time");
+    // Integer sizes read at run time (flexible inputs): Python's floor division of non-negative ints.
+    const ir::Value* a = node.inputs.at(0);
+    const ir::Value* b = node.inputs.at(1);
+    const bool ints = [&] {
+        for (const ir::Value* v : {a, b}) {
+            if (ctx.isConstant(v)) {
+                const std::optional<Scalar> s = scalarOf(ctx.constant(v));
+                if (!s || !s->isInt) return false;
+            } else if (ctx.typeOf(v).dtype != DType::Int32 || ctx.typeOf(v).rank() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }();
+    if (!ints)
+        ctx.fail(node.kind + " on values only known at run time is supported for integers only",
+                 "this arithmetic comes from shapes; give every input a fixed shape so it folds at conversion time");
+    emit(ctx, "floor_div", {{"x", {ctx.tensorAs(a, DType::Int32)}}, {"y", {ctx.tensorAs(b, DType::Int32)}}}, node.outputs.at(0));
 }
 
 // aten::item / aten::_local_scalar_dense: the one element of a tensor as a number. A run-time

@@ -60,7 +60,18 @@ void view(LowerContext& ctx, const ir::Node& node) {
     ctx.bind(node.outputs.at(0), reshapeToItems(ctx, ctx.tensor(node.inputs.at(0)), items, ctx.nameFor(node.outputs.at(0))));
 }
 
-void viewAs(LowerContext& ctx, const ir::Node& node) { emitReshape(ctx, node, ctx.typeOf(node.inputs.at(1)).shape); }
+void viewAs(LowerContext& ctx, const ir::Node& node) {
+    mil::Value* other = ctx.tensor(node.inputs.at(1));
+    if (other->type.isStatic()) {
+        emitReshape(ctx, node, other->type.shape);
+        return;
+    }
+    // The other tensor's sizes as the run time has them.
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    std::vector<Lowered> sizes;
+    for (int64_t d = 0; d < other->type.rank(); ++d) sizes.push_back(dimOf(ctx, other, d, name + "_like"));
+    ctx.bind(node.outputs.at(0), reshapeToItems(ctx, ctx.tensor(node.inputs.at(0)), sizes, name));
+}
 
 void flatten(LowerContext& ctx, const ir::Node& node) {
     const Shape& in = ctx.typeOf(node.inputs.at(0)).shape;

@@ -47,8 +47,19 @@ mil::Value* floatTensorConst(LowerContext& ctx, const std::vector<float>& v, con
 
 mil::Value* padDims(LowerContext& ctx, mil::Value* x, const std::vector<std::pair<int64_t, int64_t>>& pads,
                     const std::string& mode, double value, const std::string& name) {
-    const Shape shape = staticShape(ctx, x, "padding");
+    // Padded sizes may be only known at run time (flexible inputs): Core ML's pad takes them as they
+    // come; cropping, wrapping and the gathers for leading reflected dimensions need them fixed.
+    const Shape shape = x->type.shape;
     const int64_t rank = static_cast<int64_t>(shape.size());
+    const auto fixedSize = [&](const Shape& of, int64_t axis, const std::string& what) {
+        const int64_t size = of[static_cast<size_t>(axis)];
+        if (size == mil::kUnknownDim)
+            ctx.fail(what + " of dimension " + std::to_string(axis) + ", whose size is only known at run time (" +
+                         x->type.toString() + "), is not supported",
+                     "give the flexible input a fixed size in that dimension, or pad with non-negative amounts "
+                     "(constant padding, or reflect/replicate over the last two dimensions)");
+        return size;
+    };
     const int64_t n = static_cast<int64_t>(pads.size());
     if (n > rank)
         ctx.fail("padding " + std::to_string(n) + " dimensions of a rank-" + std::to_string(rank) + " input " +
@@ -61,7 +72,7 @@ mil::Value* padDims(LowerContext& ctx, mil::Value* x, const std::vector<std::pai
         const int64_t axis = rank - n + i;
         if (before >= 0 && after >= 0) continue;
         if (mode != "constant") ctx.fail("negative padding is only allowed for constant padding");
-        const int64_t size = shape[static_cast<size_t>(axis)];
+        const int64_t size = fixedSize(shape, axis, "negative padding (cropping)");
         const int64_t b = std::max<int64_t>(0, -before), e = size - std::max<int64_t>(0, -after);
         if (e <= b) ctx.fail("negative padding removes the whole dimension " + std::to_string(axis));
         y = sliceAxis(ctx, y, axis, b, e, name + "_crop" + std::to_string(axis));
@@ -71,13 +82,13 @@ mil::Value* padDims(LowerContext& ctx, mil::Value* x, const std::vector<std::pai
     bool any = false;
     for (const auto& [b, a] : grow) any = any || b != 0 || a != 0;
     if (!any) return y;
-    const Shape cropped = staticShape(ctx, y, "padding");
+    const Shape cropped = y->type.shape;
     if (mode == "circular") {
         // Wraps around: the tail of a dimension goes before it and its head after it.
         for (int64_t i = 0; i < n; ++i) {
             const auto [before, after] = grow[static_cast<size_t>(i)];
             if (before == 0 && after == 0) continue;
-            const int64_t axis = rank - n + i, size = cropped[static_cast<size_t>(axis)];
+            const int64_t axis = rank - n + i, size = fixedSize(cropped, axis, "circular padding");
             if (before > size || after > size)
                 ctx.fail("circular padding by (" + std::to_string(before) + ", " + std::to_string(after) +
                          ") is larger than the dimension (" + std::to_string(size) + ")");
@@ -99,7 +110,7 @@ mil::Value* padDims(LowerContext& ctx, mil::Value* x, const std::vector<std::pai
         for (int64_t i = 0; i < n - 2; ++i) {
             const auto [before, after] = grow[static_cast<size_t>(i)];
             if (before == 0 && after == 0) continue;
-            const int64_t axis = rank - n + i, size = cropped[static_cast<size_t>(axis)];
+            const int64_t axis = rank - n + i, size = fixedSize(cropped, axis, mode + " padding before the last two dimensions");
             std::vector<int64_t> src;
             for (int64_t o = -before; o < size + after; ++o) {
                 int64_t s = o;
@@ -116,7 +127,7 @@ mil::Value* padDims(LowerContext& ctx, mil::Value* x, const std::vector<std::pai
     for (int64_t i = first; i < n; ++i) {
         const auto [before, after] = grow[static_cast<size_t>(i)];
         const int64_t size = cropped[static_cast<size_t>(rank - n + i)];
-        if (mode == "reflect" && (before >= size || after >= size))
+        if (mode == "reflect" && size != mil::kUnknownDim && (before >= size || after >= size))
             ctx.fail("reflect padding by (" + std::to_string(before) + ", " + std::to_string(after) +
                      ") must be smaller than the padded dimension (" + std::to_string(size) + ")");
         amounts.push_back(before);
