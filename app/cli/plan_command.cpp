@@ -231,7 +231,8 @@ CLI::App* addPlanCommand(CLI::App& app, PlanOptions& o) {
                   "A second package: show which ops move device between PACKAGE and it, and why");
     c->add_option("--input", o.inputs,
                   "Treat an input as flexible, in convert's --input form (e.g. x:1x3x(64..512)x224 or "
-                  "x:enum(1x3x224x224,1x3x256x256)); repeatable");
+                  "x:enum(1x3x224x224,1x3x256x256)); repeatable")
+        ->allow_extra_args(false);
     c->add_option("--top", o.top, "How many of the longest ops to list (default 10)");
     c->add_flag("--list-chips", o.listChips, "List the chip profiles and their peak figures");
     return c;

@@ -36,7 +36,7 @@ expect_out_contains "Apple A17 Pro" "chip names fold case and punctuation"
 expect_out_contains "units_exclude_gpu" "CPU_AND_NE reason"
 echo "$OUT" | grep -E '^  CPU +18 ops \(100.0%\)' >/dev/null || fail "plan fp32 CPU_AND_NE: all on the CPU"
 
-run plan "$WORK/demo16.mlpackage" --input 'image:1x3x(64..512=224)x224'
+run plan --input 'image:1x3x(64..512=224)x224' "$WORK/demo16.mlpackage"
 expect_status 0 "plan with a range-shaped input"
 expect_out_contains "[range_shape]" "range input reason"
 expect_out_contains "input 'image', whose shape is a range" "range input text"
