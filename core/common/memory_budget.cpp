@@ -54,7 +54,7 @@ void checkFitsInMemory(uint64_t bytes, const std::string& what, const std::strin
     const uint64_t avail = availableMemoryBytes();
     if (bytes <= avail) return;
     throw Error(ErrorKind::Input,
-                what + " take " + formatBytes(bytes) + " but only " + formatBytes(avail) +
+                what + " needs about " + formatBytes(bytes) + " but only " + formatBytes(avail) +
                     " of memory is available to this process",
                 {file, {}},
                 "convert on a machine with more memory, close other programs, or raise the process's memory limit "

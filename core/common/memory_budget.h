@@ -10,8 +10,8 @@ namespace cms {
 // (limit minus what the process already maps). UINT64_MAX when none of them is known.
 uint64_t availableMemoryBytes();
 
-// Throws cms::Error (Input) naming `file` when `bytes` (what loading `what` takes) exceed
-// availableMemoryBytes().
+// Throws cms::Error (Input) naming `file` when `bytes` (what doing `what`, e.g. "loading the model's weights",
+// needs) exceed availableMemoryBytes().
 void checkFitsInMemory(uint64_t bytes, const std::string& what, const std::string& file);
 
 // "1.5 GB", "64.0 MB", "512 bytes".
