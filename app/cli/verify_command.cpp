@@ -32,12 +32,16 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
     CLI::App* cmd = app.add_subcommand(
         "verify", "Check a converted package against its source model: runs both on the same inputs and compares "
                   "the outputs (and, with --per-layer, every layer)");
-    cmd->add_option("model", o.model, "The source TorchScript model (.pt)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("model", o.model, "The source model (TorchScript .pt, or Keras .h5/.keras)")->required()->check(CLI::ExistingFile);
     cmd->add_option("package", o.package, "The converted package (.mlpackage)")->required()->check(CLI::ExistingDirectory);
     cmd->add_option("--inputs", o.inputs,
                     "Input data, [NAME=]FILE each: .npz (arrays named after the inputs), .npy (one input), PNG/JPEG "
                     "images for image inputs (resized to the input's size; unnamed ones fill the image inputs in "
                     "order); default: seeded random inputs");
+    cmd->add_option("--reference", o.references,
+                    "Reference outputs, [NAME=]FILE each (.npy for one output, .npz with arrays named after the "
+                    "outputs), compared instead of running the source model; a Keras model without them is compared "
+                    "with its own fp32 conversion");
     addCriteriaOptions(*cmd, o.criteria, "");
     cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
     cmd->add_option("--json", o.json, "Also write the report as JSON to this file (- for standard output)");
@@ -52,6 +56,7 @@ int runVerify(const VerifyCommandOptions& o) {
     v.modelPath = o.model;
     v.packagePath = o.package;
     v.inputFiles = o.inputs;
+    v.referenceFiles = o.references;
     v.criteria = o.criteria.criteria();
     v.perLayer = o.perLayer;
     v.seed = o.seed;

@@ -26,6 +26,7 @@ struct VerifyCommandOptions {
     std::string model;
     std::string package;
     std::vector<std::string> inputs;  // [NAME=]FILE: .npy, .npz, PNG or JPEG
+    std::vector<std::string> references;  // [NAME=]FILE: .npy, .npz reference outputs
     CriteriaFlags criteria;
     bool perLayer = false;
     std::string json;  // file to write the JSON report to ("-" for stdout)

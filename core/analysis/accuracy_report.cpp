@@ -10,7 +10,9 @@
 #include <functional>
 #include <limits>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -18,6 +20,7 @@
 #include "analysis/image_input.h"
 #include "analysis/npy_io.h"
 #include "common/error.h"
+#include "converter.h"
 #include "runtime/interpreter.h"
 #include "runtime/torch/torchscript_runner.h"
 
@@ -295,6 +298,97 @@ Tensor referencePreprocessing(const mil::Program& program, const std::string& in
     return Tensor::fromFloats(x, pixels.shape());
 }
 
+bool isKerasModel(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".h5" || ext == ".hdf5" || ext == ".keras";
+}
+
+// The package's outputs, in order, from the given reference files.
+std::vector<Tensor> readReferenceFiles(const VerifyOptions& o, const runtime::Interpreter& interp) {
+    std::map<std::string, Tensor> byName;
+    const auto outputs = interp.outputTypes();
+    for (const std::string& entry : o.referenceFiles) {
+        const auto [named, file] = splitNamedFile(entry);
+        if (endsWith(file, ".npz")) {
+            for (auto& [name, t] : readNpz(file)) byName[name] = t;
+        } else if (!named.empty() || outputs.size() == 1) {
+            byName[named.empty() ? outputs.front().first : named] = readNpy(file);
+        } else {
+            throw Error(ErrorKind::Settings, "reference file " + file + " does not say which output it holds", {file, ""},
+                        "write it as NAME=" + file + " with the package's output name, or give one .npz");
+        }
+    }
+    std::vector<Tensor> expected;
+    for (const auto& [name, type] : outputs) {
+        const auto it = byName.find(name);
+        if (it == byName.end())
+            throw Error(ErrorKind::Settings, "no reference is given for output " + name, {o.packagePath, ""},
+                        "give a reference for every output (NAME=FILE.npy, or a .npz with arrays named after them)");
+        expected.push_back(it->second);
+    }
+    return expected;
+}
+
+// [1, C, H, W] -> [1, H, W, C]
+Tensor channelsLast(const Tensor& t) {
+    const Shape& s = t.shape();
+    const std::vector<float> v = t.castTo(DType::Float32).toFloats();
+    std::vector<float> out(v.size());
+    const int64_t c = s[1], h = s[2], w = s[3];
+    for (int64_t k = 0; k < c; ++k)
+        for (int64_t i = 0; i < h; ++i)
+            for (int64_t j = 0; j < w; ++j) out[size_t((i * w + j) * c + k)] = v[size_t((k * h + i) * w + j)];
+    return Tensor::fromFloats(out, {s[0], h, w, c});
+}
+
+// The model converted again in fp32 with its declared inputs, run on the package's inputs (an image
+// becomes the tensor the package's preprocessing makes of it, in the model's own layout).
+std::vector<Tensor> fp32ConversionOutputs(const VerifyOptions& o, const runtime::Interpreter& interp,
+                                          const std::map<std::string, Tensor>& inputs) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path dir = fs::temp_directory_path(ec) /
+                         ("cms-reference-" + std::to_string(std::random_device{}()));
+    ConversionSettings s;
+    s.modelPath = o.modelPath;
+    s.outputPath = (dir / "reference.mlpackage").string();
+    s.precision = Precision::Float32;
+    struct Cleanup {
+        fs::path dir;
+        ~Cleanup() {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+    } cleanup{dir};
+    fs::create_directories(dir, ec);
+    convertModel(s);
+    const runtime::Interpreter reference = runtime::Interpreter::fromPackage(s.outputPath);
+    const auto packageInputs = interp.inputTypes();
+    const auto referenceInputs = reference.inputTypes();
+    if (packageInputs.size() != referenceInputs.size())
+        throw Error(ErrorKind::Input, "the model takes " + std::to_string(referenceInputs.size()) + " inputs but the package " +
+                                          std::to_string(packageInputs.size()),
+                    {o.packagePath, ""}, "give the model the package was converted from");
+    std::map<std::string, Tensor> feed;
+    for (size_t i = 0; i < packageInputs.size(); ++i) {
+        const std::string& name = packageInputs[i].first;
+        Tensor t = inputs.at(name);
+        if (isImageInput(interp, name)) {
+            t = referencePreprocessing(interp.program(), name, t);
+            const Shape& want = referenceInputs[i].second.shape;
+            if (t.rank() == 4 && want.size() == 4 && want != t.shape()) t = channelsLast(t);
+        } else if (isFloat(t.dtype())) {
+            t = t.castTo(DType::Float32);
+        }
+        feed[referenceInputs[i].first] = t;
+    }
+    const std::map<std::string, Tensor> results = reference.run(feed);
+    std::vector<Tensor> expected;
+    for (const auto& [name, type] : reference.outputTypes()) expected.push_back(results.at(name));
+    return expected;
+}
+
 struct OpRecord {
     std::string name, type;
     ir::Provenance prov;
@@ -432,21 +526,39 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
     };
     const std::map<std::string, Tensor> converted = interp.run(inputs, run);
 
-    const runtime::TorchScriptRunner reference(o.modelPath);
-    const auto inputTypes = interp.inputTypes();
-    if (reference.inputNames().size() != inputTypes.size())
-        throw Error(ErrorKind::Input,
-                    "the model takes " + std::to_string(reference.inputNames().size()) + " inputs but the package " +
-                        std::to_string(inputTypes.size()),
-                    {o.packagePath, ""}, "give the model the package was converted from");
+    // The reference: given files, a Keras model's fp32 conversion (no Keras runtime here), or libtorch.
+    const bool torchReference = o.referenceFiles.empty() && !isKerasModel(o.modelPath);
+    if (o.perLayer && !torchReference)
+        throw Error(ErrorKind::Settings,
+                    "the per-layer comparison needs the source model run by libtorch, which " +
+                        std::string(o.referenceFiles.empty() ? "a Keras model cannot be" : "reference files replace"),
+                    {o.modelPath, ""}, "compare the outputs only (without --per-layer)");
+    std::optional<runtime::TorchScriptRunner> reference;
     std::vector<Tensor> torchInputs;
-    for (const auto& [name, type] : inputTypes) {
-        const Tensor& t = inputs.at(name);
-        if (isImageInput(interp, name)) torchInputs.push_back(referencePreprocessing(interp.program(), name, t));
-        else torchInputs.push_back(isFloat(t.dtype()) ? t.castTo(DType::Float32) : t);
-    }
     std::vector<runtime::CapturedValue> captured;
-    const std::vector<Tensor> expected = reference.run(torchInputs, o.perLayer ? &captured : nullptr);
+    std::vector<Tensor> expected;
+    if (!o.referenceFiles.empty()) {
+        report.reference = "reference files";
+        expected = readReferenceFiles(o, interp);
+    } else if (!torchReference) {
+        report.reference = "fp32 conversion";
+        expected = fp32ConversionOutputs(o, interp, inputs);
+    } else {
+        report.reference = "libtorch";
+        reference.emplace(o.modelPath);
+        const auto inputTypes = interp.inputTypes();
+        if (reference->inputNames().size() != inputTypes.size())
+            throw Error(ErrorKind::Input,
+                        "the model takes " + std::to_string(reference->inputNames().size()) + " inputs but the package " +
+                            std::to_string(inputTypes.size()),
+                        {o.packagePath, ""}, "give the model the package was converted from");
+        for (const auto& [name, type] : inputTypes) {
+            const Tensor& t = inputs.at(name);
+            if (isImageInput(interp, name)) torchInputs.push_back(referencePreprocessing(interp.program(), name, t));
+            else torchInputs.push_back(isFloat(t.dtype()) ? t.castTo(DType::Float32) : t);
+        }
+        expected = reference->run(torchInputs, o.perLayer ? &captured : nullptr);
+    }
 
     const auto outputTypes = interp.outputTypes();
     if (expected.size() != outputTypes.size())
@@ -488,7 +600,7 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
         // Its consumer must read the value in fp32 too.
         if (i + 1 < report.layers.size()) suggest(report.layers[i + 1].provenance, report.layers[i + 1].opType);
     }
-    if (o.timingRuns > 0) {
+    if (o.timingRuns > 0 && reference) {
         const auto median = [&](const std::function<void()>& f) {
             std::vector<double> seconds;
             for (int i = 0; i < o.timingRuns; ++i) {
@@ -500,7 +612,7 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
             return seconds[seconds.size() / 2];
         };
         report.interpreterSeconds = median([&] { interp.run(inputs); });
-        report.referenceSeconds = median([&] { reference.run(torchInputs); });
+        report.referenceSeconds = median([&] { reference->run(torchInputs); });
     }
     return report;
 }
@@ -510,6 +622,7 @@ std::string reportToJson(const AccuracyReport& r) {
     j["model"] = r.modelPath;
     j["package"] = r.packagePath;
     j["precision"] = r.precision;
+    j["reference"] = r.reference;
     j["criterion"] = r.criteria.describe();
     if (r.criteria.usesAllclose()) {
         j["rtol"] = r.criteria.rtol.value_or(0.0);
@@ -568,6 +681,7 @@ std::string reportToJson(const AccuracyReport& r) {
 std::string reportToText(const AccuracyReport& r) {
     std::ostringstream s;
     s << "Accuracy of " << r.packagePath << " (" << r.precision << ") against " << r.modelPath << "\n";
+    if (!r.reference.empty() && r.reference != "libtorch") s << "Reference: the model's " << r.reference << "\n";
     s << "Criterion: " << r.criteria.describe() << "\n";
     for (const InputInfo& in : r.inputs) s << "Input " << in.name << " [" << shapeToString(in.shape) << "]: " << in.source << "\n";
     for (const OutputReport& o : r.outputs) {

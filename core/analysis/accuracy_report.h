@@ -1,7 +1,8 @@
 #pragma once
 // The accuracy report: runs the source TorchScript model with libtorch and the converted package
 // with our interpreter on the same inputs, compares every output, and optionally every layer
-// (matched through provenance) to say where the error appears and which op first overflows.
+// (matched through provenance) to say where the error appears and which op first overflows. Keras models
+// (no Keras runtime here) are compared with given reference outputs, or with their own fp32 conversion.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,6 +27,10 @@ struct VerifyOptions {
     // input: NAME= or the model's only input), PNG/JPEG images (image inputs: NAME= or the next image
     // input in order; see readImage). Given files must cover every input; none: seeded random inputs.
     std::vector<std::string> inputFiles;
+    // Reference outputs compared instead of running the source model, each "PATH" or "NAME=PATH": .npz
+    // (arrays named after the outputs) or .npy (NAME= or the package's only output). Without them a Keras
+    // model (no Keras runtime here) is compared with its own fp32 conversion.
+    std::vector<std::string> referenceFiles;
     uint64_t seed = 0;
     bool perLayer = false;
     double jumpDb = 10.0;  // a drop this large from the previous layer, below the criterion, is a jump
@@ -66,6 +71,7 @@ struct NonFiniteOp {
 struct AccuracyReport {
     std::string modelPath, packagePath;
     std::string precision;  // "fp16" when the program computes in fp16, else "fp32"
+    std::string reference;  // what the outputs were compared with: "libtorch", "reference files", "fp32 conversion"
     Criteria criteria;
     std::vector<InputInfo> inputs;
     std::vector<OutputReport> outputs;

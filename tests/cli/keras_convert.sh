@@ -1,7 +1,7 @@
 # Keras models on the command line: `convert model.h5` needs no --input (Keras files declare their input
 # shapes), keeps the model's channels-last inputs and its output names, takes the guide's channels-last
-# ImageType form; `ops` lists Keras layers' ops; a Lambda layer fails the conversion with the report, and a
-# SavedModel folder is refused with the way to a Keras file.
+# ImageType form; `verify` compares with given reference outputs; `ops` lists Keras layers' ops; a Lambda
+# layer fails the conversion with the report, and a SavedModel folder is refused with the way to a Keras file.
 source "$(dirname "$0")/lib/assert.sh" "$@"
 KERAS="$MODELS/keras"
 for m in keras/keras_seq_cnn.h5 keras/keras_functional.keras keras/keras_lambda.h5 keras/keras_mobilenet_like.h5; do
@@ -26,6 +26,12 @@ run convert "$KERAS/keras_mobilenet_like.h5" -o "$WORK/image.mlpackage" \
 expect_status 0 "channels-last image input"
 run inspect "$WORK/image.mlpackage"
 expect_out_contains "Image" "image input"
+
+run verify "$KERAS/keras_seq_cnn.h5" "$WORK/cnn.mlpackage" --inputs "$KERAS/keras_seq_cnn.input0.npy" \
+    --reference "$KERAS/keras_seq_cnn.output0.npy"
+expect_status 0 "verify against TensorFlow.js's outputs"
+expect_out_contains "Reference: the model's reference files" "verify against reference files"
+expect_out_contains "Result: PASS" "verify against reference files"
 
 run ops "$KERAS/keras_seq_cnn.h5"
 expect_status 0 "ops of a Keras model"

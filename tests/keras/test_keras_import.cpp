@@ -1,10 +1,12 @@
 // What the Keras import refuses and reports: malformed .h5 and .keras files each give an input error
 // naming the file and what is wrong; a Lambda layer (Python code) is never run but listed in the
 // unsupported-op report by its layer name; a custom layer class converts once a composite named after
-// it stands in; declared input shapes and dtypes fill in the settings.
+// it stands in; declared input shapes and dtypes fill in the settings; the accuracy report of a Keras
+// model compares with given reference outputs or the model's fp32 conversion.
 #include <QFile>
 
 #include "analysis/accuracy_metrics.h"
+#include "analysis/accuracy_report.h"
 #include "analysis/npy_io.h"
 #include "analysis/unsupported_report.h"
 #include "common/error.h"
@@ -129,6 +131,54 @@ private slots:
             QVERIFY2(m.maxRelError <= 1e-5, std::to_string(m.maxRelError).c_str());
         } catch (const Error& err) {
             QFAIL(err.what());
+        }
+    }
+
+    // The accuracy report of a Keras model: against reference outputs when given (here TensorFlow.js's),
+    // otherwise against the model's own fp32 conversion (image inputs go through the package's preprocessing).
+    void verifyAgainstReferencesOrFp32Conversion() {
+        test::ScratchDir dir;
+        try {
+            ConversionSettings s;
+            s.modelPath = test::kerasFixture("keras_seq_cnn.h5");
+            s.outputPath = dir.path("cnn.mlpackage");
+            convertModel(s);  // fp16
+            analysis::VerifyOptions v;
+            v.modelPath = s.modelPath;
+            v.packagePath = s.outputPath;
+            v.inputFiles = {test::kerasFixture("keras_seq_cnn.input0.npy")};
+            v.referenceFiles = {test::kerasFixture("keras_seq_cnn.output0.npy")};
+            analysis::AccuracyReport r = analysis::verifyPackage(v);
+            QCOMPARE(r.reference, std::string("reference files"));
+            QVERIFY2(r.passed, analysis::reportToText(r).c_str());
+            QVERIFY(r.outputs.at(0).metrics.snrDb >= 40.0);
+
+            // The same references for other (random) inputs do not match.
+            v.inputFiles.clear();
+            QVERIFY(!analysis::verifyPackage(v).passed);
+
+            v.referenceFiles.clear();
+            r = analysis::verifyPackage(v);
+            QCOMPARE(r.reference, std::string("fp32 conversion"));
+            QVERIFY2(r.passed, analysis::reportToText(r).c_str());
+            QVERIFY(!r.firstNonFinite.has_value());  // max-pool padding repeats edges instead of padding -inf
+
+            v.perLayer = true;
+            QCOMPARE(errorOf([&] { analysis::verifyPackage(v); }).kind(), ErrorKind::Settings);
+
+            ConversionSettings image;
+            image.modelPath = test::kerasFixture("keras_mobilenet_like.keras");
+            image.outputPath = dir.path("image.mlpackage");
+            image.inputs = {parseInputSpec("pixels:1x32x32x3:image,scale=0.00784313725490196,bias=-1,-1,-1")};
+            convertModel(image);
+            analysis::VerifyOptions vi;
+            vi.modelPath = image.modelPath;
+            vi.packagePath = image.outputPath;
+            r = analysis::verifyPackage(vi);
+            QCOMPARE(r.reference, std::string("fp32 conversion"));
+            QVERIFY2(r.passed && r.outputs.at(0).metrics.snrDb >= 40.0, analysis::reportToText(r).c_str());
+        } catch (const Error& e) {
+            QFAIL(e.what());
         }
     }
 

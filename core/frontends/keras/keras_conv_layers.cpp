@@ -243,7 +243,13 @@ LayerFn pooling(size_t n, bool max) {
         const std::string suffix = std::to_string(n) + "d";
         ir::Value* y = nullptr;
         if (max) {
-            if (pad.any()) x = explicitPad(ir, x, pad, -std::numeric_limits<double>::infinity());
+            // Every window of TensorFlow's "same" padding holds an edge pixel of the input, so repeating the
+            // edges leaves each maximum unchanged without putting -inf into the program (where the accuracy
+            // report would flag it as an overflow). Core ML repeats edges in the last two dimensions only.
+            if (pad.any() && n <= 2)
+                x = ir.op("aten::replication_pad" + suffix, {x, ir.constInts(torchPadList(pad))});
+            else if (pad.any())
+                x = explicitPad(ir, x, pad, -std::numeric_limits<double>::infinity());
             y = ir.op("aten::max_pool" + suffix, {x, ir.constInts(kernel), ir.constInts(stride),
                                                   ir.constInts(std::vector<int64_t>(n, 0)),
                                                   ir.constInts(std::vector<int64_t>(n, 1)), ir.constBool(false)});
