@@ -210,13 +210,26 @@ void checkDeploymentTarget(const ConversionSettings& settings) {
                         "more than one input only from iOS18 on (the deployment target is " + mil::targetName(target) + ")",
                         {}, "either raise the target (--target iOS18), or keep enumerated shapes on one input and give "
                             "the others a fixed shape or dimension ranges");
+        const auto defaultIndex = [](const InputSpec* in) {
+            return std::find(in->enumeratedShapes.begin(), in->enumeratedShapes.end(), in->shape) - in->enumeratedShapes.begin();
+        };
+        for (const InputSpec* in : enumerated)
+            if (in->enumeratedShapes.size() == enumerated.front()->enumeratedShapes.size() &&
+                defaultIndex(in) != defaultIndex(enumerated.front()))
+                throw Error(ErrorKind::Settings,
+                            "the default shapes of inputs " + names + " are at different positions of their enumerated "
+                            "shapes; Core ML accepts only the n-th shapes of all enumerated inputs together",
+                            {}, "give \"" + in->name + "\" the default at position " +
+                                    std::to_string(defaultIndex(enumerated.front()) + 1) + " (as \"" +
+                                    enumerated.front()->name + "\" has), or reorder the shapes");
         for (const InputSpec* in : enumerated)
             if (in->enumeratedShapes.size() != enumerated.front()->enumeratedShapes.size())
                 throw Error(ErrorKind::Settings,
                             "inputs " + names + " have enumerated shapes in different numbers (\"" +
                                 enumerated.front()->name + "\" " + std::to_string(enumerated.front()->enumeratedShapes.size()) +
                                 ", \"" + in->name + "\" " + std::to_string(in->enumeratedShapes.size()) +
-                                "); Core ML pairs them by position, so every enumerated input needs the same count",
+                                "); Core ML accepts only the n-th shapes of all enumerated inputs together, so each needs "
+                            "the same count",
                             {}, "list the same number of shapes for each enumerated input (the n-th shapes go together)");
     }
     for (const InputSpec& in : settings.inputs) {
@@ -319,10 +332,17 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
                     const auto& r = k < spec->ranges.size() ? spec->ranges[k] : std::nullopt;
                     f.shapeRange.emplace_back(r ? r->lower : spec->shape[k], r ? r->upper : spec->shape[k]);
                 }
-            // The default shape comes first, as Core ML takes the first enumerated shape as a default.
-            if (!spec->enumeratedShapes.empty()) f.enumeratedShapes.push_back(spec->shape);
-            for (const Shape& e : spec->enumeratedShapes)
-                if (e != spec->shape) f.enumeratedShapes.push_back(e);
+            // One enumerated input lists its default first, as coremltools writes it; several keep the
+            // given order, as Core ML accepts the n-th shapes of all of them together.
+            const size_t enumeratedInputs = static_cast<size_t>(std::count_if(
+                settings.inputs.begin(), settings.inputs.end(), [](const InputSpec& s) { return !s.enumeratedShapes.empty(); }));
+            if (enumeratedInputs > 1) {
+                f.enumeratedShapes = spec->enumeratedShapes;
+            } else {
+                if (!spec->enumeratedShapes.empty()) f.enumeratedShapes.push_back(spec->shape);
+                for (const Shape& e : spec->enumeratedShapes)
+                    if (e != spec->shape) f.enumeratedShapes.push_back(e);
+            }
         }
         d.inputs.push_back(f);
     }

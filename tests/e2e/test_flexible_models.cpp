@@ -129,6 +129,43 @@ private slots:
                     {{1, 1}, {1, 9}, {1, 32}});
     }
 
+    // iOS18: enumerated shapes on two inputs, accepted as the n-th shapes of both together.
+    void twoEnumeratedInputsForIOS18() {
+        test::ScratchDir dir;
+        ConversionSettings s;
+        s.modelPath = test::testModel("flex_pair.pt");
+        s.outputPath = dir.path("pair.mlpackage");
+        s.inputs = {parseInputSpec("x:enum(1x4x16,1x8x16,1x1x16)"), parseInputSpec("m:enum(1x6x16,1x10x16,1x3x16)")};
+        s.precision = Precision::Float32;
+        s.target = mil::Target::iOS18;
+        try {
+            convertModel(s);
+        } catch (const Error& e) {
+            QFAIL(e.what());
+        }
+        const runtime::Interpreter interp = runtime::Interpreter::fromPackage(s.outputPath);
+        QCOMPARE(interp.description().inputs.at(1).enumeratedShapes, (std::vector<Shape>{{1, 6, 16}, {1, 10, 16}, {1, 3, 16}}));
+        const runtime::TorchScriptRunner torch(s.modelPath);
+        const std::vector<std::pair<Shape, Shape>> pairs = {{{1, 4, 16}, {1, 6, 16}}, {{1, 8, 16}, {1, 10, 16}}, {{1, 1, 16}, {1, 3, 16}}};
+        for (const auto& [xs, ms] : pairs) {
+            const Tensor x = randomInput(xs, DType::Float32, 5), m = randomInput(ms, DType::Float32, 6);
+            const std::vector<Tensor> expected = torch.run({x, m});
+            const Tensor actual = interp.run({{"x", x}, {"m", m}}).begin()->second;
+            QCOMPARE(actual.shape(), expected.at(0).shape());
+            const double err = analysis::compareValues(asDoubles(actual), asDoubles(expected[0]), actual.shape(), {}).maxRelError;
+            qInfo("flex_pair at x %s, m %s: max relative error %.3g", shapeToString(xs).c_str(), shapeToString(ms).c_str(), err);
+            QVERIFY(err <= 1e-4);
+        }
+        // Each shape is allowed on its own, but not in this combination.
+        try {
+            interp.run({{"x", randomInput({1, 4, 16}, DType::Float32, 1)}, {"m", randomInput({1, 10, 16}, DType::Float32, 2)}});
+            QFAIL("a mixed combination ran");
+        } catch (const Error& e) {
+            QVERIFY_CONTAINS(e.what(), "not one of the model's enumerated shape combinations");
+            QVERIFY_CONTAINS(e.what(), "x 1x8x16, m 1x10x16");
+        }
+    }
+
     void describesFlexibilityAsCoreMLExpects() {
         const auto range = convert("flex_cnn.pt", "x:1x3x(32..128=64)x(32..128=64)", mil::Target::iOS15);
         const package::PackageContents r = package::readPackage(range->package);

@@ -7,6 +7,7 @@ flex_transformer.pt: a one-block pre-norm transformer on x: 1xSx32 (S <= 64): a 
   table sliced to S, layer norm, per-head attention written with view/transpose/matmul from
   x.size(), a causal mask built from S, softmax, a GELU feed-forward, and a final linear.
 flex_tokens.pt: an embedding of int tokens 1xS summed over the sequence by a linear.
+flex_pair.pt: cross attention of x: 1xSx16 over a memory m: 1xTx16 (two flexible inputs).
 """
 import math
 import os
@@ -81,6 +82,18 @@ class FlexTokens(nn.Module):
         return self.out(e.mean(dim=1)) + e[:, -1, :4]
 
 
+class FlexPair(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q = nn.Linear(16, 16)
+        self.kv = nn.Linear(16, 32)
+
+    def forward(self, x, m):
+        k, v = self.kv(m).chunk(2, dim=-1)
+        att = F.softmax(torch.matmul(self.q(x), k.transpose(1, 2)) * 0.25, dim=-1)
+        return torch.matmul(att, v) + x
+
+
 def _save(outdir, name, model, example):
     here = os.path.abspath(__file__)
     sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
@@ -104,3 +117,4 @@ def generate(outdir):
     _save(outdir, "flex_cnn", FlexCnn, torch.randn(1, 3, 64, 64))
     _save(outdir, "flex_transformer", FlexBlock, torch.randn(1, 17, 32))
     _save(outdir, "flex_tokens", FlexTokens, torch.randint(0, 100, (1, 9)))
+    _save(outdir, "flex_pair", FlexPair, (torch.randn(1, 4, 16), torch.randn(1, 6, 16)))

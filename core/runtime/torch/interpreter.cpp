@@ -270,6 +270,32 @@ struct Interpreter::Impl {
             if (!kept.count(s)) main.steps[step].release.push_back(s);
     }
 
+    // Several inputs with enumerated shapes run only at the n-th shapes of all of them together.
+    void checkEnumeratedCombination(const std::map<std::string, Tensor>& inputs) const {
+        std::vector<const package::FeatureDescription*> enumerated;
+        for (const auto& f : contents.description.inputs)
+            if (!f.enumeratedShapes.empty() && inputs.count(f.name)) enumerated.push_back(&f);
+        if (enumerated.size() < 2) return;
+        const size_t count = enumerated.front()->enumeratedShapes.size();
+        for (size_t k = 0; k < count; ++k) {
+            bool all = true;
+            for (const auto* f : enumerated)
+                all = all && k < f->enumeratedShapes.size() && inputs.at(f->name).shape() == f->enumeratedShapes[k];
+            if (all) return;
+        }
+        std::string given, allowed;
+        for (const auto* f : enumerated) given += (given.empty() ? "" : ", ") + f->name + " " + shapeToString(inputs.at(f->name).shape());
+        for (size_t k = 0; k < count; ++k) {
+            allowed += k ? "; " : "";
+            for (size_t j = 0; j < enumerated.size(); ++j)
+                allowed += (j ? ", " : "") + enumerated[j]->name + " " +
+                           (k < enumerated[j]->enumeratedShapes.size() ? shapeToString(enumerated[j]->enumeratedShapes[k]) : "?");
+        }
+        throw Error(ErrorKind::Input,
+                    "inputs " + given + " are not one of the model's enumerated shape combinations; it allows " + allowed,
+                    {}, "give the enumerated inputs the n-th shapes of each together");
+    }
+
     at::Tensor checkedInput(const std::string& name, const mil::TensorType& type, const Tensor& t) const {
         const package::FeatureDescription* feature = nullptr;
         for (const auto& f : contents.description.inputs)
@@ -331,6 +357,7 @@ std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tenso
                     "record it with RunOptions::record on the same interpreter first");
     std::vector<at::Tensor> values = options.reuse ? options.reuse->data_->values : im.prepared;
     const mil::Function& main = im.contents.program.main();
+    im.checkEnumeratedCombination(inputs);
     for (size_t i = 0; i < main.inputs.size(); ++i) {
         const mil::Value* v = main.inputs[i];
         const auto given = inputs.find(v->name);
