@@ -25,7 +25,7 @@ std::string firstLine(const char* what) {
 
 int main(int argc, char** argv) {
     using namespace cms::cli;
-    CLI::App app{"coreml-cli: convert TorchScript models to Core ML ML Program packages (.mlpackage)"};
+    CLI::App app{"coreml-cli: convert TorchScript and Keras models to Core ML ML Program packages (.mlpackage)"};
     app.set_version_flag("--version", std::string("coreml-cli ") + CMS_VERSION);
     int verbosity = 0;
     app.add_flag("-v,--verbose", verbosity, "More log output (repeat for more: -v info, -vv debug, -vvv trace)");

@@ -59,7 +59,7 @@ std::map<std::string, OpStatus> statusOf(const std::set<std::string>& kinds, con
 CLI::App* addOpsCommand(CLI::App& app, OpsOptions& o) {
     CLI::App* c = app.add_subcommand("ops", "List a model's source ops with counts, whether each converts and what "
                                             "converts it, then report the ones that do not");
-    c->add_option("MODEL", o.model, "TorchScript file")->required();
+    c->add_option("MODEL", o.model, "TorchScript file or Keras model (.h5, .keras)")->required();
     c->add_flag("--json", o.json, "Print JSON instead of text");
     c->add_option("--input", o.inputs, "NAME:SHAPE (as for convert): shows the input types of unsupported ops")
         ->allow_extra_args(false);
