@@ -124,6 +124,49 @@ private slots:
                     {{1, 1, 32}, {1, 17, 32}, {1, 40, 32}, {1, 64, 32}});
     }
 
+    // fp16 compute (the default precision) over symbolic sizes: within the usual fp16 accuracy.
+    void transformerInFp16() {
+        test::ScratchDir dir;
+        ConversionSettings s;
+        s.modelPath = test::testModel("flex_transformer.pt");
+        s.outputPath = dir.path("fp16.mlpackage");
+        s.inputs = {parseInputSpec("x:1x(1..64=17)x32")};
+        s.target = mil::Target::iOS17;
+        convertModel(s);
+        const runtime::Interpreter interp = runtime::Interpreter::fromPackage(s.outputPath);
+        const runtime::TorchScriptRunner torch(s.modelPath);
+        for (int64_t len : {1, 17, 64}) {
+            const Tensor x = randomInput({1, len, 32}, DType::Float32, 9);
+            const std::vector<Tensor> expected = torch.run({x});
+            const Tensor actual = interp.run({{"x", x}}).begin()->second;
+            QCOMPARE(actual.shape(), expected.at(0).shape());
+            const double snr = analysis::compareValues(asDoubles(actual), asDoubles(expected[0]), actual.shape(), {}).snrDb;
+            qInfo("flex_transformer fp16 at length %lld: SNR %.1f dB", static_cast<long long>(len), snr);
+            QVERIFY(snr >= 40.0);
+        }
+    }
+
+    // An image input whose height and width vary: Core ML's imageSizeRange, preprocessing included.
+    void imageWithRangeSize() {
+        const auto c = convert("flex_cnn.pt", "x:1x3x(32..128=64)x(32..96=64):image,scale=1/255", mil::Target::iOS16);
+        const runtime::Interpreter interp = runtime::Interpreter::fromPackage(c->package);
+        const package::FeatureDescription& in = interp.description().inputs.at(0);
+        QCOMPARE(int(in.kind), int(package::FeatureDescription::Kind::Image));
+        QCOMPARE(in.shapeRange, (std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 3}, {32, 128}, {32, 96}}));
+        const runtime::TorchScriptRunner torch(test::testModel("flex_cnn.pt"));
+        for (const Shape& shape : {Shape{1, 3, 128, 32}, Shape{1, 3, 48, 96}}) {
+            std::vector<float> pixels(static_cast<size_t>(shapeNumel(shape)));
+            for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>((i * 37) % 256);
+            std::vector<float> scaled(pixels);
+            for (float& p : scaled) p /= 255.0f;
+            const std::vector<Tensor> expected = torch.run({Tensor::fromFloats(scaled, shape)});
+            const Tensor actual = interp.run({{"x", Tensor::fromFloats(pixels, shape)}}).begin()->second;
+            const double err = analysis::compareValues(asDoubles(actual), asDoubles(expected.at(0)), actual.shape(), {}).maxRelError;
+            qInfo("flex_cnn image at %s: max relative error %.3g", shapeToString(shape).c_str(), err);
+            QVERIFY(err <= 1e-4);
+        }
+    }
+
     void embeddingOfFlexibleTokens() {
         checkShapes("flex_tokens.pt", "tokens:1x(1..32=9):dtype=int32", "tokens", DType::Int32,
                     {{1, 1}, {1, 9}, {1, 32}});
