@@ -462,9 +462,8 @@ bool OpPlacement::hasReason(ReasonCode c) const {
 }
 
 const OpPlacement* PlacementPlan::find(const std::string& opName) const {
-    for (const OpPlacement& p : ops)
-        if (p.opName == opName) return &p;
-    return nullptr;
+    const auto it = indexByName.find(opName);
+    return it == indexByName.end() ? nullptr : &ops[it->second];
 }
 
 double PlacementPlan::flopFraction(Device d) const { return totalFlops > 0 ? share(d).flops / totalFlops : 0; }
@@ -643,6 +642,7 @@ PlacementPlan planPlacement(const mil::Program& program, const ChipProfile& chip
     plan.ops = w.placed;
     for (size_t i = 0; i < plan.ops.size(); ++i) {
         OpPlacement& p = plan.ops[i];
+        plan.indexByName[p.opName] = i;
         p.seconds = p.cost.secondsOn(p.device);
         DeviceShare& s = plan.perDevice[static_cast<size_t>(p.device)];
         ++s.ops;

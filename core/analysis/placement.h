@@ -81,6 +81,8 @@ struct PlacementPlan {
     double totalFlops = 0;
     double weightBytes = 0;
 
+    std::map<std::string, size_t> indexByName;  // MIL op name -> position in `ops`
+
     const OpPlacement* find(const std::string& opName) const;
     const DeviceShare& share(Device d) const { return perDevice[static_cast<size_t>(d)]; }
     double flopFraction(Device d) const;
