@@ -135,8 +135,10 @@ analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionS
 }  // namespace
 
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
-    CLI::App* c = app.add_subcommand("convert", "Convert a TorchScript (.pt) or Keras (.h5, .keras) model to a Core ML package");
-    c->add_option("MODEL", o.model, "TorchScript file (torch.jit.trace / torch.jit.script output) or Keras model (.h5, .keras)");
+    CLI::App* c =
+        app.add_subcommand("convert", "Convert a TorchScript (.pt) or Keras (.h5, .keras) model to a Core ML package");
+    c->add_option("MODEL", o.model,
+                  "TorchScript file (torch.jit.trace / torch.jit.script output) or Keras model (.h5, .keras)");
     c->add_option("-o,--output", o.output, "Package to write, e.g. Model.mlpackage (replaced only on success)");
     c->add_option("--input", o.inputs,
                   "NAME:1x3x224x224[:image,scale=S,bias=R,G,B,layout=RGB|BGR|GRAYSCALE][:dtype=fp32|fp16|int32]; "
