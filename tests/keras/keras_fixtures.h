@@ -12,8 +12,10 @@ namespace cms::test {
 inline std::string kerasFixture(const std::string& fileName) {
     const std::string path = std::string(CMS_TEST_MODELS_DIR) + "/keras/" + fileName;
     if (!QFile::exists(QString::fromStdString(path)))
-        qFatal("Keras fixture %s is missing: run the generate_keras_models test first (it needs TensorFlow.js, "
-               "installed by packaging/setup.sh)", path.c_str());
+        qFatal(
+            "Keras fixture %s is missing: run the generate_keras_models test first (it needs TensorFlow.js, "
+            "installed by packaging/setup.sh)",
+            path.c_str());
     return path;
 }
 

@@ -22,9 +22,7 @@ namespace {
 Error errorOf(const std::function<void()>& f) {
     try {
         f();
-    } catch (const Error& e) {
-        return e;
-    }
+    } catch (const Error& e) { return e; }
     return Error(ErrorKind::Internal, "no error was thrown");
 }
 
@@ -36,15 +34,24 @@ private slots:
     void malformedFilesGiveClearErrors_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("truncated .h5") << "keras_bad_truncated.h5" << "cannot be opened (damaged or truncated)";
-        QTest::newRow("not HDF5") << "keras_bad_not_hdf5.h5" << "not an HDF5 file";
-        QTest::newRow("weights only") << "keras_bad_weights_only.h5" << "holds only weights";
-        QTest::newRow("broken config") << "keras_bad_config_json.h5" << "model_config attribute is not valid JSON";
-        QTest::newRow("missing weights") << "keras_bad_missing_weights.h5" << "has no \"kernel\" weight";
-        QTest::newRow("truncated .keras") << "keras_bad_truncated.keras" << "not a readable zip archive";
-        QTest::newRow("no config.json") << "keras_bad_no_config.keras" << "has no config.json";
-        QTest::newRow("no weights file") << "keras_bad_no_weights.keras" << "has no model.weights.h5";
-        QTest::newRow("subclassed model") << "keras_bad_subclassed.keras" << "\"MyModel\" is not a Sequential or Functional";
+        QTest::newRow("truncated .h5") << "keras_bad_truncated.h5"
+                                       << "cannot be opened (damaged or truncated)";
+        QTest::newRow("not HDF5") << "keras_bad_not_hdf5.h5"
+                                  << "not an HDF5 file";
+        QTest::newRow("weights only") << "keras_bad_weights_only.h5"
+                                      << "holds only weights";
+        QTest::newRow("broken config") << "keras_bad_config_json.h5"
+                                       << "model_config attribute is not valid JSON";
+        QTest::newRow("missing weights") << "keras_bad_missing_weights.h5"
+                                         << "has no \"kernel\" weight";
+        QTest::newRow("truncated .keras") << "keras_bad_truncated.keras"
+                                          << "not a readable zip archive";
+        QTest::newRow("no config.json") << "keras_bad_no_config.keras"
+                                        << "has no config.json";
+        QTest::newRow("no weights file") << "keras_bad_no_weights.keras"
+                                         << "has no model.weights.h5";
+        QTest::newRow("subclassed model") << "keras_bad_subclassed.keras"
+                                          << "\"MyModel\" is not a Sequential or Functional";
     }
 
     void malformedFilesGiveClearErrors() {
@@ -112,16 +119,18 @@ private slots:
         {
             QFile f(QString::fromStdString(composites));
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("composites:\n"
-                    "  - op: \"keras::ScaleByTwo(Tensor self) -> Tensor\"\n"
-                    "    summary: the model's custom layer, as Core ML ops\n"
-                    "    output: relu(x=self)\n");
+            f.write(
+                "composites:\n"
+                "  - op: \"keras::ScaleByTwo(Tensor self) -> Tensor\"\n"
+                "    summary: the model's custom layer, as Core ML ops\n"
+                "    output: relu(x=self)\n");
         }
         s.composites = {composites};
         try {
             convertModel(s);
             const runtime::Interpreter interp = runtime::Interpreter::fromPackage(s.outputPath);
-            const auto results = interp.run({{"dense_in_input", analysis::readNpy(test::kerasFixture("keras_lambda.input0.npy"))}});
+            const auto results =
+                interp.run({{"dense_in_input", analysis::readNpy(test::kerasFixture("keras_lambda.input0.npy"))}});
             const Tensor expected = analysis::readNpy(test::kerasFixture("keras_lambda.output0.npy"));
             const Tensor& actual = results.at(interp.outputTypes().at(0).first);
             std::vector<double> a, x;
@@ -129,9 +138,7 @@ private slots:
             for (float v : expected.toFloats()) x.push_back(v);
             const analysis::TensorMetrics m = analysis::compareValues(a, x, expected.shape(), {});
             QVERIFY2(m.maxRelError <= 1e-5, std::to_string(m.maxRelError).c_str());
-        } catch (const Error& err) {
-            QFAIL(err.what());
-        }
+        } catch (const Error& err) { QFAIL(err.what()); }
     }
 
     // The accuracy report of a Keras model: against reference outputs when given (here TensorFlow.js's),
@@ -177,9 +184,7 @@ private slots:
             r = analysis::verifyPackage(vi);
             QCOMPARE(r.reference, std::string("fp32 conversion"));
             QVERIFY2(r.passed && r.outputs.at(0).metrics.snrDb >= 40.0, analysis::reportToText(r).c_str());
-        } catch (const Error& e) {
-            QFAIL(e.what());
-        }
+        } catch (const Error& e) { QFAIL(e.what()); }
     }
 
     // Keras files declare their inputs: no shape needs to be given, and the batch becomes 1. A shape the

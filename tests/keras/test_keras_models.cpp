@@ -1,7 +1,8 @@
 // Keras models built and run in TensorFlow.js, saved in both Keras forms (.h5 and .keras), converted,
 // and run by our interpreter: every output matches TensorFlow.js's (fp32 max relative error <= 1e-4,
-// fp16 SNR >= 40 dB); the same for the NumPy-reference models of layers TensorFlow.js lacks. Also checks what the import keeps: Keras layer names as module paths, the
-// declared input shapes, channels-last inputs, and few layout transposes.
+// fp16 SNR >= 40 dB); the same for the NumPy-reference models of layers TensorFlow.js lacks. Also checks what the
+// import keeps: Keras layer names as module paths, the declared input shapes, channels-last inputs, and few layout
+// transposes.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -52,9 +53,10 @@ private slots:
         // keras_np_*: layers TensorFlow.js lacks (GRU with reset_after=True, MultiHeadAttention, bilinear UpSampling2D,
         // grouped Conv2D, Normalization, Subtract, causal and other 1-D layers), with NumPy references from Keras's
         // definitions (tests/models/keras/numpy_fixtures.py).
-        for (const char* stem : {"keras_seq_cnn", "keras_functional", "keras_mobilenet_like", "keras_lstm_text",
-                                 "keras_rnn_forms", "keras_layer_mix", "keras_np_gru", "keras_np_misc", "keras_np_attention",
-                                 "keras_np_resize", "keras_time_distributed", "keras_gru_reset_before"})
+        for (const char* stem :
+             {"keras_seq_cnn", "keras_functional", "keras_mobilenet_like", "keras_lstm_text", "keras_rnn_forms",
+              "keras_layer_mix", "keras_np_gru", "keras_np_misc", "keras_np_attention", "keras_np_resize",
+              "keras_time_distributed", "keras_gru_reset_before"})
             for (const char* format : {"h5", "keras"})
                 for (bool fp16 : {false, true})
                     QTest::newRow((std::string(stem) + "." + format + (fp16 ? "/fp16" : "/fp32")).c_str())
@@ -95,21 +97,26 @@ private slots:
             const QJsonArray outputs = info["outputs"].toArray();
             QCOMPARE(outputTypes.size(), size_t(outputs.size()));
             for (int i = 0; i < outputs.size(); ++i) {
-                const Tensor expected = analysis::readNpy(test::kerasFixture(name + ".output" + std::to_string(i) + ".npy"));
+                const Tensor expected =
+                    analysis::readNpy(test::kerasFixture(name + ".output" + std::to_string(i) + ".npy"));
                 const Tensor& actual = results.at(outputTypes[size_t(i)].first);
                 QCOMPARE(actual.shape(), expected.shape());
                 analysis::Criteria c;
                 c.minSnrDb = 40.0;
-                const analysis::TensorMetrics m = analysis::compareValues(doubles(actual), doubles(expected), expected.shape(), c);
+                const analysis::TensorMetrics m =
+                    analysis::compareValues(doubles(actual), doubles(expected), expected.shape(), c);
                 const QString detail = QString("%1 output %2: max rel error %3, SNR %4 dB")
-                                           .arg(QString::fromStdString(name)).arg(i).arg(m.maxRelError).arg(m.snrDb);
+                                           .arg(QString::fromStdString(name))
+                                           .arg(i)
+                                           .arg(m.maxRelError)
+                                           .arg(m.snrDb);
                 qInfo().noquote() << detail;
-                if (fp16) QVERIFY2(m.snrDb >= 40.0, qPrintable(detail));
-                else QVERIFY2(m.maxRelError <= 1e-4, qPrintable(detail));
+                if (fp16)
+                    QVERIFY2(m.snrDb >= 40.0, qPrintable(detail));
+                else
+                    QVERIFY2(m.maxRelError <= 1e-4, qPrintable(detail));
             }
-        } catch (const Error& e) {
-            QFAIL(e.what());
-        }
+        } catch (const Error& e) { QFAIL(e.what()); }
     }
 
     // The guide's ImageType(shape=(1, H, W, 3), scale=2/255, bias=-1) for a channels-last model: the package
@@ -139,9 +146,7 @@ private slots:
             const analysis::TensorMetrics m =
                 analysis::compareValues(doubles(results.at("predictions")), doubles(expected), expected.shape(), {});
             QVERIFY2(m.maxRelError <= 1e-4, std::to_string(m.maxRelError).c_str());
-        } catch (const Error& e) {
-            QFAIL(e.what());
-        }
+        } catch (const Error& e) { QFAIL(e.what()); }
     }
 
     // The imported graph names Keras layers (nested models as outer.inner) and the MobileNet-like model
@@ -165,9 +170,7 @@ private slots:
             const package::PackageContents contents = package::readPackage(s.outputPath);
             QCOMPARE(countOps(contents.program.main().body, "transpose"), size_t(1));
             QCOMPARE(countOps(contents.program.main().body, "conv"), size_t(9));  // batch norms folded in
-        } catch (const Error& e) {
-            QFAIL(e.what());
-        }
+        } catch (const Error& e) { QFAIL(e.what()); }
     }
 };
 

@@ -100,10 +100,7 @@ std::vector<std::string> readStrings(hid_t attr) {
 
 Hdf5File::Hdf5File(long long id, std::string name) : id_(id), name_(std::move(name)) {}
 
-Hdf5File::Hdf5File(Hdf5File&& other) noexcept
-    : id_(other.id_), name_(std::move(other.name_)) {
-    other.id_ = -1;
-}
+Hdf5File::Hdf5File(Hdf5File&& other) noexcept : id_(other.id_), name_(std::move(other.name_)) { other.id_ = -1; }
 
 Hdf5File::~Hdf5File() {
     if (id_ >= 0) H5Fclose(static_cast<hid_t>(id_));
@@ -114,7 +111,8 @@ Hdf5File Hdf5File::open(const std::string& path) {
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw Error(ErrorKind::Input, "the file is not an HDF5 file", {path, {}}, kHdf5Hint);
     const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (id < 0) throw Error(ErrorKind::Input, "the HDF5 file cannot be opened (damaged or truncated)", {path, {}}, kHdf5Hint);
+    if (id < 0)
+        throw Error(ErrorKind::Input, "the HDF5 file cannot be opened (damaged or truncated)", {path, {}}, kHdf5Hint);
     return Hdf5File(id, path);
 }
 

@@ -41,10 +41,12 @@ std::vector<KTensor> multiHeadAttention(LayerCall& call) {
         if (kwargs.contains(unsupported) && !kwargs[unsupported].is_null() && kwargs[unsupported] != false)
             call.fail(std::string("MultiHeadAttention with ") + unsupported + " is not supported");
     const bool causal = kwargs.contains("use_causal_mask") && kwargs["use_causal_mask"] == true;
-    if (call.has("attention_axes") && !(call.config()["attention_axes"].is_array() && call.config()["attention_axes"].size() == 1 &&
-                                        call.config()["attention_axes"][0] == 1))
-        call.fail("MultiHeadAttention over attention_axes " + call.config()["attention_axes"].dump() + " is not supported",
-                  "attend over the sequence axis (attention_axes=None)");
+    if (call.has("attention_axes") &&
+        !(call.config()["attention_axes"].is_array() && call.config()["attention_axes"].size() == 1 &&
+          call.config()["attention_axes"][0] == 1))
+        call.fail(
+            "MultiHeadAttention over attention_axes " + call.config()["attention_axes"].dump() + " is not supported",
+            "attend over the sequence axis (attention_axes=None)");
     const KTensor q = ir.asChannelsLast(*query), k = ir.asChannelsLast(*key), v = ir.asChannelsLast(*value);
     if (q.rank() != 3 || k.rank() != 3 || v.rank() != 3)
         call.fail("MultiHeadAttention is supported for [batch, time, features] inputs, got " + shapeToString(q.shape));
@@ -59,11 +61,13 @@ std::vector<KTensor> multiHeadAttention(LayerCall& call) {
     const auto project = [&](const KTensor& x, const std::string& name, int64_t dim, int64_t steps) {
         const Tensor& kernel = call.weight(name + "/kernel");
         if (kernel.shape() != Shape{x.channels(), heads, dim})
-            call.fail("the " + name + " kernel " + shapeToString(kernel.shape()) + " does not fit " + std::to_string(heads) +
-                      " heads of " + std::to_string(dim) + " over " + std::to_string(x.channels()) + " features");
+            call.fail("the " + name + " kernel " + shapeToString(kernel.shape()) + " does not fit " +
+                      std::to_string(heads) + " heads of " + std::to_string(dim) + " over " +
+                      std::to_string(x.channels()) + " features");
         ir::Value* w = call.constant(name + ".weight", [&] { return projectionWeight(kernel); });
-        ir::Value* b = bias ? call.constant(name + ".bias", [&] { return call.weight(name + "/bias").reshaped({heads * dim}); })
-                            : ir.constNone();
+        ir::Value* b =
+            bias ? call.constant(name + ".bias", [&] { return call.weight(name + "/bias").reshaped({heads * dim}); })
+                 : ir.constNone();
         return splitHeads(ir, ir.op("aten::linear", {x.value, w, b}), batch, steps, heads, dim);
     };
     ir::Value* qh = project(q, "query", keyDim, tq);
@@ -76,7 +80,11 @@ std::vector<KTensor> multiHeadAttention(LayerCall& call) {
         std::vector<float> mask(static_cast<size_t>(tq * tk), 0.f);
         for (int64_t i = 0; i < tq; ++i)
             for (int64_t j = i + 1; j < tk; ++j) mask[static_cast<size_t>(i * tk + j)] = -1e9f;
-        scores = ir.op("aten::add", {scores, call.constant("causal_mask", [&] { return Tensor::fromFloats(mask, {tq, tk}); }),
+        scores = ir.op("aten::add", {scores,
+                                     call.constant("causal_mask",
+                                                   [&] {
+                                                       return Tensor::fromFloats(mask, {tq, tk});
+                                                   }),
                                      ir.constInt(1)});
     }
     ir::Value* weights = ir.op("aten::softmax", {scores, ir.constInt(-1), ir.constNone()});

@@ -46,7 +46,8 @@ std::vector<int64_t> windowOutput(LayerCall& call, const std::vector<int64_t>& i
             call.fail("padding \"" + mode + "\" is not supported", "use \"valid\" or \"same\"");
         }
         if (out[i] <= 0)
-            call.fail("the window (" + std::to_string(span) + ") is larger than the input (" + std::to_string(in[i]) + ")");
+            call.fail("the window (" + std::to_string(span) + ") is larger than the input (" + std::to_string(in[i]) +
+                      ")");
     }
     return out;
 }
@@ -74,7 +75,8 @@ void checkChannelsLast(LayerCall& call) {
 
 void checkRank(LayerCall& call, const KTensor& x, size_t spatial) {
     if (x.rank() != static_cast<int64_t>(spatial) + 2)
-        call.fail(call.className() + " needs a rank-" + std::to_string(spatial + 2) + " input, got " + shapeToString(x.shape));
+        call.fail(call.className() + " needs a rank-" + std::to_string(spatial + 2) + " input, got " +
+                  shapeToString(x.shape));
 }
 
 // A convolution on x (channels-first) with a torch-layout weight; returns the channels-first result.
@@ -121,7 +123,8 @@ Tensor torchDepthwiseWeight(const Tensor& kernel) {
 }
 
 ir::Value* biasOrNone(LayerCall& call) {
-    return call.flag("use_bias", true) ? call.constant("bias", [&] { return call.weight("bias"); }) : call.ir.constNone();
+    return call.flag("use_bias", true) ? call.constant("bias", [&] { return call.weight("bias"); })
+                                       : call.ir.constNone();
 }
 
 LayerFn conv(size_t n) {
@@ -173,13 +176,13 @@ LayerFn separableConv(size_t n) {
         const int64_t mid = depthwise.shape()[n] * depthwise.shape()[n + 1];
         IrEmitter& ir = call.ir;
         ir::Value* dw = call.constant("depthwise_weight", [&] { return torchDepthwiseWeight(depthwise); });
-        const KTensor spread = convolve(call, in, dw, ir.constNone(), mid, call.ints("kernel_size", n),
-                                        call.ints("strides", n, 1), call.ints("dilation_rate", n, 1),
-                                        call.text("padding", "valid"), in.channels());
+        const KTensor spread =
+            convolve(call, in, dw, ir.constNone(), mid, call.ints("kernel_size", n), call.ints("strides", n, 1),
+                     call.ints("dilation_rate", n, 1), call.text("padding", "valid"), in.channels());
         ir::Value* pw = call.constant("pointwise_weight", [&] { return torchConvWeight(pointwise); });
-        const KTensor y = convolve(call, spread, pw, biasOrNone(call), pointwise.shape()[n + 1],
-                                   std::vector<int64_t>(n, 1), std::vector<int64_t>(n, 1), std::vector<int64_t>(n, 1),
-                                   "valid", 1);
+        const KTensor y =
+            convolve(call, spread, pw, biasOrNone(call), pointwise.shape()[n + 1], std::vector<int64_t>(n, 1),
+                     std::vector<int64_t>(n, 1), std::vector<int64_t>(n, 1), "valid", 1);
         return {applyActivation(call, y, call.text("activation", "linear"))};
     };
 }
@@ -197,23 +200,26 @@ LayerFn convTranspose(size_t n) {
         const std::vector<int64_t> k = call.ints("kernel_size", n), s = call.ints("strides", n, 1);
         const std::vector<int64_t> d = call.ints("dilation_rate", n, 1);
         const std::string mode = call.text("padding", "valid");
-        if (call.has("output_padding")) call.fail("Conv" + std::to_string(n) + "DTranspose with output_padding is not supported");
+        if (call.has("output_padding"))
+            call.fail("Conv" + std::to_string(n) + "DTranspose with output_padding is not supported");
         IrEmitter& ir = call.ir;
         // Keras [k..., out, in] -> torch [in, out, k...].
         std::vector<int64_t> perm = {static_cast<int64_t>(n) + 1, static_cast<int64_t>(n)};
         for (size_t i = 0; i < n; ++i) perm.push_back(static_cast<int64_t>(i));
         ir::Value* w = call.constant("weight", [&] { return permuteTensor(kernel, perm); });
         const std::string kind = "aten::conv_transpose" + std::to_string(n) + "d";
-        ir::Value* y = ir.op(kind, {ir.channelsFirst(in), w, biasOrNone(call), ir.constInts(s),
-                                    ir.constInts(std::vector<int64_t>(n, 0)), ir.constInts(std::vector<int64_t>(n, 0)),
-                                    ir.constInt(1), ir.constInts(d)});
+        ir::Value* y = ir.op(
+            kind, {ir.channelsFirst(in), w, biasOrNone(call), ir.constInts(s), ir.constInts(std::vector<int64_t>(n, 0)),
+                   ir.constInts(std::vector<int64_t>(n, 0)), ir.constInt(1), ir.constInts(d)});
         Shape shape = {in.shape[0]};
         for (size_t i = 0; i < n; ++i) {
             const int64_t size = in.shape[i + 1];
             const int64_t full = (size - 1) * s[i] + (k[i] - 1) * d[i] + 1;
             int64_t outSize = full;
-            if (mode == "same") outSize = size * s[i];
-            else if (mode != "valid") call.fail("padding \"" + mode + "\" is not supported", "use \"valid\" or \"same\"");
+            if (mode == "same")
+                outSize = size * s[i];
+            else if (mode != "valid")
+                call.fail("padding \"" + mode + "\" is not supported", "use \"valid\" or \"same\"");
             const int64_t crop = full - outSize;
             if (crop < 0) call.fail("strides larger than the kernel with padding=\"same\" are not supported");
             if (crop > 0) {
@@ -237,8 +243,8 @@ LayerFn pooling(size_t n, bool max) {
         const std::vector<int64_t> kernel = call.ints("pool_size", n, 2);
         const std::vector<int64_t> stride = call.has("strides") ? call.ints("strides", n) : kernel;
         Padding pad;
-        const std::vector<int64_t> out = windowOutput(call, spatialOf(in), kernel, stride,
-                                                      std::vector<int64_t>(n, 1), call.text("padding", "valid"), pad);
+        const std::vector<int64_t> out = windowOutput(call, spatialOf(in), kernel, stride, std::vector<int64_t>(n, 1),
+                                                      call.text("padding", "valid"), pad);
         ir::Value* x = ir.channelsFirst(in);
         const std::string suffix = std::to_string(n) + "d";
         ir::Value* y = nullptr;
@@ -250,15 +256,18 @@ LayerFn pooling(size_t n, bool max) {
                 x = ir.op("aten::replication_pad" + suffix, {x, ir.constInts(torchPadList(pad))});
             else if (pad.any())
                 x = explicitPad(ir, x, pad, -std::numeric_limits<double>::infinity());
-            y = ir.op("aten::max_pool" + suffix, {x, ir.constInts(kernel), ir.constInts(stride),
-                                                  ir.constInts(std::vector<int64_t>(n, 0)),
-                                                  ir.constInts(std::vector<int64_t>(n, 1)), ir.constBool(false)});
+            y = ir.op("aten::max_pool" + suffix,
+                      {x, ir.constInts(kernel), ir.constInts(stride), ir.constInts(std::vector<int64_t>(n, 0)),
+                       ir.constInts(std::vector<int64_t>(n, 1)), ir.constBool(false)});
         } else {
             // TensorFlow averages over the window's pixels inside the input only: pool the zero-padded
             // input, then rescale each output by window size / pixels inside, known here.
             if (pad.any()) x = explicitPad(ir, x, pad, 0.0);
-            std::vector<ir::Value*> args = {x, ir.constInts(kernel), ir.constInts(stride),
-                                            ir.constInts(std::vector<int64_t>(n, 0)), ir.constBool(false),
+            std::vector<ir::Value*> args = {x,
+                                            ir.constInts(kernel),
+                                            ir.constInts(stride),
+                                            ir.constInts(std::vector<int64_t>(n, 0)),
+                                            ir.constBool(false),
                                             ir.constBool(true)};
             if (n > 1) args.push_back(ir.constNone());
             y = ir.op("aten::avg_pool" + suffix, args);
@@ -272,7 +281,8 @@ LayerFn pooling(size_t n, bool max) {
                     int64_t window = 1, inside = 1;
                     for (size_t i = 0; i < n; ++i) {
                         const int64_t start = idx[i] * stride[i] - pad.before[i];
-                        const int64_t lo = std::max<int64_t>(start, 0), hi = std::min<int64_t>(start + kernel[i], size[i]);
+                        const int64_t lo = std::max<int64_t>(start, 0),
+                                      hi = std::min<int64_t>(start + kernel[i], size[i]);
                         window *= kernel[i];
                         inside *= std::max<int64_t>(hi - lo, 0);
                     }
@@ -282,7 +292,8 @@ LayerFn pooling(size_t n, bool max) {
                         idx[i] = 0;
                     }
                 }
-                y = ir.op("aten::mul", {y, call.constant("window_correction", [&] { return Tensor::fromFloats(corr, corrShape); })});
+                y = ir.op("aten::mul",
+                          {y, call.constant("window_correction", [&] { return Tensor::fromFloats(corr, corrShape); })});
             }
         }
         Shape shape = {in.shape[0]};
@@ -381,7 +392,8 @@ LayerFn upsampling(size_t n) {
         const KTensor& in = call.input();
         checkRank(call, in, n);
         const std::string interpolation = call.text("interpolation", "nearest");
-        const std::vector<int64_t> size = n == 1 ? std::vector<int64_t>{call.integer("size", 2)} : call.ints("size", n, 2);
+        const std::vector<int64_t> size =
+            n == 1 ? std::vector<int64_t>{call.integer("size", 2)} : call.ints("size", n, 2);
         IrEmitter& ir = call.ir;
         if (n == 2 && interpolation == "bilinear") {
             // Keras resizes with half-pixel centres (tf.image.resize), torch's align_corners=False.
@@ -393,16 +405,17 @@ LayerFn upsampling(size_t n) {
             return {{y, shape, true}};
         }
         if (interpolation != "nearest")
-            call.fail("UpSampling" + std::to_string(n) + "D with interpolation \"" + interpolation + "\" is not supported",
-                      n == 2 ? "use interpolation=\"nearest\" or \"bilinear\"" : "use interpolation=\"nearest\"");
+            call.fail(
+                "UpSampling" + std::to_string(n) + "D with interpolation \"" + interpolation + "\" is not supported",
+                n == 2 ? "use interpolation=\"nearest\" or \"bilinear\"" : "use interpolation=\"nearest\"");
         // Nearest upsampling by whole factors repeats each element along each spatial axis.
         ir::Value* y = in.value;
         Shape shape = in.shape;
         for (size_t i = 0; i < n; ++i) {
             if (size[i] == 1) continue;
-            y = ir.op("aten::repeat_interleave", {y, ir.constInt(size[i]),
-                                                  ir.constInt(IrEmitter::storedAxis(in, static_cast<int64_t>(i) + 1)),
-                                                  ir.constNone()});
+            y = ir.op("aten::repeat_interleave",
+                      {y, ir.constInt(size[i]), ir.constInt(IrEmitter::storedAxis(in, static_cast<int64_t>(i) + 1)),
+                       ir.constNone()});
             shape[i + 1] *= size[i];
         }
         return {{y, shape, in.channelsFirst}};

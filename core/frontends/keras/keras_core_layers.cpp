@@ -26,7 +26,8 @@ std::vector<KTensor> dense(LayerCall& call) {
         call.fail("the kernel " + shapeToString(kernel.shape()) + " does not fit an input of " +
                   std::to_string(in.channels()) + " features");
     ir::Value* w = call.constant("weight", [&] { return permuteTensor(kernel, {1, 0}); });
-    ir::Value* b = call.flag("use_bias", true) ? call.constant("bias", [&] { return call.weight("bias"); }) : ir.constNone();
+    ir::Value* b =
+        call.flag("use_bias", true) ? call.constant("bias", [&] { return call.weight("bias"); }) : ir.constNone();
     Shape shape = in.shape;
     shape.back() = kernel.shape()[1];
     const KTensor y = channelsLastResult(ir.op("aten::linear", {x, w, b}), shape);
@@ -45,9 +46,12 @@ std::vector<KTensor> relu(LayerCall& call) {
     const bool capped = call.has("max_value");
     if (threshold != 0.0) call.fail("ReLU with a threshold is not supported", "use threshold=0");
     ir::Value* y = nullptr;
-    if (slope == 0.0 && !capped) y = ir.op("aten::relu", {x.value});
-    else if (slope == 0.0) y = ir.op("aten::hardtanh", {x.value, ir.constFloat(0.0), ir.constFloat(call.number("max_value", 0))});
-    else if (!capped) y = ir.op("aten::leaky_relu", {x.value, ir.constFloat(slope)});
+    if (slope == 0.0 && !capped)
+        y = ir.op("aten::relu", {x.value});
+    else if (slope == 0.0)
+        y = ir.op("aten::hardtanh", {x.value, ir.constFloat(0.0), ir.constFloat(call.number("max_value", 0))});
+    else if (!capped)
+        y = ir.op("aten::leaky_relu", {x.value, ir.constFloat(slope)});
     else
         y = ir.op("aten::clamp", {ir.op("aten::leaky_relu", {x.value, ir.constFloat(slope)}), ir.constNone(),
                                   ir.constFloat(call.number("max_value", 0))});
@@ -64,7 +68,8 @@ std::vector<KTensor> leakyRelu(LayerCall& call) {
 std::vector<KTensor> elu(LayerCall& call) {
     const KTensor& x = call.input();
     IrEmitter& ir = call.ir;
-    return {{ir.op("aten::elu", {x.value, ir.constFloat(call.number("alpha", 1.0)), ir.constFloat(1.0), ir.constFloat(1.0)}),
+    return {{ir.op("aten::elu",
+                   {x.value, ir.constFloat(call.number("alpha", 1.0)), ir.constFloat(1.0), ir.constFloat(1.0)}),
              x.shape, x.channelsFirst}};
 }
 
@@ -100,7 +105,8 @@ std::vector<KTensor> flatten(LayerCall& call) {
 
 std::vector<KTensor> reshape(LayerCall& call) {
     const KTensor& in = call.input();
-    if (!call.has("target_shape") || !call.config()["target_shape"].is_array()) call.fail("Reshape has no target_shape");
+    if (!call.has("target_shape") || !call.config()["target_shape"].is_array())
+        call.fail("Reshape has no target_shape");
     Shape shape = {in.shape[0]};
     int64_t known = 1, unknownAt = -1;
     for (const json& d : call.config()["target_shape"]) {
@@ -163,7 +169,8 @@ Shape broadcastShape(LayerCall& call, const std::vector<KTensor>& in) {
             call.fail("merging tensors of different ranks (" + shapeToString(shape) + ", " + shapeToString(t.shape) +
                       ") is not supported");
         for (size_t d = 0; d < shape.size(); ++d) {
-            if (shape[d] == 1) shape[d] = t.shape[d];
+            if (shape[d] == 1)
+                shape[d] = t.shape[d];
             else if (t.shape[d] != 1 && t.shape[d] != shape[d])
                 call.fail("inputs " + shapeToString(shape) + " and " + shapeToString(t.shape) + " cannot be merged");
         }
@@ -179,8 +186,10 @@ LayerFn mergeWith(const std::string& kind) {
         if (kind == "aten::sub" && in.size() != 2) call.fail("Subtract needs exactly two inputs");
         ir::Value* acc = in[0].value;
         for (size_t i = 1; i < in.size(); ++i) {
-            if (kind == "aten::add" || kind == "aten::sub") acc = ir.op(kind, {acc, in[i].value, ir.constInt(1)});
-            else acc = ir.op(kind, {acc, in[i].value});
+            if (kind == "aten::add" || kind == "aten::sub")
+                acc = ir.op(kind, {acc, in[i].value, ir.constInt(1)});
+            else
+                acc = ir.op(kind, {acc, in[i].value});
         }
         return {{acc, shape, in[0].channelsFirst}};
     };
@@ -230,7 +239,7 @@ std::vector<KTensor> dot(LayerCall& call) {
             KTensor& t = i == 0 ? a : b;
             // x / max(||x||, 1e-12) along the dot axis, as tf.math.l2_normalize.
             ir::Value* norm = ir.op("aten::linalg_vector_norm", {t.value, ir.constFloat(2.0), ir.constInts({axes[i]}),
-                                                                   ir.constBool(true), ir.constNone()});
+                                                                 ir.constBool(true), ir.constNone()});
             ir::Value* safe = ir.op("aten::clamp", {norm, ir.constFloat(1e-12), ir.constNone()});
             t.value = ir.op("aten::div", {t.value, safe});
         }
@@ -247,7 +256,8 @@ std::vector<KTensor> dot(LayerCall& call) {
         const int64_t rows = a.shape[axes[0] == 2 ? 1 : 2], cols = b.shape[axes[1] == 1 ? 2 : 1];
         return {channelsLastResult(ir.op("aten::bmm", {lhs, rhs}), {a.shape[0], rows, cols})};
     }
-    call.fail("Dot is supported for 2-D and 3-D inputs, got " + shapeToString(a.shape) + " and " + shapeToString(b.shape));
+    call.fail("Dot is supported for 2-D and 3-D inputs, got " + shapeToString(a.shape) + " and " +
+              shapeToString(b.shape));
 }
 
 std::vector<KTensor> rescaling(LayerCall& call) {
@@ -278,9 +288,12 @@ KTensor channelAffine(LayerCall& call, const KTensor& x, int64_t axis, const std
 int64_t singleAxis(LayerCall& call, int64_t rank) {
     const json& axis = call.config().contains("axis") ? call.config()["axis"] : json(-1);
     int64_t a = -1;
-    if (axis.is_number_integer()) a = axis.get<int64_t>();
-    else if (axis.is_array() && axis.size() == 1 && axis[0].is_number_integer()) a = axis[0].get<int64_t>();
-    else if (!axis.is_null()) call.fail("normalizing over several axes " + axis.dump() + " is not supported");
+    if (axis.is_number_integer())
+        a = axis.get<int64_t>();
+    else if (axis.is_array() && axis.size() == 1 && axis[0].is_number_integer())
+        a = axis[0].get<int64_t>();
+    else if (!axis.is_null())
+        call.fail("normalizing over several axes " + axis.dump() + " is not supported");
     return a < 0 ? a + rank : a;
 }
 
@@ -325,7 +338,8 @@ std::vector<KTensor> normalization(LayerCall& call) {
     // Statistics given to the constructor are in the config; adapted ones are weights.
     const auto statistic = [&](const char* key) {
         const json& v = call.config().contains(key) ? call.config()[key] : json();
-        if (v.is_number()) return std::vector<float>(static_cast<size_t>(x.shape[static_cast<size_t>(axis)]), v.get<float>());
+        if (v.is_number())
+            return std::vector<float>(static_cast<size_t>(x.shape[static_cast<size_t>(axis)]), v.get<float>());
         if (v.is_array()) {
             std::vector<float> out;
             for (const json& e : v) {
@@ -339,8 +353,8 @@ std::vector<KTensor> normalization(LayerCall& call) {
     const std::vector<float> mean = statistic("mean");
     const std::vector<float> var = statistic("variance");
     if (static_cast<int64_t>(mean.size()) != x.shape[static_cast<size_t>(axis)] || var.size() != mean.size())
-        call.fail("the statistics (" + std::to_string(mean.size()) + " values) do not match axis " + std::to_string(axis) +
-                  " of the input " + shapeToString(x.shape));
+        call.fail("the statistics (" + std::to_string(mean.size()) + " values) do not match axis " +
+                  std::to_string(axis) + " of the input " + shapeToString(x.shape));
     std::vector<float> scale(mean.size()), shift(mean.size());
     for (size_t c = 0; c < mean.size(); ++c) {
         const double sd = std::max(std::sqrt(static_cast<double>(var[c])), 1e-7);
@@ -356,8 +370,10 @@ std::vector<KTensor> layerNormalization(LayerCall& call) {
     const int64_t axis = singleAxis(call, in.rank());
     if (axis != in.rank() - 1) call.fail("LayerNormalization is supported over the last axis only");
     const int64_t channels = in.channels();
-    ir::Value* gamma = call.flag("scale", true) ? call.constant("gamma", [&] { return call.weight("gamma"); }) : ir.constNone();
-    ir::Value* beta = call.flag("center", true) ? call.constant("beta", [&] { return call.weight("beta"); }) : ir.constNone();
+    ir::Value* gamma =
+        call.flag("scale", true) ? call.constant("gamma", [&] { return call.weight("gamma"); }) : ir.constNone();
+    ir::Value* beta =
+        call.flag("center", true) ? call.constant("beta", [&] { return call.weight("beta"); }) : ir.constNone();
     ir::Value* y = ir.op("aten::layer_norm", {ir.channelsLast(in), ir.constInts({channels}), gamma, beta,
                                               ir.constFloat(call.number("epsilon", 1e-3)), ir.constBool(false)});
     return {channelsLastResult(y, in.shape)};
@@ -370,7 +386,8 @@ std::vector<KTensor> embedding(LayerCall& call) {
     ir::Value* indices = in.value;
     // Keras casts float indices to integers (TensorFlow.js models take float inputs by default).
     if (in.value->dtype != DType::Int32 && in.value->dtype != DType::Int64)
-        indices = ir.op("aten::to", {indices, ir.constInt(3), ir.constBool(false), ir.constBool(false), ir.constNone()});
+        indices =
+            ir.op("aten::to", {indices, ir.constInt(3), ir.constBool(false), ir.constBool(false), ir.constNone()});
     ir::Value* w = call.constant("embeddings", [&] { return table; });
     ir::Value* y = ir.op("aten::embedding", {w, indices, ir.constInt(-1), ir.constBool(false), ir.constBool(false)});
     Shape shape = in.shape;

@@ -11,9 +11,9 @@ namespace cms::frontends {
 
 namespace {
 
-using nlohmann::json;
 using keras::IrEmitter;
 using keras::KTensor;
+using nlohmann::json;
 
 bool isModelClass(const std::string& cls) { return cls == "Sequential" || cls == "Functional" || cls == "Model"; }
 
@@ -78,7 +78,7 @@ private:
 
     static std::string classOf(const json& layer) {
         return layer.contains("class_name") && layer["class_name"].is_string() ? layer["class_name"].get<std::string>()
-                                                                                 : std::string();
+                                                                               : std::string();
     }
 
     std::vector<KTensor> runModel(const json& model, const std::vector<KTensor>* inputs, const Scope& scope) {
@@ -96,8 +96,10 @@ private:
         for (const json& layer : layers) {
             std::string name = kerasSnakeCase(classOf(layer));
             const auto it = used.find(name);
-            if (it == used.end()) used[name] = 0;
-            else name += "_" + std::to_string(++it->second);
+            if (it == used.end())
+                used[name] = 0;
+            else
+                name += "_" + std::to_string(++it->second);
             out.push_back((scope.archivePath.empty() ? "" : scope.archivePath + "/") + "layers/" + name);
         }
         return out;
@@ -112,12 +114,16 @@ private:
         if (shape) {
             for (size_t i = 0; i < shape->size(); ++i) {
                 const json& d = (*shape)[i];
-                if (d.is_number_integer()) dims.push_back(d.get<int64_t>());
-                else if (i == 0) dims.push_back(1);  // the batch: one sample
+                if (d.is_number_integer())
+                    dims.push_back(d.get<int64_t>());
+                else if (i == 0)
+                    dims.push_back(1);  // the batch: one sample
                 else
-                    fail("input \"" + name + "\" has an unknown dimension " + std::to_string(i) + " (shape " +
-                             shape->dump() + ")", where,
-                         "give the input a fixed shape in the Keras model (keras.Input(shape=...) with every size set)");
+                    fail(
+                        "input \"" + name + "\" has an unknown dimension " + std::to_string(i) + " (shape " +
+                            shape->dump() + ")",
+                        where,
+                        "give the input a fixed shape in the Keras model (keras.Input(shape=...) with every size set)");
             }
         } else if (config.contains("input_shape") && config["input_shape"].is_array()) {
             dims.push_back(1);
@@ -130,14 +136,18 @@ private:
                  "build the model with keras.Input(shape=...) (or input_shape= on the first layer) before saving");
         }
         std::string dtype = "float32";
-        if (config.contains("dtype") && config["dtype"].is_string()) dtype = config["dtype"].get<std::string>();
+        if (config.contains("dtype") && config["dtype"].is_string())
+            dtype = config["dtype"].get<std::string>();
         else if (config.contains("dtype") && config["dtype"].is_object())
             dtype = configOf(config["dtype"]).value("name", "float32");
         const std::string userName = uniqueUserName(name.empty() ? "input" : name);
         ir::Value* v = graph_.newValue(userName, ir::ValueKind::Tensor, "Tensor");
-        if (dtype.rfind("int", 0) == 0 || dtype.rfind("uint", 0) == 0) v->dtype = DType::Int32;
-        else if (dtype == "float32" || dtype == "float16" || dtype == "float64") v->dtype = DType::Float32;
-        else fail("input \"" + name + "\" has dtype " + dtype + ", which Core ML inputs cannot take", where);
+        if (dtype.rfind("int", 0) == 0 || dtype.rfind("uint", 0) == 0)
+            v->dtype = DType::Int32;
+        else if (dtype == "float32" || dtype == "float16" || dtype == "float64")
+            v->dtype = DType::Float32;
+        else
+            fail("input \"" + name + "\" has dtype " + dtype + ", which Core ML inputs cannot take", where);
         v->shape = dims;
         v->shapeKnown = true;
         graph_.top().inputs.push_back(v);
@@ -147,15 +157,18 @@ private:
 
     std::vector<KTensor> runSequential(const json& model, const std::vector<KTensor>* inputs, const Scope& scope) {
         const json& config = configOf(model);
-        const json& layers = config.contains("layers") && config["layers"].is_array() ? config["layers"] : json::array();
+        const json& layers =
+            config.contains("layers") && config["layers"].is_array() ? config["layers"] : json::array();
         if (layers.empty()) fail("the Sequential model has no layers", scope.pathPrefix);
         const std::vector<std::string> paths = archivePaths(layers, scope);
         std::vector<KTensor> current;
-        if (inputs) current = *inputs;
+        if (inputs)
+            current = *inputs;
         else {
             const json& first = layers[0];
             // Keras names the input it creates for a Sequential model's first layer "<layer>_input".
-            current = {graphInput(configOf(first), classOf(first) == "InputLayer" ? nameOf(first) : nameOf(first) + "_input",
+            current = {graphInput(configOf(first),
+                                  classOf(first) == "InputLayer" ? nameOf(first) : nameOf(first) + "_input",
                                   scope.pathPrefix + nameOf(first))};
         }
         for (size_t i = 0; i < layers.size(); ++i) {
@@ -170,12 +183,14 @@ private:
     }
 
     static TensorRef refOf(const json& r, const std::string& where, const ModelImporter& self) {
-        if (!r.is_array() || r.size() < 3 || !r[0].is_string() || !r[1].is_number_integer() || !r[2].is_number_integer())
+        if (!r.is_array() || r.size() < 3 || !r[0].is_string() || !r[1].is_number_integer() ||
+            !r[2].is_number_integer())
             self.fail("a layer reference " + r.dump() + " is malformed", where);
         return {r[0].get<std::string>(), r[1].get<size_t>(), r[2].get<size_t>()};
     }
 
-    // Tensor references inside a Keras 3 call's args: {"class_name": "__keras_tensor__", "config": {"keras_history": [...]}}.
+    // Tensor references inside a Keras 3 call's args: {"class_name": "__keras_tensor__", "config": {"keras_history":
+    // [...]}}.
     void collectKeras3Refs(const json& v, std::vector<TensorRef>& out, const std::string& where) const {
         if (v.is_object()) {
             if (v.value("class_name", "") == "__keras_tensor__") {
@@ -191,7 +206,8 @@ private:
     }
 
     static bool isRefList(const json& v) {
-        return v.is_array() && v.size() >= 3 && v[0].is_string() && v[1].is_number_integer() && v[2].is_number_integer();
+        return v.is_array() && v.size() >= 3 && v[0].is_string() && v[1].is_number_integer() &&
+               v[2].is_number_integer();
     }
 
     // Each call of a layer: the tensor references it reads (keyword tensors after the positional ones) and
@@ -208,16 +224,20 @@ private:
                     for (const auto& kv : node["kwargs"].items()) {
                         std::vector<TensorRef> named;
                         collectKeras3Refs(kv.value(), named, where);
-                        if (named.size() == 1) keywords.push_back({kv.key(), named.front()});
-                        else if (named.empty()) call.kwargs[kv.key()] = kv.value();
+                        if (named.size() == 1)
+                            keywords.push_back({kv.key(), named.front()});
+                        else if (named.empty())
+                            call.kwargs[kv.key()] = kv.value();
                     }
             } else if (node.is_array()) {  // Keras 2 and TensorFlow.js: [[layer, node, index, kwargs], ...]
                 for (const json& r : node) {
                     call.refs.push_back(refOf(r, where, *this));
                     if (r.size() < 4 || !r[3].is_object()) continue;
                     for (const auto& kv : r[3].items()) {
-                        if (isRefList(kv.value())) keywords.push_back({kv.key(), refOf(kv.value(), where, *this)});
-                        else call.kwargs[kv.key()] = kv.value();
+                        if (isRefList(kv.value()))
+                            keywords.push_back({kv.key(), refOf(kv.value(), where, *this)});
+                        else
+                            call.kwargs[kv.key()] = kv.value();
                     }
                 }
             } else {
@@ -239,15 +259,18 @@ private:
         if (v.is_array() && v.size() >= 3 && v[0].is_string()) return {refOf(v, where, *this)};  // a single endpoint
         if (!v.is_array()) fail("the model's " + std::string(key) + " is malformed", where);
         for (const json& r : v) {
-            if (r.is_object()) collectKeras3Refs(r, out, where);
-            else out.push_back(refOf(r, where, *this));
+            if (r.is_object())
+                collectKeras3Refs(r, out, where);
+            else
+                out.push_back(refOf(r, where, *this));
         }
         return out;
     }
 
     std::vector<KTensor> runFunctional(const json& model, const std::vector<KTensor>* inputs, const Scope& scope) {
         const json& config = configOf(model);
-        const json& layers = config.contains("layers") && config["layers"].is_array() ? config["layers"] : json::array();
+        const json& layers =
+            config.contains("layers") && config["layers"].is_array() ? config["layers"] : json::array();
         const std::vector<std::string> paths = archivePaths(layers, scope);
         std::map<std::string, size_t> byName;
         for (size_t i = 0; i < layers.size(); ++i) byName[nameOf(layers[i])] = i;
@@ -256,13 +279,15 @@ private:
         const std::vector<TensorRef> ins = endpoints(config, "input_layers", scope.pathPrefix);
         if (inputs && inputs->size() != ins.size())
             fail("the nested model takes " + std::to_string(ins.size()) + " inputs but is called with " +
-                     std::to_string(inputs->size()), scope.pathPrefix);
+                     std::to_string(inputs->size()),
+                 scope.pathPrefix);
         for (size_t i = 0; i < ins.size(); ++i) {
             const auto it = byName.find(ins[i].layer);
-            if (it == byName.end()) fail("input layer \"" + ins[i].layer + "\" is not among the layers", scope.pathPrefix);
-            produced[{ins[i].layer, 0}] = {inputs ? (*inputs)[i]
-                                                  : graphInput(configOf(layers[it->second]), ins[i].layer,
-                                                               scope.pathPrefix + ins[i].layer)};
+            if (it == byName.end())
+                fail("input layer \"" + ins[i].layer + "\" is not among the layers", scope.pathPrefix);
+            produced[{ins[i].layer, 0}] = {
+                inputs ? (*inputs)[i]
+                       : graphInput(configOf(layers[it->second]), ins[i].layer, scope.pathPrefix + ins[i].layer)};
         }
 
         // Layers are listed in an order Keras can rebuild, but a shared layer's later calls may read
@@ -280,7 +305,8 @@ private:
             callCount[nameOf(layers[i])] = calls.size();
             for (size_t c = 0; c < calls.size(); ++c) {
                 pending.push_back({i, c, calls[c]});
-                for (const TensorRef& r : calls[c].refs) highestRef[r.layer] = std::max(highestRef[r.layer], r.node + 1);
+                for (const TensorRef& r : calls[c].refs)
+                    highestRef[r.layer] = std::max(highestRef[r.layer], r.node + 1);
             }
         }
         for (const TensorRef& r : endpoints(config, "output_layers", scope.pathPrefix))
@@ -299,16 +325,25 @@ private:
                 bool ready = true;
                 for (const TensorRef& r : it->spec.refs) {
                     const auto p = produced.find({r.layer, r.node});
-                    if (p == produced.end()) { ready = false; break; }
+                    if (p == produced.end()) {
+                        ready = false;
+                        break;
+                    }
                     if (r.index >= p->second.size())
                         fail("layer \"" + r.layer + "\" has no output " + std::to_string(r.index),
                              scope.pathPrefix + nameOf(layers[it->layer]));
-                    if (r.keyword.empty()) args.positional.push_back(p->second[r.index]);
-                    else args.named[r.keyword] = p->second[r.index];
+                    if (r.keyword.empty())
+                        args.positional.push_back(p->second[r.index]);
+                    else
+                        args.named[r.keyword] = p->second[r.index];
                 }
-                if (!ready) { ++it; continue; }
+                if (!ready) {
+                    ++it;
+                    continue;
+                }
                 const json& layer = layers[it->layer];
-                produced[{nameOf(layer), it->call + nodeOffset(layer)}] = callLayer(layer, args, scope, paths[it->layer]);
+                produced[{nameOf(layer), it->call + nodeOffset(layer)}] =
+                    callLayer(layer, args, scope, paths[it->layer]);
                 it = pending.erase(it);
                 progress = true;
             }
@@ -377,8 +412,10 @@ private:
             Shape declared = {shape.front()};
             bool known = true;
             for (const json& d : config["output_shape"]) {
-                if (d.is_number_integer()) declared.push_back(d.get<int64_t>());
-                else known = false;
+                if (d.is_number_integer())
+                    declared.push_back(d.get<int64_t>());
+                else
+                    known = false;
             }
             if (known) shape = declared;
         }

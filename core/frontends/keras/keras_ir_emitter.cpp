@@ -39,7 +39,8 @@ ir::Value* IrEmitter::constNone() { return graph_.newConstant(uniqueName("none")
 ir::Value* IrEmitter::constString(const std::string& v) { return graph_.newConstant(uniqueName("str"), v); }
 
 ir::Value* IrEmitter::constTensor(const Tensor& t, const std::string& role) {
-    return graph_.newConstant(uniqueName((prov_.modulePath.empty() ? std::string() : prov_.modulePath + ".") + role), t);
+    return graph_.newConstant(uniqueName((prov_.modulePath.empty() ? std::string() : prov_.modulePath + ".") + role),
+                              t);
 }
 
 ir::Value* IrEmitter::list(const std::vector<ir::Value*>& items) {
@@ -58,8 +59,8 @@ int64_t IrEmitter::storedAxis(const KTensor& t, int64_t axis) {
     const int64_t rank = t.rank();
     if (axis < 0) axis += rank;
     if (axis < 0 || axis >= rank)
-        throw Error(ErrorKind::Conversion, "axis " + std::to_string(axis) + " is out of range for a rank-" +
-                                               std::to_string(rank) + " tensor");
+        throw Error(ErrorKind::Conversion,
+                    "axis " + std::to_string(axis) + " is out of range for a rank-" + std::to_string(rank) + " tensor");
     if (!t.channelsFirst || axis == 0) return axis;
     return axis == rank - 1 ? 1 : axis + 1;
 }

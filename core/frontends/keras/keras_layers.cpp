@@ -8,8 +8,12 @@ using nlohmann::json;
 
 LayerCall::LayerCall(IrEmitter& emitter, const KerasModelFile& file, KerasLayerLocation location,
                      std::string modulePath, std::vector<KTensor> inputs, std::map<std::string, ir::Value*>& cache)
-    : ir(emitter), file_(file), location_(std::move(location)), modulePath_(std::move(modulePath)),
-      inputs_(std::move(inputs)), constants_(cache) {}
+    : ir(emitter),
+      file_(file),
+      location_(std::move(location)),
+      modulePath_(std::move(modulePath)),
+      inputs_(std::move(inputs)),
+      constants_(cache) {}
 
 const KTensor& LayerCall::input() const {
     if (inputs_.size() != 1)
@@ -29,9 +33,7 @@ const KTensor* LayerCall::namedInput(const std::string& keyword) const {
 
 bool LayerCall::kerasThree() const { return file_.kerasVersion().rfind("3", 0) == 0; }
 
-bool LayerCall::has(const std::string& key) const {
-    return config().contains(key) && !config()[key].is_null();
-}
+bool LayerCall::has(const std::string& key) const { return config().contains(key) && !config()[key].is_null(); }
 
 bool LayerCall::flag(const std::string& key, bool dflt) const {
     if (!has(key)) return dflt;
@@ -98,8 +100,8 @@ const Tensor& LayerCall::weight(const std::string& role) {
     std::string found;
     for (const KerasWeight& w : *weights_) found += (found.empty() ? "" : ", ") + w.role;
     throw Error(ErrorKind::Input,
-                "the weights file has no \"" + role + "\" weight for this layer (found: " +
-                    (found.empty() ? std::string("none") : found) + ")",
+                "the weights file has no \"" + role +
+                    "\" weight for this layer (found: " + (found.empty() ? std::string("none") : found) + ")",
                 {file_.path(), modulePath_ + " (" + className() + ")"},
                 "save the model again after building it (model.save(...) on a model that has been called or built)");
 }

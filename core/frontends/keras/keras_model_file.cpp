@@ -143,11 +143,12 @@ KerasModelFile KerasModelFile::load(const std::string& path) {
                 f.kerasVersion_ = metadata["keras_version"].get<std::string>();
         }
         if (!archive.contains("model.weights.h5"))
-            throw Error(ErrorKind::Input,
-                        "the archive has no model.weights.h5" +
-                            std::string(archive.contains("model.weights.npz") ? " (only the NumPy form, which is not supported)"
-                                                                              : ""),
-                        {path, {}}, kSaveHint);
+            throw Error(
+                ErrorKind::Input,
+                "the archive has no model.weights.h5" +
+                    std::string(archive.contains("model.weights.npz") ? " (only the NumPy form, which is not supported)"
+                                                                      : ""),
+                {path, {}}, kSaveHint);
         f.weightsFile_ = std::make_unique<Hdf5File>(
             Hdf5File::openImage(archive.read("model.weights.h5"), path + "!model.weights.h5"));
         return f;
@@ -195,15 +196,16 @@ std::vector<KerasWeight> KerasModelFile::hdf5Weights(const KerasLayerLocation& l
 std::vector<KerasWeight> KerasModelFile::archiveWeights(const KerasLayerLocation& layer) const {
     const Hdf5File& h5 = *weightsFile_;
     std::vector<KerasWeight> out;
-    const auto readGroup = [&](const std::string& group, const std::vector<std::string>& roles, const std::string& prefix) {
+    const auto readGroup = [&](const std::string& group, const std::vector<std::string>& roles,
+                               const std::string& prefix) {
         const std::string vars = group + "/vars";
         if (!h5.hasGroup(vars)) return;
         const size_t count = h5.children(vars).size();
         if (count != roles.size())
             throw Error(ErrorKind::Input,
-                        "layer \"" + (layer.names.empty() ? std::string() : layer.names.back()) + "\" (" + layer.className +
-                            ") has " + std::to_string(count) + " variables in the weights file, expected " +
-                            std::to_string(roles.size()),
+                        "layer \"" + (layer.names.empty() ? std::string() : layer.names.back()) + "\" (" +
+                            layer.className + ") has " + std::to_string(count) +
+                            " variables in the weights file, expected " + std::to_string(roles.size()),
                         {h5.name(), {}}, kSaveHint);
         for (size_t i = 0; i < count; ++i)
             out.push_back({prefix + roles[i], h5.readFloats(vars + "/" + std::to_string(i))});
@@ -218,10 +220,12 @@ std::vector<KerasWeight> KerasModelFile::archiveWeights(const KerasLayerLocation
         return out;
     }
     if (layer.className == "MultiHeadAttention") {
-        const std::vector<std::string> roles =
-            flag(layer.config, "use_bias", true) ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"};
+        const std::vector<std::string> roles = flag(layer.config, "use_bias", true)
+                                                   ? std::vector<std::string>{"kernel", "bias"}
+                                                   : std::vector<std::string>{"kernel"};
         for (const auto& [attribute, role] : {std::pair<const char*, const char*>{"_query_dense", "query/"},
-                                              {"_key_dense", "key/"}, {"_value_dense", "value/"},
+                                              {"_key_dense", "key/"},
+                                              {"_value_dense", "value/"},
                                               {"_output_dense", "attention_output/"}})
             readGroup(base + "/" + attribute, roles, role);
         return out;

@@ -90,7 +90,8 @@ Tensor regroup(const Tensor& t, const std::vector<int>& order) {
 }
 
 // torch's parameters for one direction: w_ih, w_hh, b_ih, b_hh.
-std::vector<Tensor> torchParams(LayerCall& call, const RecurrentConfig& r, const std::string& prefix, int64_t inputSize) {
+std::vector<Tensor> torchParams(LayerCall& call, const RecurrentConfig& r, const std::string& prefix,
+                                int64_t inputSize) {
     const Tensor& kernel = call.weight(prefix + "kernel");
     const Tensor& recurrent = call.weight(prefix + "recurrent_kernel");
     const int64_t gates = r.cell == Cell::Lstm ? 4 : r.cell == Cell::Gru ? 3 : 1;
@@ -114,7 +115,8 @@ std::vector<Tensor> torchParams(LayerCall& call, const RecurrentConfig& r, const
         } else if (bias.shape() == biasShape) {
             inputBias = bias.castTo(DType::Float32);
         } else {
-            call.fail("the bias " + shapeToString(bias.shape()) + " does not fit " + std::to_string(r.units) + " units");
+            call.fail("the bias " + shapeToString(bias.shape()) + " does not fit " + std::to_string(r.units) +
+                      " units");
         }
     }
     out.push_back(gateOrder(inputBias));
@@ -132,7 +134,7 @@ struct RecurrentResult {
 // c = tanh(x Wh + (r * h) Uh + bh), h = z * h + (1 - z) * c. Returns the outputs in processing order and the
 // last state; `reverse` processes the sequence from its end.
 std::pair<std::vector<ir::Value*>, ir::Value*> unrolledGru(LayerCall& call, const RecurrentConfig& r, ir::Value* x,
-                                                          const KTensor& in, const std::string& prefix, bool reverse) {
+                                                           const KTensor& in, const std::string& prefix, bool reverse) {
     IrEmitter& ir = call.ir;
     const int64_t batch = in.shape[0], steps = in.shape[1], features = in.shape[2], units = r.units;
     const Tensor& kernel = call.weight(prefix + "kernel");
@@ -153,12 +155,18 @@ std::pair<std::vector<ir::Value*>, ir::Value*> unrolledGru(LayerCall& call, cons
     for (int g = 0; g < 3; ++g) {
         w.push_back(call.constant(prefix + names[g] + ".w", [&] { return block(wAll, g); }));
         u.push_back(call.constant(prefix + names[g] + ".u", [&] { return block(uAll, g); }));
-        b.push_back(bias ? call.constant(prefix + names[g] + ".b", [&] {
-            const std::vector<float> v = bias->castTo(DType::Float32).toFloats();
-            return Tensor::fromFloats({v.begin() + g * units, v.begin() + (g + 1) * units}, {units});
-        }) : ir.constNone());
+        b.push_back(
+            bias ? call.constant(
+                       prefix + names[g] + ".b",
+                       [&] {
+                           const std::vector<float> v = bias->castTo(DType::Float32).toFloats();
+                           return Tensor::fromFloats({v.begin() + g * units, v.begin() + (g + 1) * units}, {units});
+                       })
+                 : ir.constNone());
     }
-    ir::Value* h = call.constant(prefix + "initial_state", [&] { return Tensor::zeros(DType::Float32, {batch, units}); });
+    ir::Value* h = call.constant(prefix + "initial_state", [&] {
+        return Tensor::zeros(DType::Float32, {batch, units});
+    });
     std::vector<ir::Value*> outputs;
     for (int64_t i = 0; i < steps; ++i) {
         const int64_t t = reverse ? steps - 1 - i : i;
@@ -167,7 +175,8 @@ std::pair<std::vector<ir::Value*>, ir::Value*> unrolledGru(LayerCall& call, cons
         const auto state = [&](int g, ir::Value* s) { return ir.op("aten::linear", {s, u[g], ir.constNone()}); };
         ir::Value* z = ir.op("aten::sigmoid", {ir.op("aten::add", {input(0), state(0, h), ir.constInt(1)})});
         ir::Value* reset = ir.op("aten::sigmoid", {ir.op("aten::add", {input(1), state(1, h), ir.constInt(1)})});
-        ir::Value* c = ir.op("aten::tanh", {ir.op("aten::add", {input(2), state(2, ir.op("aten::mul", {reset, h})), ir.constInt(1)})});
+        ir::Value* c = ir.op(
+            "aten::tanh", {ir.op("aten::add", {input(2), state(2, ir.op("aten::mul", {reset, h})), ir.constInt(1)})});
         // h = c + z * (h - c)
         ir::Value* diff = ir.op("aten::sub", {h, c, ir.constInt(1)});
         h = ir.op("aten::add", {c, ir.op("aten::mul", {z, diff}), ir.constInt(1)});
@@ -176,7 +185,8 @@ std::pair<std::vector<ir::Value*>, ir::Value*> unrolledGru(LayerCall& call, cons
     return {outputs, h};
 }
 
-RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Value* x, const KTensor& in, bool bidirectional) {
+RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Value* x, const KTensor& in,
+                             bool bidirectional) {
     IrEmitter& ir = call.ir;
     if (r.cell == Cell::Gru && !r.resetAfter) {
         // Shaped like the recurrent ops' results: sequence [N, T, D * H] aligned by time step, states [D, N, H].
@@ -198,8 +208,8 @@ RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Valu
     const int64_t batch = in.shape[0], features = in.shape[2];
     const int64_t dirs = bidirectional ? 2 : 1;
     std::vector<ir::Value*> params;
-    const std::vector<std::string> prefixes = bidirectional ? std::vector<std::string>{"forward/", "backward/"}
-                                                            : std::vector<std::string>{""};
+    const std::vector<std::string> prefixes =
+        bidirectional ? std::vector<std::string>{"forward/", "backward/"} : std::vector<std::string>{""};
     const char* names[] = {"w_ih", "w_hh", "b_ih", "b_hh"};
     for (const std::string& prefix : prefixes) {
         std::vector<Tensor> p;
@@ -210,9 +220,12 @@ RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Valu
             }));
         }
     }
-    ir::Value* zeros = call.constant("initial_state", [&] { return Tensor::zeros(DType::Float32, {dirs, batch, r.units}); });
+    ir::Value* zeros = call.constant("initial_state", [&] {
+        return Tensor::zeros(DType::Float32, {dirs, batch, r.units});
+    });
     const auto flags = [&] {
-        return std::vector<ir::Value*>{ir.constBool(true), ir.constInt(1), ir.constFloat(0.0), ir.constBool(false),
+        return std::vector<ir::Value*>{ir.constBool(true),          ir.constInt(1),
+                                       ir.constFloat(0.0),          ir.constBool(false),
                                        ir.constBool(bidirectional), ir.constBool(true)};
     };
     RecurrentResult out;
@@ -224,7 +237,9 @@ RecurrentResult runRecurrent(LayerCall& call, const RecurrentConfig& r, ir::Valu
         results = ir.ops("aten::lstm", args, 3);
         out.cell = results[2];
     } else {
-        const std::string kind = r.cell == Cell::Gru ? "aten::gru" : r.activation == "relu" ? "aten::rnn_relu" : "aten::rnn_tanh";
+        const std::string kind = r.cell == Cell::Gru      ? "aten::gru"
+                                 : r.activation == "relu" ? "aten::rnn_relu"
+                                                          : "aten::rnn_tanh";
         args = {x, zeros, ir.list(params)};
         for (ir::Value* f : flags()) args.push_back(f);
         results = ir.ops(kind, args, 2);
@@ -240,7 +255,8 @@ ir::Value* direction(IrEmitter& ir, ir::Value* state, int64_t d) {
 
 std::vector<KTensor> recurrent(LayerCall& call) {
     const KTensor in = call.ir.asChannelsLast(call.input());
-    if (in.rank() != 3) call.fail(call.className() + " needs a [batch, time, features] input, got " + shapeToString(in.shape));
+    if (in.rank() != 3)
+        call.fail(call.className() + " needs a [batch, time, features] input, got " + shapeToString(in.shape));
     const RecurrentConfig r = readConfig(call, call.className(), call.config());
     IrEmitter& ir = call.ir;
     ir::Value* x = in.value;
@@ -260,7 +276,8 @@ std::vector<KTensor> recurrent(LayerCall& call) {
 
 std::vector<KTensor> bidirectional(LayerCall& call) {
     const KTensor in = call.ir.asChannelsLast(call.input());
-    if (in.rank() != 3) call.fail("Bidirectional needs a [batch, time, features] input, got " + shapeToString(in.shape));
+    if (in.rank() != 3)
+        call.fail("Bidirectional needs a [batch, time, features] input, got " + shapeToString(in.shape));
     const json& config = call.config();
     if (!config.contains("layer") || !config["layer"].is_object() || !config["layer"].contains("config"))
         call.fail("Bidirectional has no wrapped layer in its config");
@@ -279,15 +296,17 @@ std::vector<KTensor> bidirectional(LayerCall& call) {
     Shape half = r.returnSequences ? Shape{batch, steps, r.units} : Shape{batch, r.units};
     if (r.returnSequences) {
         const int64_t last = 2;
-        forward = ir.op("aten::slice", {res.sequence, ir.constInt(last), ir.constInt(0), ir.constInt(r.units), ir.constInt(1)});
-        backward = ir.op("aten::slice", {res.sequence, ir.constInt(last), ir.constInt(r.units), ir.constInt(2 * r.units),
-                                         ir.constInt(1)});
+        forward = ir.op("aten::slice",
+                        {res.sequence, ir.constInt(last), ir.constInt(0), ir.constInt(r.units), ir.constInt(1)});
+        backward = ir.op("aten::slice", {res.sequence, ir.constInt(last), ir.constInt(r.units),
+                                         ir.constInt(2 * r.units), ir.constInt(1)});
     } else {
         forward = direction(ir, res.hidden, 0);
         backward = direction(ir, res.hidden, 1);
     }
     const std::string merge = config.contains("merge_mode") && config["merge_mode"].is_string()
-                                  ? config["merge_mode"].get<std::string>() : (config.contains("merge_mode") ? "none" : "concat");
+                                  ? config["merge_mode"].get<std::string>()
+                                  : (config.contains("merge_mode") ? "none" : "concat");
     Shape full = half;
     full.back() = 2 * r.units;
     if (merge == "concat") {
