@@ -207,8 +207,9 @@ def store_weights(h5, prefix, layers, groups):
                 write_vars(h5, f"{path}/{attribute}/vars", [w for w in own if w["name"].split("/")[1] == sub])
         elif cls == "Bidirectional":
             h5.create_group(path + "/vars")
-            write_vars(h5, path + "/forward_layer/cell/vars", [w for w in own if w["name"].split("/")[1].startswith("forward")])
-            write_vars(h5, path + "/backward_layer/cell/vars", [w for w in own if w["name"].split("/")[1].startswith("backward")])
+            for direction in ("forward", "backward"):
+                write_vars(h5, f"{path}/{direction}_layer/cell/vars",
+                           [w for w in own if w["name"].split("/")[1].startswith(direction)])
         else:
             write_vars(h5, path + "/vars", own)
 
@@ -245,7 +246,8 @@ def write_custom_layer(path, lambda_h5):
         for layer in config["config"]["layers"]:
             if layer["class_name"] == "Lambda":
                 layer["class_name"] = "ScaleByTwo"
-                layer["config"] = {"name": layer["config"]["name"], "trainable": True, "dtype": "float32", "factor": 2.0}
+                layer["config"] = {"name": layer["config"]["name"], "trainable": True, "dtype": "float32",
+                                   "factor": 2.0}
         f.attrs["model_config"] = json.dumps(config)
         for key in ("keras_version", "backend"):
             f.attrs[key] = src.attrs[key]
@@ -271,10 +273,12 @@ def write_malformed(outdir, good_h5, good_keras):
         f.write(open(good_keras, "rb").read()[:200])
     with zipfile.ZipFile(os.path.join(outdir, "keras_bad_no_config.keras"), "w") as z:
         z.writestr("metadata.json", "{}")
-    with zipfile.ZipFile(os.path.join(outdir, "keras_bad_no_weights.keras"), "w") as z, zipfile.ZipFile(good_keras) as g:
+    no_weights = os.path.join(outdir, "keras_bad_no_weights.keras")
+    with zipfile.ZipFile(no_weights, "w") as z, zipfile.ZipFile(good_keras) as g:
         z.writestr("config.json", g.read("config.json"))
         z.writestr("metadata.json", g.read("metadata.json"))
-    with zipfile.ZipFile(os.path.join(outdir, "keras_bad_subclassed.keras"), "w") as z, zipfile.ZipFile(good_keras) as g:
+    bad = os.path.join(outdir, "keras_bad_subclassed.keras")
+    with zipfile.ZipFile(bad, "w") as z, zipfile.ZipFile(good_keras) as g:
         z.writestr("config.json", json.dumps({"module": "__main__", "class_name": "MyModel", "config": {},
                                               "registered_name": "MyModel"}))
         z.writestr("model.weights.h5", g.read("model.weights.h5"))
@@ -295,7 +299,8 @@ def main():
         sys.exit(f"TensorFlow.js is not installed in {node_modules}: run `bash packaging/setup.sh build` "
                  f"(it runs npm ci for tests/models/keras/package.json into that folder)")
     os.makedirs(outdir, exist_ok=True)
-    sources = [os.path.join(HERE, "build_fixtures.js"), os.path.join(HERE, "numpy_fixtures.py"), os.path.abspath(__file__)]
+    sources = [os.path.join(HERE, name) for name in ("build_fixtures.js", "numpy_fixtures.py")]
+    sources.append(os.path.abspath(__file__))
     stamp = os.path.join(outdir, "keras_fixtures.done")
     if up_to_date([stamp], sources):
         print("keras fixtures: up to date")

@@ -29,7 +29,8 @@ def weight(name, array):
 
 
 def record(name, layers, inputs, outputs, weights, input_values, output_values):
-    topology = {"class_name": "Functional", "keras_version": "numpy reference (Keras 2 layout)", "backend": "tensorflow",
+    topology = {"class_name": "Functional", "keras_version": "numpy reference (Keras 2 layout)",
+                "backend": "tensorflow",
                 "config": {"name": name, "layers": layers, "input_layers": [[n, 0, 0] for n in inputs],
                            "output_layers": [[n, 0, 0] for n in outputs]}}
     return {"modelTopology": topology, "weights": weights, "lambdaLayers": [], "tfjsVersion": "none (NumPy reference)",
@@ -200,7 +201,8 @@ def resize_model():
     layers = [input_layer("picture", (5, 4, 6)),
               layer("UpSampling2D", "up_bilinear", ["picture"], size=[2, 3], data_format="channels_last",
                     interpolation="bilinear"),
-              layer("Conv2D", "grouped", ["up_bilinear"], filters=9, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+              layer("Conv2D", "grouped", ["up_bilinear"], filters=9, kernel_size=[3, 3], strides=[1, 1],
+                    padding="valid",
                     data_format="channels_last", dilation_rate=[1, 1], groups=3, activation="linear", use_bias=True)]
     return record("resize_model", layers, ["picture"], ["up_bilinear", "grouped"],
                   [weight("grouped/kernel", kernel), weight("grouped/bias", bias)], [x], [up, conv])
