@@ -39,21 +39,33 @@ bool isStorageEntry(const std::string& name) {
     return slash != std::string::npos && name.compare(slash + 1, 5, "data/") == 0 && name.back() != '/';
 }
 
-// The uncompressed size of a central directory entry; zip64 keeps it in an extra field when the 32-bit one
-// is saturated.
-uint64_t uncompressedSize(const uint8_t* entry, const uint8_t* extra, size_t extraLen) {
-    const uint64_t size32 = readLE(entry + 24, 4);
-    if (size32 != 0xFFFFFFFFu) return size32;
+// A central directory entry's sizes and local header offset. zip64 keeps each one whose 32-bit field is
+// saturated in an extra field, in this order: uncompressed size, compressed size, offset.
+struct EntryFigures {
+    uint64_t uncompressed = 0, compressed = 0, offset = 0;
+};
+EntryFigures entryFigures(const uint8_t* entry, const uint8_t* extra, size_t extraLen) {
+    EntryFigures f{readLE(entry + 24, 4), readLE(entry + 20, 4), readLE(entry + 42, 4)};
     for (size_t p = 0; p + 4 <= extraLen;) {
         const uint64_t id = readLE(extra + p, 2), len = readLE(extra + p + 2, 2);
-        if (id == 0x0001 && len >= 8 && p + 4 + 8 <= extraLen) return readLE(extra + p + 4, 8);
+        if (id == 0x0001 && p + 4 + len <= extraLen) {
+            size_t at = p + 4;
+            for (uint64_t* field : {&f.uncompressed, &f.compressed, &f.offset}) {
+                if (*field != 0xFFFFFFFFu) continue;
+                if (at + 8 > p + 4 + len) break;
+                *field = readLE(extra + at, 8);
+                at += 8;
+            }
+            break;
+        }
         p += 4 + len;
     }
-    return size32;
+    return f;
 }
 
 // Reads the central directory's entry names; false when the directory is missing or cut off.
-bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::string>& names, uint64_t& storageBytes) {
+bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::string>& names, uint64_t& storageBytes,
+                      std::vector<ZipEntry>& zipEntries) {
     const size_t tailSize = static_cast<size_t>(std::min<uint64_t>(fileSize, kEndOfDirSize + kMaxCommentSize));
     std::vector<uint8_t> tail;
     if (!readAt(in, fileSize - tailSize, tailSize, tail)) return false;
@@ -90,6 +102,7 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
     size_t pos = 0;
     names.clear();
     storageBytes = 0;
+    zipEntries.clear();
     for (uint64_t i = 0; i < entryCount; ++i) {
         if (pos + 46 > dir.size() || readLE(&dir[pos], 4) != kCentralHeaderSig) return false;
         const size_t nameLen = readLE(&dir[pos + 28], 2);
@@ -97,10 +110,11 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
         const size_t commentLen = readLE(&dir[pos + 32], 2);
         if (pos + 46 + nameLen + extraLen > dir.size()) return false;
         names.emplace_back(reinterpret_cast<const char*>(&dir[pos + 46]), nameLen);
-        if (isStorageEntry(names.back())) {
-            const uint64_t bytes = uncompressedSize(&dir[pos], &dir[pos + 46 + nameLen], extraLen);
-            storageBytes = bytes > UINT64_MAX - storageBytes ? UINT64_MAX : storageBytes + bytes;
-        }
+        const EntryFigures f = entryFigures(&dir[pos], &dir[pos + 46 + nameLen], extraLen);
+        if (isStorageEntry(names.back()))
+            storageBytes = f.uncompressed > UINT64_MAX - storageBytes ? UINT64_MAX : storageBytes + f.uncompressed;
+        zipEntries.push_back({names.back(), static_cast<uint32_t>(readLE(&dir[pos + 16], 4)),
+                              static_cast<uint16_t>(readLE(&dir[pos + 10], 2)), f.compressed, f.offset});
         pos += 46 + nameLen + extraLen + commentLen;
     }
     return true;
@@ -138,7 +152,7 @@ ArchiveProbe probeArchive(const std::string& path) {
     std::vector<uint8_t> head;
     readAt(in, 0, static_cast<size_t>(std::min<uint64_t>(size, 8)), head);
     if (head.size() >= 4 && readLE(head.data(), 4) == kLocalHeaderSig) {
-        if (!readZipDirectory(in, size, probe.entries, probe.storageBytes)) {
+        if (!readZipDirectory(in, size, probe.entries, probe.storageBytes, probe.zipEntries)) {
             probe.kind = ArchiveKind::TruncatedZip;
             return probe;
         }

@@ -20,12 +20,22 @@ enum class ArchiveKind {
     Unknown,        // none of the above
 };
 
+// A zip directory entry, as far as checking its stored bytes needs.
+struct ZipEntry {
+    std::string name;
+    uint32_t crc32 = 0;
+    uint16_t method = 0;  // 0: stored (as torch writes every entry), 8: deflated
+    uint64_t compressedSize = 0;
+    uint64_t localHeaderOffset = 0;
+};
+
 struct ArchiveProbe {
     ArchiveKind kind = ArchiveKind::Unknown;
     std::vector<std::string> entries;  // zip entry names, when the directory could be read
     // Uncompressed bytes of the tensor storages (entries in the archive's data/ folder), as the directory
     // declares them: what loading the archive will allocate at least.
     uint64_t storageBytes = 0;
+    std::vector<ZipEntry> zipEntries;  // the same entries with their checksums and positions
 };
 
 ArchiveProbe probeArchive(const std::string& path);

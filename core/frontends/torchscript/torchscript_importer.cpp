@@ -14,6 +14,7 @@
 #include "common/memory_budget.h"
 #include "frontends/torchscript/torchvision_ops.h"
 #include "common/log.h"
+#include "frontends/torchscript/archive_checksums.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/parameter_constants.h"
 #include "ir/nonfinite_constants.h"
@@ -109,6 +110,9 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
     // needed between 92 and 127 MB above the process's own use.)
     checkFitsInMemory(probe.storageBytes + probe.storageBytes / 2,
                       "loading the model's " + formatBytes(probe.storageBytes) + " of weights", path);
+    if (const auto bad = firstCorruptEntry(path, probe))
+        throw Error(ErrorKind::Input, "the archive is damaged: its entry " + *bad + " does not match its checksum",
+                    {path, ""}, "copy or download the file again, or export the model again");
 
     torch::jit::Module module = loadOnCpu(path);
     checkCancelled();
