@@ -341,6 +341,11 @@ private:
                     ++it;
                     continue;
                 }
+                // layer(inputs=x): Keras 3 records the main input as a keyword.
+                if (args.positional.empty() && args.named.count("inputs")) {
+                    args.positional.push_back(args.named.at("inputs"));
+                    args.named.erase("inputs");
+                }
                 const json& layer = layers[it->layer];
                 produced[{nameOf(layer), it->call + nodeOffset(layer)}] =
                     callLayer(layer, args, scope, paths[it->layer]);
