@@ -138,10 +138,12 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
             std::shared_ptr<ir::Graph> annotated = preview ? std::make_shared<ir::Graph>(importModel(file)) : copyGraph(*graph);
             withShapes.graphNote = annotateShapes(*annotated, shapeSettings, token, &withShapes.program);
             withShapes.graph = annotated;
-        } catch (const Error& e) {
-            if (e.kind() == ErrorKind::Cancelled) return;  // a new job replaced this one; the graph stays shown
+        } catch (...) {
+            // Cancelled (or failing after it): a new job replaced this one, which says nothing more.
+            if (token.cancelled()) return;
             throw;
         }
+        if (token.cancelled()) return;
         QMetaObject::invokeMethod(this, [this, withShapes] { emit programReady(withShapes); }, Qt::QueuedConnection);
     });
 }
@@ -177,8 +179,21 @@ void ConversionRunner::cancel() {
     if (cancel_) cancel_->cancel();
 }
 
+void ConversionRunner::dropAnnotation() {
+    if (!annotating()) return;
+    cancel();
+    dropped_.removeIf([](const QPointer<QThread>& t) { return t.isNull(); });
+    dropped_.push_back(thread_);
+    thread_.clear();
+    annotating_ = false;
+    emit busyChanged(false);
+}
+
 void ConversionRunner::stopAndWait() {
     cancel();
+    for (const QPointer<QThread>& t : dropped_)
+        if (t) t->wait();
+    dropped_.clear();
     if (!thread_) return;
     thread_->wait();
     // Free for the next job now; the queued finished handler still deletes the thread.

@@ -57,8 +57,12 @@ public:
     // Runs the whole conversion. Emits progress, then converted or failed (cancelled included).
     void convert(const ConversionSettings& settings);
     void cancel();
-    // Cancels any running job and waits for its thread to end (for shutdown).
+    // Cancels any running job and waits for its thread (and any dropped lowering's) to end (for shutdown).
     void stopAndWait();
+    // Cancels the lowering that follows an import without waiting for it: a big model's libtorch
+    // freeze has no cancellation point inside, and the user should not wait for it. Its thread ends
+    // on its own, silently; the runner is free at once.
+    void dropAnnotation();
 
 signals:
     void modelOpened(const cms::ui::ModelInfo& info);
@@ -72,6 +76,7 @@ signals:
 private:
     template <class Job> void start(Job job);
     QPointer<QThread> thread_;
+    QList<QPointer<QThread>> dropped_;  // cancelled lowerings still finishing
     bool annotating_ = false;  // set and read on the GUI thread
     std::shared_ptr<CancelToken> cancel_;
 };

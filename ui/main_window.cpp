@@ -275,7 +275,7 @@ void MainWindow::openPath(const QString& rawPath) {
 }
 
 void MainWindow::openModel(const QString& path) {
-    if (runner_->annotating()) runner_->stopAndWait();  // the last model's shapes are not needed any more
+    runner_->dropAnnotation();  // the last model's shapes are not needed any more
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening another model."), true);
         return;
@@ -300,7 +300,7 @@ void MainWindow::openModel(const QString& path) {
 }
 
 void MainWindow::openPackage(const QString& path) {
-    if (runner_->annotating()) runner_->stopAndWait();
+    runner_->dropAnnotation();
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening a package."), true);
         return;
@@ -311,7 +311,7 @@ void MainWindow::openPackage(const QString& path) {
 }
 
 void MainWindow::openProject(const QString& path) {
-    if (runner_->annotating()) runner_->stopAndWait();
+    runner_->dropAnnotation();
     if (runner_->busy()) {
         showMessage(tr("A job is running; cancel it or wait before opening a project."), true);
         return;
@@ -461,7 +461,7 @@ void MainWindow::startConversion() {
         return;
     }
     // Shapes for the view can wait; the conversion lowers the model itself.
-    if (runner_->annotating()) runner_->stopAndWait();
+    runner_->dropAnnotation();
     resetStages();
     progress_->start();
     showMessage(tr("Converting %1 …").arg(modelPath_), false);
