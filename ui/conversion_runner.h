@@ -45,7 +45,7 @@ public:
 
     bool busy() const { return !thread_.isNull(); }
     // Busy only with the lowering that follows an import (shapes and the ML Program for the view):
-    // nothing the user asked to wait for, so a new job may cancel it (stopAndWait) and start.
+    // nothing the user asked to wait for, so a new job may drop it (dropAnnotation) and start.
     bool annotating() const { return busy() && annotating_; }
     // Imports the model (interface and graph; a TorchScript file quickly, without libtorch's freeze)
     // and emits modelOpened, so the view can draw it at once. Then, when `shapeSettings` gives every
