@@ -1,6 +1,7 @@
 #include "lower/composites/composite_syntax.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 #include "common/error.h"
@@ -218,6 +219,10 @@ std::unique_ptr<Expr> parseNumber(Scanner& sc) {
     e->kind = Expr::Kind::Number;
     e->number = std::strtod(lit.c_str(), nullptr);
     e->isInteger = !real;
+    // Integers become int32 constants (and are converted from this double): out of range, they do not convert.
+    if (!std::isfinite(e->number)) sc.fail("the number " + lit + " is out of range");
+    if (e->isInteger && std::fabs(e->number) > 2147483647.0)
+        sc.fail("the integer " + lit + " does not fit in 32 bits (Core ML's int32)");
     sc.seek(i);
     return e;
 }
