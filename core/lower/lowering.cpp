@@ -101,6 +101,15 @@ void translateNode(LowerContext& ctx, const ir::Node& node) {
                     ErrorLocation{e.file().empty() ? ctx.graph().sourcePath : e.file(), e.node().empty() ? prov.describe() : e.node()},
                     hint);
     } catch (const std::exception& e) {
+        // A translator that assumed fixed sizes and met run-time ones (flexible inputs).
+        const std::string symbolic = symbolicDimsText(ctx, node);
+        if (!symbolic.empty())
+            throw Error(ErrorKind::Conversion,
+                        node.kind + " cannot be converted with sizes only known at run time (from the flexible input "
+                                    "shapes: " + symbolic + ")",
+                        ErrorLocation{ctx.graph().sourcePath, prov.describe()},
+                        "give the flexible input a fixed size in the dimensions that reach this op (or convert one "
+                        "package per shape)");
         throw Error(ErrorKind::Conversion, std::string("lowering failed: ") + e.what(),
                     ErrorLocation{ctx.graph().sourcePath, prov.describe()},
                     "check this op's arguments and input shapes; if they look right, please report the model");
