@@ -230,7 +230,7 @@ int wholeProcess(int argc, char** argv, const std::string& path, const std::stri
                 failure.isEmpty() ? "" : ", ", qPrintable(failure));
     std::printf("process CPU time: %.0f ms before main (loading libraries), %.0f ms at first paint, %.0f ms when "
                 "the ML Program is shown\n", cpuAtMain, cpuPainted, cpuProgram);
-    std::printf("ops drawn: %zu at first paint (quick import), %zu with the ML Program (full import)\n", opsPainted,
+    std::printf("ops drawn: %zu at first paint (module outline), %zu with the ML Program (full import)\n", opsPainted,
                 opsProgram);
     return 0;
 }

@@ -103,19 +103,21 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
     if (busy()) return;
     start([this, path, shapeSettings](const CancelToken& token) {
         const std::string file = path.toStdString();
-        // A TorchScript file is drawn from a quick import without libtorch's freeze (for a large model
-        // most of the import); the full import, which lowering needs, follows on this thread.
-        const bool preview = frontends::probeArchive(file).kind == frontends::ArchiveKind::TorchScript;
+        // A TorchScript file is drawn first from its module outline (no freeze, no inlining: for a large
+        // model most of the import), collapsed; the full import, which lowering needs, follows on this thread.
+        const bool outline = frontends::probeArchive(file).kind == frontends::ArchiveKind::TorchScript;
         frontends::TorchScriptImportOptions quick;
-        quick.preview = true;
+        quick.outline = true;
         std::shared_ptr<const ir::Graph> graph;
         try {
-            graph = std::make_shared<ir::Graph>(preview ? frontends::importTorchScript(file, quick) : importModel(file));
+            graph = std::make_shared<ir::Graph>(outline ? frontends::importTorchScript(file, quick)
+                                                        : importModel(file));
         } catch (const Error& e) {
             throw e.withFile(file);
         }
         ModelInfo info;
         info.graph = graph;
+        info.moduleOutline = outline;
         info.path = path;
         for (const auto& n : graph->inputNames) info.inputNames << QString::fromStdString(n);
         for (const auto& n : graph->outputNames) info.outputNames << QString::fromStdString(n);
@@ -124,27 +126,34 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
         info.graphNote = missingShapesNote(*graph, shapeSettings);
         const bool annotate = info.graphNote.isEmpty();
         if (annotate) info.graphNote = tr("computing tensor shapes and the ML Program…");
-        // The graph as imported goes to the view now; lowering (seconds for a large model) follows.
-        QMetaObject::invokeMethod(this, [this, info, annotate] {
-            annotating_ = annotate;
+        // The graph as imported goes to the view now; the full import and lowering (seconds for a large
+        // model) follow.
+        const bool followUp = annotate || outline;
+        QMetaObject::invokeMethod(this, [this, info, followUp] {
+            annotating_ = followUp;
             emit busyChanged(busy());
             emit modelOpened(info);
         }, Qt::QueuedConnection);
-        if (!annotate) return;
-        ModelInfo withShapes = info;
+        if (!followUp) return;
+        ModelInfo full = info;
+        full.moduleOutline = false;
         try {
             const CancelCheckScope cancellable([&token] { token.throwIfCancelled(); });
             // Lowering writes shapes into the graph's values: never into the graph the view reads.
-            std::shared_ptr<ir::Graph> annotated = preview ? std::make_shared<ir::Graph>(importModel(file)) : copyGraph(*graph);
-            withShapes.graphNote = annotateShapes(*annotated, shapeSettings, token, &withShapes.program);
-            withShapes.graph = annotated;
+            std::shared_ptr<ir::Graph> complete = outline ? std::make_shared<ir::Graph>(importModel(file))
+                                                          : copyGraph(*graph);
+            full.nodeCount = int(complete->nodeCount());
+            full.warnings.clear();
+            for (const auto& w : complete->warnings) full.warnings << QString::fromStdString(w);
+            if (annotate) full.graphNote = annotateShapes(*complete, shapeSettings, token, &full.program);
+            full.graph = complete;
         } catch (...) {
             // Cancelled (or failing after it): a new job replaced this one, which says nothing more.
             if (token.cancelled()) return;
             throw;
         }
         if (token.cancelled()) return;
-        QMetaObject::invokeMethod(this, [this, withShapes] { emit programReady(withShapes); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, full] { emit programReady(full); }, Qt::QueuedConnection);
     });
 }
 

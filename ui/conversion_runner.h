@@ -27,6 +27,8 @@ struct ModelInfo {
     QStringList outputNames;
     QStringList warnings;
     int nodeCount = 0;
+    // `graph` is the module outline drawn while the full import runs (programReady brings the full graph).
+    bool moduleOutline = false;
 };
 
 // A package opened from disk for inspection.
@@ -47,10 +49,11 @@ public:
     // Busy only with the lowering that follows an import (shapes and the ML Program for the view):
     // nothing the user asked to wait for, so a new job may drop it (dropAnnotation) and start.
     bool annotating() const { return busy() && annotating_; }
-    // Imports the model (interface and graph; a TorchScript file quickly, without libtorch's freeze)
-    // and emits modelOpened, so the view can draw it at once. Then, when `shapeSettings` gives every
-    // input a shape, imports it fully, lowers that graph and emits programReady with it carrying tensor
-    // shapes and the ML Program (or a note saying why there are none). Emits failed when an import fails.
+    // Imports the model (interface and graph; a TorchScript file as its module outline, ModelInfo::
+    // moduleOutline) and emits modelOpened, so the view can draw it at once. Then imports a TorchScript
+    // file fully and, when `shapeSettings` gives every input a shape, lowers that graph, and emits
+    // programReady with the full graph carrying tensor shapes and the ML Program (or a note saying why
+    // there are none). Emits failed when an import fails.
     void openModel(const QString& path, const ConversionSettings& shapeSettings = {});
     // Reads an .mlpackage folder (model, weights, our provenance sidecar). Emits packageOpened or failed.
     void openPackage(const QString& path);

@@ -382,7 +382,8 @@ void MainWindow::updateTitle() {
 void MainWindow::onModelOpened(const ModelInfo& info) {
     model_ = info;
     modelPath_ = info.path;
-    graphView_->setGraph(info.graph, info.graphNote, info.program);
+    if (info.moduleOutline) graphView_->setModuleOutline(info.graph, info.graphNote);
+    else graphView_->setGraph(info.graph, info.graphNote, info.program);
     QStringList notes;
     if (keepDocumentOnOpen_) {
         keepDocumentOnOpen_ = false;
@@ -416,12 +417,8 @@ void MainWindow::onModelOpened(const ModelInfo& info) {
     shapedInputs_ = document_->settings().inputs;
     shapeTimer_->stop();  // a project's settings, loaded before its model opened, are what the runner used
     recent_->add(RecentFiles::Kind::Model, info.path);
-    modelLabel_->setText(tr("Model: %1 (%2 source ops; outputs: %3)")
-                             .arg(info.path)
-                             .arg(info.nodeCount)
-                             .arg(info.outputNames.join(", ")));
+    showModelSummary(info);
     inputsPanel_->setModelInterface(info.inputNames, info.outputNames);
-    quantizationPanel_->setWeights(info.graph ? collectWeights(*info.graph) : std::vector<ModelWeight>{});
     updateTitle();
 
     for (const QString& w : info.warnings) notes << tr("warning: %1").arg(w);
@@ -499,8 +496,22 @@ void MainWindow::onFailed(const QString& message, bool cancelled) {
     showMessage(cancelled ? tr("Cancelled. No package was written.") : message, !cancelled);
 }
 
+// The op count and the weights come from the full graph: a module outline has neither yet.
+void MainWindow::showModelSummary(const ModelInfo& info) {
+    const QString ops = info.moduleOutline ? tr("reading ops…") : tr("%1 source ops").arg(info.nodeCount);
+    modelLabel_->setText(tr("Model: %1 (%2; outputs: %3)").arg(info.path, ops, info.outputNames.join(", ")));
+    quantizationPanel_->setWeights(info.graph && !info.moduleOutline ? collectWeights(*info.graph)
+                                                                      : std::vector<ModelWeight>{});
+}
+
 void MainWindow::onProgramReady(const ModelInfo& info) {
     if (info.path != modelPath_) return;
+    if (model_.moduleOutline) {
+        model_.moduleOutline = false;
+        model_.nodeCount = info.nodeCount;
+        model_.warnings = info.warnings;
+        showModelSummary(info);
+    }
     model_.graph = info.graph;
     model_.program = info.program;
     model_.graphNote = info.graphNote;

@@ -92,6 +92,7 @@ private:
     void startConversion();
     void onModelOpened(const ModelInfo& info);
     // The graph lowered after opening (or after new input shapes): tensor shapes and the ML Program.
+    void showModelSummary(const ModelInfo& info);
     void onProgramReady(const ModelInfo& info);
     void onProgress(Stage stage, double fraction, const QString& message);
     void onConverted(const ConversionReport& report);

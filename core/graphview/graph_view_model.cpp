@@ -62,10 +62,12 @@ const ir::Provenance* DisplayNode::provenance() const {
     return nullptr;
 }
 
-GraphViewModel::GraphViewModel(const ir::Graph& graph) : graph_(&graph) {
+GraphViewModel::GraphViewModel(const ir::Graph& graph, bool moduleOutline)
+    : graph_(&graph), moduleOutline_(moduleOutline) {
     buildFromGraph();
     finishTotals();
-    expanded_.assign(groups_.size(), nodes_.size() <= kCollapseThreshold);
+    // An outline is drawn for the collapsed first paint; its groups have nothing to show inside yet.
+    expanded_.assign(groups_.size(), !moduleOutline_ && nodes_.size() <= kCollapseThreshold);
     expanded_[kRootGroup] = true;
 }
 
@@ -113,7 +115,15 @@ std::vector<std::pair<int, std::string>> GraphViewModel::placeInGroups(
             if (provs[size_t(from)]->modulePath == path && sourceKey(size_t(from)) != sourceKey(i))
                 internallyConnected.insert(path);
     }
+    // A module outline's call stands for a whole module: its path and the paths around it are groups even
+    // with a single box in them, as they will be in the full graph.
+    std::set<std::string> wholeModules;
+    if (moduleOutline_)
+        for (const ir::Provenance* p : provs)
+            if (p->sourceOp == "prim::CallMethod")
+                for (const std::string& prefix : pathPrefixes(p->modulePath)) wholeModules.insert(prefix);
     const auto isGroupPath = [&](const std::string& p) {
+        if (wholeModules.count(p)) return true;
         return sources[p].size() >= 2 && (hasChildren.count(p) || internallyConnected.count(p));
     };
 

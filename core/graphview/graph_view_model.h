@@ -74,15 +74,19 @@ struct VisibleGraph {
 
 class GraphViewModel {
 public:
-    // Models with more display nodes than this open with every group collapsed.
+    // Models with more display nodes than this, and module outlines, open with every group collapsed.
     static constexpr size_t kCollapseThreshold = 60;
 
-    explicit GraphViewModel(const ir::Graph& graph);
+    // `moduleOutline`: the graph is a TorchScript module outline (TorchScriptImportOptions::outline), each
+    // submodule call one box standing for that module: its path is drawn as a collapsed group.
+    explicit GraphViewModel(const ir::Graph& graph, bool moduleOutline = false);
     // The program's main function: `const` ops are folded into their consumers (the inspector shows
     // them), ops grouped by their provenance's module path.
     explicit GraphViewModel(const mil::Program& program);
 
     bool isProgram() const { return program_ != nullptr; }
+    // A module outline's group boxes do not know their ops yet.
+    bool isModuleOutline() const { return moduleOutline_; }
     const mil::Program* program() const { return program_; }
 
     const std::vector<DisplayNode>& nodes() const { return nodes_; }
@@ -116,6 +120,7 @@ private:
 
     const ir::Graph* graph_ = nullptr;
     const mil::Program* program_ = nullptr;
+    bool moduleOutline_ = false;
     std::vector<DisplayNode> nodes_;
     std::vector<DisplayEdge> edges_;
     std::vector<Group> groups_;

@@ -39,6 +39,33 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 class TestTorchScriptImporter : public QObject {
     Q_OBJECT
 private slots:
+    void outlinesTheRootModuleWithoutInlining() {
+        frontends::TorchScriptImportOptions options;
+        options.outline = true;
+        const ir::Graph g = frontends::importTorchScript(test::testModel("demo_cnn.pt"), options);
+        QCOMPARE(g.inputNames, std::vector<std::string>{"image"});
+        QCOMPARE(g.top().outputs.size(), size_t(1));
+        // forward(): classifier(flatten(pool(block2(block1(stem(image)))), 1)), one node per call.
+        std::vector<std::string> calls;
+        const ir::Value* flowing = g.top().inputs.at(0);
+        for (const ir::Node* n : g.top().nodes) {
+            if (n->kind != "prim::CallMethod" && n->kind != "aten::flatten") continue;
+            if (n->kind == "prim::CallMethod") calls.push_back(n->prov.modulePath);
+            else QCOMPARE(n->prov.modulePath, std::string());
+            QCOMPARE(n->inputs.at(0), flowing);  // the module object itself is no input
+            QCOMPARE(n->outputs.size(), size_t(1));
+            flowing = n->outputs[0];
+        }
+        QCOMPARE(calls, (std::vector<std::string>{"stem", "block1", "block2", "pool", "classifier"}));
+        QCOMPARE(g.top().outputs[0], flowing);
+        QCOMPARE(nodeAt(g, "block1", "prim::CallMethod")->prov.moduleType, std::string("BasicBlock"));
+        QCOMPARE(nodeAt(g, "stem", "prim::CallMethod")->prov.moduleType, std::string("Sequential"));
+        for (const ir::Node* n : g.allNodes()) {
+            QVERIFY2(n->kind != "prim::GetAttr" && n->kind != "aten::_convolution", n->kind.c_str());
+            for (const ir::Value* in : n->inputs) QVERIFY(!tensorConstant(in));  // no weight is read
+        }
+    }
+
     void importsTracedDemoModel() {
         const std::string path = test::testModel("demo_cnn.pt");
         QVERIFY(frontends::looksLikeTorchScript(path));

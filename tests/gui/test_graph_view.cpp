@@ -294,10 +294,55 @@ private slots:
         QVERIFY(!w.graphView()->scene()->items().isEmpty());
     }
 
+    void moduleOutlineIsDrawnFirstAndTheFullGraphReplacesIt() {
+        ui::MainWindow w;
+        QSignalSpy ready(w.runner(), &ui::ConversionRunner::programReady);
+        bool checkedOutline = false;
+        // Connected after the window's own handler: the graph as first drawn.
+        QObject::connect(w.runner(), &ui::ConversionRunner::modelOpened, &w, [&] {
+            const GraphViewModel& m = *w.graphView()->model();
+            QVERIFY(m.isModuleOutline());
+            std::vector<std::string> top;
+            for (int g : m.group(kRootGroup).groups) {
+                top.push_back(m.group(g).path);
+                QVERIFY(!m.expanded(g));
+            }
+            QCOMPARE(top, (std::vector<std::string>{"stem", "block1", "block2", "pool", "classifier"}));
+            QCOMPARE(m.group(m.findGroup("block1")).moduleType, std::string("BasicBlock"));
+            // The collapsed boxes are linked as forward() calls them; flatten is the root's own op.
+            const VisibleGraph v = m.visibleGraph();
+            const auto linked = [&](const std::string& from, const std::string& to) {
+                const int a = v.itemOfGroup(m.findGroup(from));
+                const int b = to == "flatten" ? v.itemOfNode(nodeNamed(m, "flatten")) : v.itemOfGroup(m.findGroup(to));
+                return std::any_of(v.edges.begin(), v.edges.end(),
+                                   [&](const VisibleGraph::Edge& e) { return e.from == a && e.to == b; });
+            };
+            QVERIFY(linked("stem", "block1"));
+            QVERIFY(linked("block1", "block2"));
+            QVERIFY(linked("block2", "pool"));
+            QVERIFY(linked("pool", "flatten"));
+            QVERIFY(!linked("stem", "block2"));
+            // Opened before the full graph arrives: it shows expanded once that graph is there.
+            w.graphView()->scene()->setGroupExpanded(m.findGroup("block1"), true);
+            checkedOutline = true;
+        });
+        w.openModel(QString::fromStdString(test::testModel("demo_cnn.pt")));
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 30000);
+        QVERIFY(checkedOutline);
+        const GraphViewModel& full = *w.graphView()->model();
+        QVERIFY(!full.isModuleOutline());
+        const int block1 = full.findGroup("block1");
+        QVERIFY(block1 > 0 && full.expanded(block1));
+        QVERIFY(full.findGroup("block1.downsample") > 0);
+        QVERIFY(full.group(block1).totalNodes >= 7);  // conv1, bn1, relu, conv2, bn2, add, relu, downsample
+        QVERIFY(nodeNamed(full, "block1.conv1") >= 0);
+    }
+
     void editingAnInputShapeRelabelsTheEdges() {
         ui::MainWindow w;
         w.openModel(QString::fromStdString(test::testModel("demo_cnn.pt")));  // no settings file: no shapes
-        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() != nullptr, 30000);
+        // The full graph, after the module outline drawn first.
+        QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() && !w.graphView()->model()->isModuleOutline(), 30000);
         QVERIFY(w.graphView()->statusLabel()->text().contains("once every input has a shape"));
         const auto hasLabel = [&w](const std::string& label) {
             for (const DisplayEdge& e : w.graphView()->model()->edges())

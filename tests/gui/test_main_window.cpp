@@ -134,8 +134,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         QVERIFY(checkedAtOpen);
         QVERIFY(w.graphView()->programToggle()->isEnabled());
-        // The quick import drawn first (no libtorch freeze) has the ops of the full import lowering used.
-        QCOMPARE(w.graphView()->model()->nodes().size(), opsAtOpen);
+        // The module outline drawn first (one box per submodule call) is replaced by the full graph.
+        QVERIFY(!w.graphView()->model()->isModuleOutline());
+        QVERIFY(w.graphView()->model()->nodes().size() > opsAtOpen);
         QTRY_VERIFY(!w.runner()->busy());
         const auto inputShape = [&w] { return w.graphView()->model()->graph()->top().inputs.at(0)->shape; };
         QCOMPARE(inputShape(), (Shape{1, 3, 64, 64}));

@@ -22,7 +22,10 @@ QString groupTitle(const Group& g) {
     return g.moduleType.empty() ? qs(g.name) : QStringLiteral("%1 : %2").arg(qs(g.name), qs(g.moduleType));
 }
 
-QString groupSubtitle(const Group& g) { return QObject::tr("%n ops", nullptr, int(g.totalNodes)); }
+// A module outline's box stands for a module whose ops the full import is still reading.
+QString groupSubtitle(const GraphViewModel& model, const Group& g) {
+    return model.isModuleOutline() ? QObject::tr("reading ops…") : QObject::tr("%n ops", nullptr, int(g.totalNodes));
+}
 
 // "_convolution" reads as "convolution"; the exact kind is in the inspector.
 QString opText(const DisplayNode& n) {
@@ -168,7 +171,7 @@ void GraphScene::rebuild(QGraphicsItem** focusOut, int focusGroup) {
         QSizeF size;
         if (item.isGroup) {
             const Group& g = model_->group(item.id);
-            size = GroupBoxItem::sizeFor(groupTitle(g), groupSubtitle(g));
+            size = GroupBoxItem::sizeFor(groupTitle(g), groupSubtitle(*model_, g));
         } else {
             const DisplayNode& n = model_->nodes()[item.id];
             size = NodeItem::sizeFor(nodeTitle(n), nodeSubtitle(n));
@@ -194,7 +197,7 @@ void GraphScene::rebuild(QGraphicsItem** focusOut, int focusGroup) {
         QGraphicsItem* item;
         if (v.isGroup) {
             const Group& g = model_->group(v.id);
-            item = new GroupBoxItem(v.id, groupTitle(g), groupSubtitle(g), sizes[i]);
+            item = new GroupBoxItem(v.id, groupTitle(g), groupSubtitle(*model_, g), sizes[i]);
             groupItems_[v.id] = item;
         } else {
             const DisplayNode& n = model_->nodes()[v.id];

@@ -153,6 +153,15 @@ void GraphView::setProgramVisible(bool visible) {
 
 void GraphView::setGraph(std::shared_ptr<const ir::Graph> graph, const QString& note,
                          std::shared_ptr<const mil::Program> program) {
+    showSourceGraph(std::move(graph), note, std::move(program), false);
+}
+
+void GraphView::setModuleOutline(std::shared_ptr<const ir::Graph> outline, const QString& note) {
+    showSourceGraph(std::move(outline), note, nullptr, true);
+}
+
+void GraphView::showSourceGraph(std::shared_ptr<const ir::Graph> graph, const QString& note,
+                                std::shared_ptr<const mil::Program> program, bool moduleOutline) {
     note_ = note;
     inspector_->showNothing();
     // The same model again (new input shapes): keep what the user opened and where they looked.
@@ -161,16 +170,19 @@ void GraphView::setGraph(std::shared_ptr<const ir::Graph> graph, const QString& 
     GraphCanvas* canvas = sourcePane_->canvas();
     const QTransform transform = canvas->transform();
     const QPointF center = canvas->visibleSceneRect().center();
+    // Replacing a module outline, the groups the user opened are added to the full graph's own defaults.
+    const bool afterOutline = sameModel && model()->isModuleOutline();
     if (sameModel)
         for (const graphview::Group& g : model()->groups())
             if (g.id != graphview::kRootGroup && model()->expanded(g.id)) expandedPaths.insert(g.path);
     if (!sameModel) search_->clear();
     link_.reset();
     try {
-        auto model = graph ? std::make_shared<graphview::GraphViewModel>(*graph) : nullptr;
-        if (model && sameModel)
+        auto model = graph ? std::make_shared<graphview::GraphViewModel>(*graph, moduleOutline) : nullptr;
+        if (model && sameModel && !moduleOutline)
             for (const graphview::Group& g : model->groups())
-                if (g.id != graphview::kRootGroup) model->setExpanded(g.id, expandedPaths.count(g.path) > 0);
+                if (g.id != graphview::kRootGroup)
+                    model->setExpanded(g.id, expandedPaths.count(g.path) || (afterOutline && model->expanded(g.id)));
         sourcePane_->scene()->setModel(model);
         graph_ = std::move(graph);
     } catch (const Error& e) {
@@ -179,7 +191,8 @@ void GraphView::setGraph(std::shared_ptr<const ir::Graph> graph, const QString& 
         note_ = QString::fromStdString(e.what());
     }
     sourcePane_->show();
-    if (sameModel && graph_) {
+    // An outline the user did not open anything in was only a first paint: start the full graph afresh.
+    if (sameModel && graph_ && !(afterOutline && expandedPaths.empty())) {
         canvas->setTransform(transform);
         canvas->centerOn(center);
     } else {

@@ -43,6 +43,9 @@ public:
     // missing shapes, if any.
     void setGraph(std::shared_ptr<const ir::Graph> graph, const QString& note = {},
                   std::shared_ptr<const mil::Program> program = nullptr);
+    // Shows a model's module outline (one box per submodule call, every group collapsed) while its full
+    // import runs; the setGraph of the same model that follows keeps the groups the user opened.
+    void setModuleOutline(std::shared_ptr<const ir::Graph> outline, const QString& note = {});
     // Replaces the program beside the current source graph (e.g. the package a conversion wrote);
     // the caller guarantees it was converted from that graph's model file.
     void setProgram(std::shared_ptr<const mil::Program> program);
@@ -78,6 +81,8 @@ public:
 private:
     void onSelectionChanged(GraphPane* pane);
     void setActivePane(GraphPane* pane);
+    void showSourceGraph(std::shared_ptr<const ir::Graph> graph, const QString& note,
+                         std::shared_ptr<const mil::Program> program, bool moduleOutline);
     void rebuildProgramModel(bool sameModel);
     void updateSearch();
     void updateStatus();

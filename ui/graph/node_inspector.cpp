@@ -81,7 +81,8 @@ void NodeInspector::showGroup(const GraphViewModel& model, int groupId) {
     const Group& g = model.group(groupId);
     QString html = QStringLiteral("<h3 style='margin-bottom:4px'>%1</h3><table>").arg(esc(g.path));
     if (!g.moduleType.empty()) html += row(tr("Module type"), esc(g.moduleType));
-    html += row(tr("Ops inside"), QString::number(g.totalNodes));
+    html += row(tr("Ops inside"), model.isModuleOutline() ? tr("known when the import finishes")
+                                                          : QString::number(g.totalNodes));
     html += row(tr("Submodules"), QString::number(g.groups.size()));
     html += "</table>";
     // The op mix says what the block does without expanding it.

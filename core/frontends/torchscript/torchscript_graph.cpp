@@ -1,5 +1,6 @@
 #include "frontends/torchscript/torchscript_graph.h"
 
+#include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/ir/scope.h>
@@ -158,9 +159,16 @@ public:
     GraphTranslator(ir::Graph& out, std::string rootModuleType)
         : out_(out), rootModuleType_(std::move(rootModuleType)) {}
 
+    // Outline mode: `self` is `root`; attribute reads on modules are resolved here, not translated.
+    void outline(const jit::Module& root) {
+        outline_ = true;
+        root_ = c10::IValue(root._ivalue());
+    }
+
     void run(const jit::Graph& source) {
         for (const jit::Value* in : source.inputs()) {
             ir::Value* v = define(in, nullptr);
+            if (outline_ && in == source.inputs()[0]) modules_[in] = {root_, ""};
             // `self` (the module object) is not a model input; after freezing nothing reads it.
             if (in->type()->kind() == c10::TypeKind::ClassType) continue;
             out_.top().inputs.push_back(v);
@@ -185,8 +193,20 @@ private:
                 translateConstant(n, target);
                 continue;
             }
+            if (outline_ && n->kind() == c10::prim::GetAttr && modules_.count(n->input(0))) {
+                readAttribute(n, target);
+                continue;
+            }
             ir::Node* node = out_.newNode(n->kind().toQualString(), provenanceOf(n, rootModuleType_));
-            for (const jit::Value* in : n->inputs()) node->inputs.push_back(lookup(in));
+            if (outline_ && n->kind() == c10::prim::CallMethod && modules_.count(n->input(0))) {
+                // The call stands for the whole submodule: the view draws it as that module's group.
+                const auto& [object, path] = modules_.at(n->input(0));
+                node->prov.modulePath = path;
+                node->prov.moduleType =
+                    path.empty() ? rootModuleType_ : classNameOf(object.type()->cast<c10::ClassType>());
+            }
+            for (const jit::Value* in : n->inputs())
+                if (!isHandle(in)) node->inputs.push_back(lookup(in));
             for (const jit::Block* sub : n->blocks()) {
                 ir::Block* block = out_.newBlock();
                 for (const jit::Value* param : sub->inputs()) block->inputs.push_back(define(param, nullptr));
@@ -202,8 +222,9 @@ private:
     void translateConstant(const jit::Node* n, ir::Block& target) {
         const jit::Value* result = n->output();
         const auto value = jit::toIValue(result);
-        // A called function's handle: inlining left it unused (freezing would remove it too).
-        if (!value && result->type()->kind() == c10::TypeKind::FunctionType && !result->hasUses()) return;
+        // A called function's handle: inlining left it unused (freezing would remove it too); an outline
+        // keeps the call but not the handle.
+        if (!value && isHandle(result) && (outline_ || !result->hasUses())) return;
         if (!value)
             throw Error(ErrorKind::Internal, "TorchScript constant %" + result->debugName() + " has no value", {},
                         "please report this model");
@@ -288,6 +309,28 @@ private:
         return Tensor(*dtype, std::move(shape), std::shared_ptr<const void>(held, held.get()), data, size);
     }
 
+    // Outline mode: a submodule becomes a handle for the calls on it; anything else the root reads (a
+    // parameter, buffer or setting) becomes a constant, borrowed like a frozen weight.
+    void readAttribute(const jit::Node* n, ir::Block& target) {
+        const auto& [object, path] = modules_.at(n->input(0));
+        const std::string name = n->s(c10::attr::name);
+        const c10::IValue attribute = object.toObject()->getAttr(name);
+        const std::string attributePath = path.empty() ? name : path + "." + name;
+        if (attribute.isObject()) {
+            modules_[n->output()] = {attribute, attributePath};
+            return;
+        }
+        ir::Value* v = constantValue(attribute, attributePath, n, target);
+        v->kind = valueKindOf(n->output()->type());
+        v->typeName = n->output()->type()->str();
+        values_[n->output()] = v;
+    }
+
+    // Values that name code or an object rather than data: never an op's input in our IR.
+    bool isHandle(const jit::Value* v) const {
+        return v->type()->kind() == c10::TypeKind::FunctionType || (outline_ && modules_.count(v));
+    }
+
     ir::Value* define(const jit::Value* v, ir::Node* producer) {
         ir::Value* value = out_.newValue(uniqueValueName(v->debugName()), valueKindOf(v->type()), v->type()->str());
         value->producer = producer;
@@ -321,6 +364,9 @@ private:
 
     ir::Graph& out_;
     std::string rootModuleType_;
+    bool outline_ = false;
+    c10::IValue root_;
+    std::unordered_map<const jit::Value*, std::pair<c10::IValue, std::string>> modules_;  // object, path
     std::unordered_map<const jit::Value*, ir::Value*> values_;
     std::unordered_set<std::string> usedValueNames_;
     std::unordered_set<std::string> usedUserNames_;
@@ -331,6 +377,12 @@ private:
 void translateTorchScriptGraph(const std::shared_ptr<torch::jit::Graph>& source, const std::string& rootModuleType,
                                ir::Graph& out) {
     GraphTranslator(out, rootModuleType).run(*source);
+}
+
+void translateModuleOutline(const torch::jit::Module& root, const std::string& rootModuleType, ir::Graph& out) {
+    GraphTranslator translator(out, rootModuleType);
+    translator.outline(root);
+    translator.run(*root.get_method("forward").graph());
 }
 
 }  // namespace cms::frontends

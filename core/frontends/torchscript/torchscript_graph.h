@@ -1,6 +1,6 @@
 #pragma once
-// Translation of a frozen, inlined TorchScript graph into our IR. Internal to the TorchScript
-// frontend: callers outside it use importTorchScript().
+// Translation of a frozen, inlined TorchScript graph (or of a module's outline) into our IR. Internal to the
+// TorchScript frontend: callers outside it use importTorchScript().
 #include <memory>
 #include <string>
 
@@ -8,6 +8,7 @@
 
 namespace torch::jit {
 struct Graph;
+struct Module;
 }
 
 namespace cms::frontends {
@@ -17,5 +18,10 @@ namespace cms::frontends {
 // with `constant` set; weight tensors are borrowed, not copied. Throws cms::Error.
 void translateTorchScriptGraph(const std::shared_ptr<torch::jit::Graph>& source, const std::string& rootModuleType,
                                ir::Graph& out);
+
+// The outline of `root`'s forward() as written, not inlined: each method call on a submodule becomes one
+// prim::CallMethod node whose provenance names that submodule (path and class); the root's own ops stay
+// as they are, reading its attributes as constants. Throws cms::Error.
+void translateModuleOutline(const torch::jit::Module& root, const std::string& rootModuleType, ir::Graph& out);
 
 }  // namespace cms::frontends

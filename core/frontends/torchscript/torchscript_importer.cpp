@@ -54,6 +54,20 @@ torch::jit::Module loadOnCpu(const std::string& path) {
     }
 }
 
+void freezeKeepingOps(torch::jit::Module& module, const std::string& path) {
+    try {
+        // Not torch::jit::freeze: its follow-up optimizations fold batch norm into convolutions
+        // and merge linears, which would erase the ops (and their provenance) users see.
+        // Parameters stay attribute reads until foldParameters: folded here, libtorch's clean-up
+        // passes compare every pair of same-shaped weights, 6x slower on a 5,000-node transformer.
+        torch::jit::freeze_module_inplace(&module, {}, /*freezeInterfaces=*/true, /*preserveParameters=*/true);
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::Unsupported, "freezing the module failed: " + libtorchMessage(e), {path, ""},
+                    "make the module's attributes constant (no mutation of self in forward), or "
+                    "export it with torch.jit.trace");
+    }
+}
+
 // Switches every submodule still in training mode to eval mode; returns a warning, or "".
 std::string switchToEvalMode(torch::jit::Module& module) {
     std::vector<std::string> training;
@@ -128,27 +142,18 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
             graph.warnings.push_back(std::move(warning));
         }
         const std::string rootType = module.type()->name() ? module.type()->name()->name() : std::string();
-        if (options.freeze && !options.preview) {
-            try {
-                // Not torch::jit::freeze: its follow-up optimizations fold batch norm into convolutions
-                // and merge linears, which would erase the ops (and their provenance) users see.
-                // Parameters stay attribute reads until foldParameters (below): folded here, libtorch's
-                // clean-up passes compare every pair of same-shaped weights, 6x slower on a 5,000-node
-                // transformer.
-                torch::jit::freeze_module_inplace(&module, {}, /*freezeInterfaces=*/true, /*preserveParameters=*/true);
-            } catch (const std::exception& e) {
-                throw Error(ErrorKind::Unsupported, "freezing the module failed: " + libtorchMessage(e), {path, ""},
-                            "make the module's attributes constant (no mutation of self in forward), or "
-                            "export it with torch.jit.trace");
-            }
+        if (options.outline) {
+            translateModuleOutline(module, rootType, graph);
+        } else {
+            if (options.freeze) freezeKeepingOps(module, path);
+            checkCancelled();
+            auto source = module.get_method("forward").graph();
+            torch::jit::Inline(*source);
+            checkCancelled();
+            if (options.freeze) foldParameters(source, module);
+            checkCancelled();
+            translateTorchScriptGraph(source, rootType, graph);
         }
-        checkCancelled();
-        auto source = module.get_method("forward").graph();
-        torch::jit::Inline(*source);
-        checkCancelled();
-        if (options.freeze || options.preview) foldParameters(source, module);
-        checkCancelled();
-        translateTorchScriptGraph(source, rootType, graph);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {

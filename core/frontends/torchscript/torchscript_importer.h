@@ -9,10 +9,10 @@ namespace cms::frontends {
 
 struct TorchScriptImportOptions {
     bool freeze = true;  // fold module attributes into constants (weights become IR constants)
-    // For drawing the graph while the full import runs: skips libtorch's freeze (most of a large model's
-    // import time) but still folds the weights in as constants. Other attributes (flags, sizes) may stay
-    // attribute reads, so lower only graphs imported without it.
-    bool preview = false;
+    // For drawing the graph collapsed while the full import runs: forward() read without freezing or
+    // inlining (most of a large model's import time), each submodule call one node.
+    // Drawn only (graphview::GraphViewModel's module outline), never lowered.
+    bool outline = false;
 };
 
 // Loads onto the CPU whatever device the archive was saved from; puts a module still in
