@@ -1,7 +1,10 @@
 // torchvision's detection ops. roi_align and deform_conv2d become Core ML's resample (bilinear
 // sampling at computed coordinates) plus pooling / a 1x1 convolution, reproducing torchvision's
 // sampling rules exactly. Tracing a model with them needs torchvision's ops library in the
-// importer (frontends/torchscript/torchvision_ops.h).
+// importer (frontends/torchscript/torchvision_ops.h). nms becomes Core ML's non_maximum_suppression,
+// whose padded result is cut to the run-time count of kept boxes (an output of unknown length).
+#include <limits>
+
 #include "lower/lower_context.h"
 #include "lower/translators/all_translators.h"
 #include "lower/translators/nn_translator_utils.h"
@@ -202,11 +205,88 @@ void deformConv2d(LowerContext& ctx, const ir::Node& node) {
     emit(ctx, "conv", std::move(inputs), node.outputs[0]);
 }
 
+// torchvision::nms(boxes [B, 4] as (x1, y1, x2, y2), scores [B], iou_threshold): indices of the kept
+// boxes in descending score order. Core ML's op wants center-form boxes with a batch and class axis,
+// keeps at most max_boxes (all B here) and pads; the count of kept boxes is known only at run time.
+void nms(LowerContext& ctx, const ir::Node& node) {
+    mil::Builder& b = ctx.builder();
+    mil::Value* boxes = ctx.tensor(node.inputs.at(0));
+    const DType dtype = boxes->type.dtype;
+    if (!isFloat(dtype)) ctx.fail("nms needs floating-point boxes, got " + boxes->type.toString());
+    mil::Value* scores = ctx.tensorAs(node.inputs.at(1), dtype);
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    if (boxes->type.rank() != 2 || (boxes->type.shape[1] != mil::kUnknownDim && boxes->type.shape[1] != 4))
+        ctx.fail("nms needs boxes as a [N, 4] tensor (x1, y1, x2, y2), got " + boxes->type.toString());
+    if (scores->type.rank() != 1) ctx.fail("nms needs scores as a [N] tensor, got " + scores->type.toString());
+    const double iouThreshold = ctx.floatArg(node.inputs.at(2));
+    // Core ML needs a fixed max_boxes; with a run-time box count this bound (coremltools' too) keeps
+    // the first 10000 of torchvision's indices when there are more.
+    const int64_t kMaxRuntimeBoxes = 10000;
+    const int64_t count = boxes->type.shape[0] == mil::kUnknownDim ? kMaxRuntimeBoxes : boxes->type.shape[0];
+
+    std::vector<mil::Value*> corners = b.add("split",
+                                             {{"x", {boxes}},
+                                              {"num_splits", {b.constInt(4, name + "_num_splits")}},
+                                              {"axis", {b.constInt(1, name + "_split_axis")}}},
+                                             name + "_corner");
+    // x1 + w / 2 rather than (x1 + x2) / 2, whose sum can overflow fp16 for large coordinates.
+    mil::Value* width = binary(ctx, "sub", corners[2], corners[0], name + "_width");
+    mil::Value* height = binary(ctx, "sub", corners[3], corners[1], name + "_height");
+    mil::Value* cx = binary(ctx, "add", corners[0], withScalar(ctx, "real_div", width, 2.0, name + "_half_width"),
+                            name + "_cx");
+    mil::Value* cy = binary(ctx, "add", corners[1], withScalar(ctx, "real_div", height, 2.0, name + "_half_height"),
+                            name + "_cy");
+    mil::Value* center = concatAxis(ctx, {cx, cy, width, height}, 1, name + "_center");
+    mil::Value* batched = b.add1("expand_dims", {{"x", {center}}, {"axes", {b.constInts({0}, name + "_boxes_axes")}}},
+                                 name + "_boxes");
+    mil::Value* batchedScores = b.add1(
+        "expand_dims", {{"x", {scores}}, {"axes", {b.constInts({0, -1}, name + "_scores_axes")}}}, name + "_scores");
+    std::vector<mil::OpInput> inputs;
+    const bool boxesLast = ctx.target() >= mil::Target::iOS17;
+    if (boxesLast) {
+        inputs = {{"boxes", {transposeTo(ctx, batched, {0, 2, 1}, name + "_boxes_t")}},
+                  {"scores", {transposeTo(ctx, batchedScores, {0, 2, 1}, name + "_scores_t")}},
+                  {"iou_threshold", {scalarConst(ctx, iouThreshold, dtype, name + "_iou_threshold")}},
+                  {"max_boxes", {b.constInt(count, name + "_max_boxes")}}};
+    } else {
+        // torchvision drops no box for its score.
+        mil::Value* noThreshold =
+            scalarConst(ctx, std::numeric_limits<float>::lowest(), dtype, name + "_score_threshold");
+        inputs = {{"boxes", {batched}},
+                  {"scores", {batchedScores}},
+                  {"iou_threshold", {scalarConst(ctx, iouThreshold, dtype, name + "_iou_threshold")}},
+                  {"score_threshold", {noThreshold}},
+                  {"max_boxes", {b.constInt(count, name + "_max_boxes")}}};
+    }
+    std::vector<mil::Value*> results = b.add("non_maximum_suppression", std::move(inputs), name + "_nms");
+    mil::Value* padded = b.add1("squeeze", {{"x", {results[2]}}, {"axes", {b.constInts({0}, name + "_indices_axes")}}},
+                                name + "_padded");
+    // iOS17 has no count output: the kept indices are the ones that are not -1 padding.
+    mil::Value* kept = boxesLast ? nullptr : results[3];
+    if (boxesLast) {
+        mil::Value* isKept = withScalar(ctx, "greater", results[2], -1.0, name + "_is_kept");
+        mil::Value* flags = b.add1("cast", {{"x", {isKept}}, {"dtype", {b.constString("int32", name + "_kept_dtype")}}},
+                                   name + "_kept_flags");
+        kept = b.add1("reduce_sum", {{"x", {flags}}, {"axes", {b.constInts({-1}, name + "_kept_axes")}}},
+                      name + "_kept_count");
+    }
+    mil::Value* keptCount =
+        b.add1("squeeze", {{"x", {kept}}, {"axes", {b.constInts({0}, name + "_count_axes")}}}, name + "_count");
+    mil::Value* positions = b.add1("range_1d",
+                                   {{"end", {keptCount}},
+                                    {"start", {b.constInt(0, name + "_range_start")}},
+                                    {"step", {b.constInt(1, name + "_range_step")}}},
+                                   name + "_positions");
+    emit(ctx, "gather", {{"x", {padded}}, {"indices", {positions}}, {"axis", {b.constInt(0, name + "_gather_axis")}}},
+         node.outputs[0]);
+}
+
 }  // namespace
 
 void registerTorchvisionTranslators(TranslatorTable& t) {
     t.add({"torchvision::roi_align"}, roiAlign);
     t.add({"torchvision::deform_conv2d"}, deformConv2d);
+    t.add({"torchvision::nms"}, nms);
 }
 
 }  // namespace cms::lower

@@ -1,5 +1,6 @@
 // Ops that build, combine or split tensors: concat, split, stack, tile, fill, fill_like,
-// range_1d, shape, identity, select, band_part, cumsum, and the sorting ops topk and argsort.
+// range_1d, shape, identity, select, band_part, cumsum, the sorting ops topk and argsort, and
+// non_maximum_suppression.
 #include <algorithm>
 #include <cmath>
 
@@ -164,6 +165,40 @@ std::vector<TensorType> inferTopk(const InferContext& ctx) {
     return types;
 }
 
+// non_maximum_suppression: iOS15 takes boxes [n, B, 4] and scores [n, B, K] and returns boxes, scores,
+// indices padded to max_boxes plus the count per batch; iOS17 puts B last ([n, 4, B], [n, K, B]) and
+// drops the count.
+std::vector<TensorType> inferNonMaximumSuppression(const InferContext& ctx, bool boxesLast) {
+    const TensorType& boxes = ctx.type("boxes");
+    const TensorType& scores = ctx.type("scores");
+    if (boxes.rank() != 3 || scores.rank() != 3)
+        ctx.fail("boxes and scores must be 3-D, got " + boxes.toString() + " and " + scores.toString());
+    if (boxes.dtype != scores.dtype || ctx.type("iou_threshold").dtype != boxes.dtype)
+        ctx.fail("boxes, scores and iou_threshold must have the same dtype");
+    if (ctx.has("score_threshold") && ctx.type("score_threshold").dtype != boxes.dtype)
+        ctx.fail("score_threshold must have the dtype of boxes");
+    const int64_t coordAxis = boxesLast ? 1 : 2, boxAxis = boxesLast ? 2 : 1, classAxis = boxesLast ? 1 : 2;
+    if (known(boxes.shape[coordAxis]) && boxes.shape[coordAxis] != 4)
+        ctx.fail("boxes need 4 coordinates (center x, center y, width, height), got " + boxes.toString());
+    for (int64_t d : {int64_t{0}, boxAxis})
+        if (known(boxes.shape[d]) && known(scores.shape[d]) && boxes.shape[d] != scores.shape[d])
+            ctx.fail("boxes " + boxes.toString() + " and scores " + scores.toString() +
+                     " disagree on the batch or box count");
+    const int64_t maxBoxes = ctx.intValue("max_boxes");
+    if (maxBoxes <= 0) ctx.fail("max_boxes must be positive, got " + std::to_string(maxBoxes));
+    const int64_t n = known(boxes.shape[0]) ? boxes.shape[0] : scores.shape[0];
+    const int64_t k = scores.shape[classAxis];
+    std::vector<TensorType> out;
+    if (boxesLast) {
+        out = {TensorType{boxes.dtype, {n, 4, maxBoxes}}, TensorType{scores.dtype, {n, k, maxBoxes}},
+               TensorType{DType::Int32, {n, maxBoxes}}};
+    } else {
+        out = {TensorType{boxes.dtype, {n, maxBoxes, 4}}, TensorType{scores.dtype, {n, maxBoxes, k}},
+               TensorType{DType::Int32, {n, maxBoxes}}, TensorType{DType::Int32, {n}}};
+    }
+    return out;
+}
+
 void declare(OpRegistry& r, const std::string& name, Target since, std::vector<InputDecl> inputs,
              std::function<TensorType(const InferContext&)> infer, const std::string& summary) {
     r.add({name, since, std::move(inputs),
@@ -239,6 +274,19 @@ void registerTensorOperationOps(OpRegistry& r) {
                 return TensorType{DType::Int32, ctx.type("x").shape};
             },
             "the indices that sort x along an axis (descending by default)");
+    const std::vector<DType> kFloats = {DType::Float16, DType::Float32};
+    const InputDecl nmsBoxes{"boxes", false, false, false, kFloats};
+    const InputDecl nmsScores{"scores", false, false, false, kFloats};
+    const InputDecl iouThreshold{"iou_threshold", false, false, true, kFloats};
+    const InputDecl maxBoxes{"max_boxes", false, false, true, {DType::Int32}};
+    const InputDecl perClass{"per_class_suppression", true, false, true, {DType::Bool}};
+    r.add({"non_maximum_suppression", Target::iOS15,
+           {nmsBoxes, nmsScores, iouThreshold, {"score_threshold", false, false, true, kFloats}, maxBoxes, perClass},
+           [](const InferContext& ctx) { return inferNonMaximumSuppression(ctx, false); },
+           "keeps the highest-scoring boxes, dropping those overlapping a kept one by more than iou_threshold"});
+    r.add({"non_maximum_suppression", Target::iOS17, {nmsBoxes, nmsScores, iouThreshold, maxBoxes, perClass},
+           [](const InferContext& ctx) { return inferNonMaximumSuppression(ctx, true); },
+           "keeps the highest-scoring boxes, dropping those overlapping a kept one by more than iou_threshold"});
 }
 
 }  // namespace cms::mil

@@ -1,7 +1,10 @@
 // Ops that address elements by computed positions: gather_nd, the scatter family (scatter,
-// scatter_along_axis, scatter_nd) and the sorting ops (topk, argsort), written from Core ML's op
-// definitions. Every scatter form is reduced to an element-wise scatter along one axis.
+// scatter_along_axis, scatter_nd), the sorting ops (topk, argsort) and non_maximum_suppression,
+// written from Core ML's op definitions. Every scatter form is reduced to an element-wise scatter
+// along one axis.
 #include <algorithm>
+#include <array>
+#include <limits>
 
 #include "runtime/torch/kernel.h"
 
@@ -122,6 +125,81 @@ Tensors argsort(const KernelContext& c) {
     auto sorted = at::sort(x, /*stable=*/true, axis, /*descending=*/!c.boolOr("ascending", false));
     return {std::get<1>(sorted).to(at::kInt)};
 }
+
+// Core ML's non_maximum_suppression on boxes in center form (x, y, width, height): per batch, boxes
+// are taken in descending order of their best class score (equal scores: lower index first), those
+// under score_threshold dropped, and a box is suppressed when its IoU with an already kept box (of the
+// same best class, with per_class_suppression) exceeds iou_threshold. Outputs are padded to max_boxes
+// with zero boxes and scores and index -1. iOS17 stores boxes and scores with B last and has no count.
+Tensors nonMaximumSuppression(const KernelContext& c) {
+    const bool boxesLast = c.target() >= mil::Target::iOS17;
+    at::Tensor boxes = c.in("boxes").to(at::kFloat);
+    at::Tensor scores = c.in("scores").to(at::kFloat);
+    if (boxesLast) {
+        boxes = boxes.transpose(1, 2);
+        scores = scores.transpose(1, 2);
+    }
+    boxes = boxes.contiguous();
+    scores = scores.contiguous();
+    const int64_t n = boxes.size(0), count = boxes.size(1), classes = scores.size(2);
+    if (boxes.size(2) != 4 || scores.size(0) != n || scores.size(1) != count)
+        c.fail("boxes and scores do not fit: " + std::to_string(boxes.size(1)) + " boxes, " +
+               std::to_string(scores.size(1)) + " scores");
+    const double iouThreshold = c.floatValue("iou_threshold");
+    const double scoreThreshold =
+        boxesLast ? -std::numeric_limits<double>::infinity() : c.floatValue("score_threshold");
+    const int64_t maxBoxes = c.intValue("max_boxes");
+    const bool perClass = c.boolOr("per_class_suppression", false);
+
+    at::Tensor outBoxes = at::zeros({n, maxBoxes, 4}, at::kFloat);
+    at::Tensor outScores = at::zeros({n, maxBoxes, classes}, at::kFloat);
+    at::Tensor outIndices = at::full({n, maxBoxes}, -1, at::kInt);
+    at::Tensor outCount = at::zeros({n}, at::kInt);
+    for (int64_t b = 0; b < n; ++b) {
+        const at::Tensor bx = boxes[b];
+        const at::Tensor sc = scores[b];
+        auto [maxScore, maxClass] = sc.max(1);
+        const at::Tensor best = maxScore.contiguous(), bestClass = maxClass.contiguous();
+        const at::Tensor order = std::get<1>(at::sort(best, /*stable=*/true, 0, /*descending=*/true)).contiguous();
+        const float* box = bx.data_ptr<float>();
+        const float* top = best.data_ptr<float>();
+        const int64_t* cls = bestClass.data_ptr<int64_t>();
+        const int64_t* ord = order.data_ptr<int64_t>();
+        auto corners = [&](int64_t i) {
+            const float* p = box + i * 4;
+            return std::array<double, 4>{p[0] - p[2] / 2.0, p[1] - p[3] / 2.0, p[0] + p[2] / 2.0, p[1] + p[3] / 2.0};
+        };
+        std::vector<int64_t> kept;
+        for (int64_t o = 0; o < count && static_cast<int64_t>(kept.size()) < maxBoxes; ++o) {
+            const int64_t i = ord[o];
+            if (top[i] < scoreThreshold) continue;
+            const auto a = corners(i);
+            const double areaA = static_cast<double>(box[i * 4 + 2]) * box[i * 4 + 3];
+            bool suppressed = false;
+            for (int64_t j : kept) {
+                if (perClass && cls[j] != cls[i]) continue;
+                const auto k = corners(j);
+                const double w = std::max(0.0, std::min(a[2], k[2]) - std::max(a[0], k[0]));
+                const double h = std::max(0.0, std::min(a[3], k[3]) - std::max(a[1], k[1]));
+                const double inter = w * h;
+                const double areaK = static_cast<double>(box[j * 4 + 2]) * box[j * 4 + 3];
+                if (inter / (areaA + areaK - inter) > iouThreshold) {
+                    suppressed = true;
+                    break;
+                }
+            }
+            if (suppressed) continue;
+            const int64_t slot = static_cast<int64_t>(kept.size());
+            outBoxes[b][slot].copy_(bx[i]);
+            outScores[b][slot].copy_(sc[i]);
+            outIndices[b][slot] = static_cast<int32_t>(i);
+            kept.push_back(i);
+        }
+        outCount[b] = static_cast<int32_t>(kept.size());
+    }
+    if (boxesLast) return {outBoxes.transpose(1, 2).contiguous(), outScores.transpose(1, 2).contiguous(), outIndices};
+    return {outBoxes, outScores, outIndices, outCount};
+}
 }  // namespace
 
 void registerIndexKernels(KernelTable& t) {
@@ -131,6 +209,7 @@ void registerIndexKernels(KernelTable& t) {
     t["scatter_nd"] = scatterNd;
     t["topk"] = topk;
     t["argsort"] = argsort;
+    t["non_maximum_suppression"] = nonMaximumSuppression;
 }
 
 }  // namespace cms::runtime
