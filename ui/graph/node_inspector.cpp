@@ -85,6 +85,11 @@ void NodeInspector::showGroup(const GraphViewModel& model, int groupId) {
                                                           : QString::number(g.totalNodes));
     html += row(tr("Submodules"), QString::number(g.groups.size()));
     html += "</table>";
+    if (model.isModuleOutline()) {
+        // One call box per module: the op mix comes with the full import.
+        setHtml(html);
+        return;
+    }
     // The op mix says what the block does without expanding it.
     std::map<std::string, int> histogram;
     std::vector<int> stack{groupId};
