@@ -45,5 +45,6 @@ for c in "${cases[@]:0:3}"; do
         atMain=$(sed -n 's/^main-epoch-ms: //p' <<<"$out")
         echo "whole process $name run $run: $((painted - start)) ms to first paint (exec to main $((atMain - start)) ms; $(sed -n 's/^window/window/p' <<<"$out"))"
         echo "    $(sed -n 's/^process CPU/process CPU/p' <<<"$out"); $(sed -n 's/^ops drawn/ops drawn/p' <<<"$out")"
+        echo "    $(sed -n 's/^startup: //p' <<<"$out")"
     done
 done
