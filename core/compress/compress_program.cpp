@@ -3,10 +3,13 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <exception>
+#include <memory>
 #include <stdexcept>
 
 #include "common/error.h"
 #include "compress/decompress.h"
+#include "compress/parallel_for.h"
 #include "compress/weight_math.h"
 #include "mil/builder.h"
 
@@ -246,8 +249,24 @@ public:
         record_.bytesBefore = existing_ ? existing_->storedBytes : w_->constValue->nbytes();
     }
 
-    // The replacement's output, or null when the method leaves this weight as it is. A config value
-    // that does not fit the weight throws FieldError.
+    // The costly numerics (quantization, k-means, masks), reading only this weight's values: safe to run
+    // beside other compressors' prepare(). A config value that does not fit the weight throws FieldError.
+    void prepare() {
+        switch (config_.method) {
+            case CompressionMethod::LinearQuantize:
+                if (existing_ && existing_->op->type == "constexpr_lut_to_dense") return;  // a small table: in run()
+                quantized_ = quantizeLinear(values_, w_->type.shape, quantizationBlocks(), config_.bits, config_.isSigned,
+                                            config_.mode == "linear_symmetric", w_->type.dtype);
+                break;
+            case CompressionMethod::Palettize: palettized_ = palettizeValues(); break;
+            case CompressionMethod::ThresholdPrune:
+            case CompressionMethod::MagnitudePrune: keep_ = pruneMask(); return;  // pruning stores kept values
+        }
+        values_ = std::vector<float>();  // encoded now: the dense copy is not needed any more
+    }
+
+    // Writes the encoding into the program (after prepare()): its output, or null when the method leaves
+    // this weight as it is.
     mil::Value* run() {
         switch (config_.method) {
             case CompressionMethod::LinearQuantize: return quantize();
@@ -275,19 +294,9 @@ private:
     mil::Value* quantize() {
         if (existing_ && existing_->op->type == "constexpr_lut_to_dense") return quantizeLut();
         const Shape& shape = w_->type.shape;
-        const auto [outAxis, inAxis] = channelAxes(use_, w_);
-        BlockSizes blocks(shape.size(), 0);
-        if (config_.granularity != CompressionGranularity::PerTensor) blocks[static_cast<size_t>(outAxis)] = 1;
-        if (config_.granularity == CompressionGranularity::PerBlock) {
-            if (shape[static_cast<size_t>(inAxis)] % config_.blockSize != 0)
-                throw FieldError("block_size", "block_size " + std::to_string(config_.blockSize) +
-                                                   " does not divide the input-channel axis of " +
-                                                   std::to_string(shape[static_cast<size_t>(inAxis)]));
-            blocks[static_cast<size_t>(inAxis)] = config_.blockSize;
-        }
-        const bool symmetric = config_.mode == "linear_symmetric";
+        const int64_t outAxis = channelAxes(use_, w_).first;
         const DType qType = quantizedDtype(config_.bits, config_.isSigned);
-        const LinearQuantized q = quantizeLinear(values_, shape, blocks, config_.bits, config_.isSigned, symmetric, w_->type.dtype);
+        const LinearQuantized& q = *quantized_;
         record_.bits = config_.bits;
         const bool anyOffset = std::any_of(q.zeroPoint.begin(), q.zeroPoint.end(), [](int64_t z) { return z != 0; });
         if (sparseSource()) {
@@ -332,6 +341,21 @@ private:
     // Palettized, then quantized: coremltools quantizes the look-up table itself, with one scale
     // for all of it (its axes are not the weight's), and feeds the dequantized table to the
     // palettization op.
+    BlockSizes quantizationBlocks() const {
+        const Shape& shape = w_->type.shape;
+        const auto [outAxis, inAxis] = channelAxes(use_, w_);
+        BlockSizes blocks(shape.size(), 0);
+        if (config_.granularity != CompressionGranularity::PerTensor) blocks[static_cast<size_t>(outAxis)] = 1;
+        if (config_.granularity == CompressionGranularity::PerBlock) {
+            if (shape[static_cast<size_t>(inAxis)] % config_.blockSize != 0)
+                throw FieldError("block_size", "block_size " + std::to_string(config_.blockSize) +
+                                                   " does not divide the input-channel axis of " +
+                                                   std::to_string(shape[static_cast<size_t>(inAxis)]));
+            blocks[static_cast<size_t>(inAxis)] = config_.blockSize;
+        }
+        return blocks;
+    }
+
     mil::Value* quantizeLut() {
         if (config_.granularity != CompressionGranularity::PerTensor)
             throw FieldError("granularity", "quantizing a palettized weight quantizes its look-up table, which takes "
@@ -353,7 +377,7 @@ private:
         return b_.add1("constexpr_lut_to_dense", {{"indices", {indices}}, {"lut", {table}}}, w_->name);
     }
 
-    mil::Value* palettize() {
+    Palettized palettizeValues() const {
         const Shape& shape = w_->type.shape;
         BlockSizes blocks(shape.size(), 0);
         if (config_.granularity == CompressionGranularity::PerGroupedChannel) {
@@ -366,15 +390,20 @@ private:
                                                    std::to_string(shape[static_cast<size_t>(axis)]) + " channels");
             blocks[static_cast<size_t>(axis)] = config_.groupSize;
         }
-        const bool ios18 = program_.target >= Target::iOS18;
-        const std::vector<int> allowed = ios18 ? std::vector<int>{1, 2, 3, 4, 6, 8} : std::vector<int>{1, 2, 4, 6, 8};
-        Palettized p;
+        const std::vector<int> allowed = program_.target >= Target::iOS18 ? std::vector<int>{1, 2, 3, 4, 6, 8}
+                                                                          : std::vector<int>{1, 2, 4, 6, 8};
         try {
-            p = compress::palettize(values_, shape, blocks, config_.mode == "unique" ? 0 : config_.bits, config_.mode,
-                                    allowed, w_->type.dtype);
+            return compress::palettize(values_, shape, blocks, config_.mode == "unique" ? 0 : config_.bits, config_.mode,
+                                       allowed, w_->type.dtype);
         } catch (const std::invalid_argument& e) {
             throw FieldError("mode", e.what());
         }
+    }
+
+    mil::Value* palettize() {
+        const Shape& shape = w_->type.shape;
+        const bool ios18 = program_.target >= Target::iOS18;
+        const Palettized& p = *palettized_;
         record_.bits = p.bits;
         const int64_t entries = int64_t(1) << p.bits;
         if (ios18) {
@@ -414,20 +443,23 @@ private:
                        w_->name);
     }
 
-    mil::Value* prune() {
-        const Shape& shape = w_->type.shape;
-        std::vector<bool> keep;
-        if (config_.method == CompressionMethod::ThresholdPrune) {
-            keep = thresholdMask(values_, config_.threshold);
-            if (sparsityOf(keep) < config_.minimumSparsity) return nullptr;  // too dense to gain from a mask
-        } else if (config_.nmRatio) {
+    std::vector<bool> pruneMask() const {
+        if (config_.method == CompressionMethod::ThresholdPrune) return thresholdMask(values_, config_.threshold);
+        if (config_.nmRatio) {
+            const Shape& shape = w_->type.shape;
             int64_t axis = config_.pruneDim ? *config_.pruneDim : channelAxes(use_, w_).second;
             if (axis < 0 || axis >= static_cast<int64_t>(shape.size()))
                 throw FieldError("dim", "the n:m axis is outside the weight's rank");
-            keep = nmMask(values_, shape, config_.nmRatio->first, config_.nmRatio->second, axis);
-        } else {
-            keep = magnitudeMask(values_, *config_.targetSparsity);
+            return nmMask(values_, shape, config_.nmRatio->first, config_.nmRatio->second, axis);
         }
+        return magnitudeMask(values_, *config_.targetSparsity);
+    }
+
+    mil::Value* prune() {
+        const Shape& shape = w_->type.shape;
+        const std::vector<bool>& keep = *keep_;
+        if (config_.method == CompressionMethod::ThresholdPrune && sparsityOf(keep) < config_.minimumSparsity)
+            return nullptr;  // too dense to gain from a mask
         const std::vector<int64_t> mask = maskOf(keep);
         if (std::none_of(mask.begin(), mask.end(), [](int64_t m) { return m != 0; }))
             return nullptr;  // Core ML cannot hold an empty nonzero_data
@@ -487,6 +519,10 @@ private:
     std::vector<float> values_;
     std::optional<Existing> existing_;
     CompressedWeight record_;
+    // prepare()'s results, for run().
+    std::optional<LinearQuantized> quantized_;
+    std::optional<Palettized> palettized_;
+    std::optional<std::vector<bool>> keep_;
 };
 
 // Readers of a value, each with the input name it is read through.
@@ -527,6 +563,20 @@ void removeUnused(mil::Block& body, std::vector<mil::Operation*> candidates) {
     }
 }
 
+// A weight chosen for compression, encoded when its window comes.
+struct Job {
+    mil::Operation* op;  // the const, or the encoding a joint config replaces
+    Use reader;
+    Chosen chosen;
+    std::unique_ptr<WeightCompressor> compressor;
+    std::exception_ptr error;  // raised in program order, when the weights before it are written
+};
+
+// Weights whose numerics run together, and their total size in elements: small weights share the threads,
+// a large one runs alone with the parallel loops inside it; the bound keeps only a few dense copies alive.
+constexpr size_t kWindowWeights = 64;
+constexpr int64_t kWindowElements = int64_t(1) << 22;
+
 }  // namespace
 
 uint64_t CompressionSummary::bytesBefore() const {
@@ -564,6 +614,9 @@ CompressionSummary compressProgram(mil::Program& program, const CompressionConfi
     std::vector<mil::Operation*> candidates;
     for (const auto& op : body.ops)
         if (op->type == "const" || isConstexpr(op.get())) candidates.push_back(op.get());
+    // First the weights to compress are chosen (no program change yet), then they are encoded a window at a
+    // time: the numerics of a window's weights run in parallel, their encodings are written in program order.
+    std::vector<Job> jobs;
     for (mil::Operation* op : candidates) {
         mil::Value* w = op->output();
         if (!w || !isFloat(w->type.dtype) || w->type.dtype == DType::Float64 || w->type.rank() < 2) continue;
@@ -577,24 +630,32 @@ CompressionSummary compressProgram(mil::Program& program, const CompressionConfi
         if (readers.empty()) continue;
         if (op->type == "const" && !w->constValue) continue;
         const Chosen chosen = configFor(config, w, readers.front());
+        Job job{op, readers.front(), chosen, {}, {}};
         for (const Use& r : readers)
-            if (configFor(config, w, r).config != chosen.config)
-                throw Error(ErrorKind::Settings,
-                            "weight \"" + w->name + "\" is read by " + readers.front().op->name + " and " + r.op->name +
-                                ", whose compression configs differ",
-                            {options.configFile, r.op->prov.describe()},
-                            "give the weight its own entry in op_name_configs (by its name \"" + w->name + "\")");
-        std::optional<Existing> existing;
+            if (configFor(config, w, r).config != chosen.config) {
+                // Raised when the weights before it are encoded, as a one-by-one pass would.
+                job.error = std::make_exception_ptr(Error(
+                    ErrorKind::Settings,
+                    "weight \"" + w->name + "\" is read by " + readers.front().op->name + " and " + r.op->name +
+                        ", whose compression configs differ",
+                    {options.configFile, r.op->prov.describe()},
+                    "give the weight its own entry in op_name_configs (by its name \"" + w->name + "\")"));
+                break;
+            }
+        if (job.error) {
+            jobs.push_back(std::move(job));
+            break;
+        }
         if (isConstexpr(op)) {
             if (!chosen.config) continue;
             const bool pruning = chosen.config->method == CompressionMethod::ThresholdPrune ||
                                  chosen.config->method == CompressionMethod::MagnitudePrune;
             // Joinable pairs: a pruned weight palettized or quantized, a palettized or quantized one
             // pruned, a palettized one quantized (its look-up table).
-            existing = options.jointCompression ? existingEncoding(op) : std::nullopt;
+            const bool hasExisting = options.jointCompression && existingEncoding(op);
             const bool lutQuantized =
                 op->type == "constexpr_lut_to_dense" && chosen.config->method == CompressionMethod::LinearQuantize;
-            const bool joinable = existing && ((op->type == "constexpr_sparse_to_dense") != pruning || lutQuantized);
+            const bool joinable = hasExisting && ((op->type == "constexpr_sparse_to_dense") != pruning || lutQuantized);
             if (!joinable) {
                 ++summary.leftCompressed;
                 continue;
@@ -604,29 +665,75 @@ CompressionSummary compressProgram(mil::Program& program, const CompressionConfi
         }
         if (!chosen.config) continue;
         if (chosen.config->weightThreshold && shapeNumel(w->type.shape) <= *chosen.config->weightThreshold) continue;
-        std::vector<float> values = existing ? existing->dense : w->constValue->toFloats();
-        WeightCompressor compressor(program, op, readers.front(), *chosen.config, std::move(values), existing);
-        mil::Value* replacement = nullptr;
-        try {
-            replacement = compressor.run();
-        } catch (const std::invalid_argument& e) {
-            const auto* field = dynamic_cast<const FieldError*>(&e);
-            throw Error(ErrorKind::Settings,
-                        chosen.key + (field ? "." + field->field : std::string()) + ": cannot compress weight \"" + w->name + "\" " +
-                            shapeToString(w->type.shape) + " of " + readers.front().op->type + " " +
-                            readers.front().op->name + ": " + e.what(),
-                        {options.configFile, readers.front().op->prov.describe()},
-                        "change " + chosen.key + " in the compression config, or give this op its own entry in "
-                        "op_name_configs (null leaves it uncompressed)");
+        jobs.push_back(std::move(job));
+    }
+
+    const auto configError = [&](const Job& job, const std::invalid_argument& e) {
+        const auto* field = dynamic_cast<const FieldError*>(&e);
+        const mil::Value* w = job.op->output();
+        return Error(ErrorKind::Settings,
+                     job.chosen.key + (field ? "." + field->field : std::string()) + ": cannot compress weight \"" +
+                         w->name + "\" " + shapeToString(w->type.shape) + " of " + job.reader.op->type + " " +
+                         job.reader.op->name + ": " + e.what(),
+                     {options.configFile, job.reader.op->prov.describe()},
+                     "change " + job.chosen.key + " in the compression config, or give this op its own entry in "
+                     "op_name_configs (null leaves it uncompressed)");
+    };
+    for (size_t first = 0; first < jobs.size();) {
+        size_t last = first;
+        int64_t elements = 0;
+        while (last < jobs.size() && last - first < kWindowWeights) {
+            const int64_t n = shapeNumel(jobs[last].op->output()->type.shape);
+            if (last > first && elements + n > kWindowElements) break;
+            elements += n;
+            ++last;
         }
-        if (!replacement) continue;
-        // The decoded weight keeps its name, so reports, provenance and later configs still find it.
-        const std::string name = w->name;
-        mil::replaceAllUses(body, w, replacement);
-        removeUnused(body, {op});
-        replacement->name = name;
-        replacement->producer->name = name;
-        summary.weights.push_back(compressor.record());
+        for (size_t j = first; j < last; ++j) {
+            Job& job = jobs[j];
+            if (job.error) continue;
+            // Decoded again here rather than kept from the choice: only a window's dense copies are held.
+            std::optional<Existing> existing = isConstexpr(job.op) ? existingEncoding(job.op) : std::nullopt;
+            std::vector<float> values = existing ? existing->dense : job.op->output()->constValue->toFloats();
+            job.compressor = std::make_unique<WeightCompressor>(program, job.op, job.reader, *job.chosen.config,
+                                                                std::move(values), std::move(existing));
+        }
+        const auto prepare = [&](size_t i) {
+            Job& job = jobs[first + i];
+            if (!job.compressor) return;
+            try {
+                job.compressor->prepare();
+            } catch (...) {
+                job.error = std::current_exception();
+            }
+        };
+        // One large weight alone keeps the parallel loops inside its own numerics.
+        if (last - first == 1) prepare(0);
+        else parallelFor(last - first, prepare);
+
+        for (size_t j = first; j < last; ++j) {
+            Job& job = jobs[j];
+            mil::Value* w = job.op->output();
+            mil::Value* replacement = nullptr;
+            try {
+                if (job.error) std::rethrow_exception(job.error);
+                replacement = job.compressor->run();
+            } catch (const std::invalid_argument& e) {
+                throw configError(job, e);
+            }
+            if (!replacement) {
+                job.compressor.reset();
+                continue;
+            }
+            // The decoded weight keeps its name, so reports, provenance and later configs still find it.
+            const std::string name = w->name;
+            mil::replaceAllUses(body, w, replacement);
+            removeUnused(body, {job.op});
+            replacement->name = name;
+            replacement->producer->name = name;
+            summary.weights.push_back(job.compressor->record());
+            job.compressor.reset();
+        }
+        first = last;
     }
     return summary;
 }
