@@ -65,9 +65,17 @@ void drop(QWidget* target, const QString& path) {
 
 QString panel(const ui::MainWindow& w) { return w.resultPanel()->toPlainText(); }
 
+// A model is drawn first from its module outline; the full import (op count, weights, every node) follows
+// on the worker, and tests that read those wait for it.
+void waitForFullGraph(ui::MainWindow& w) {
+    QTRY_VERIFY_WITH_TIMEOUT(w.graphView()->model() && !w.graphView()->model()->isModuleOutline(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->busy(), 60000);
+}
+
 void openAndWait(ui::MainWindow& w, const std::string& model) {
     w.openModel(QString::fromStdString(model));
     QTRY_VERIFY_WITH_TIMEOUT(panel(w).startsWith("Opened"), 30000);
+    waitForFullGraph(w);
 }
 
 void setOutput(ui::MainWindow& w, const std::string& path) {
@@ -97,6 +105,7 @@ private slots:
         QCOMPARE(w.inputsTable()->item(0, 0)->text(), QString("image"));
         QTRY_VERIFY(panel(w).contains("Enter a shape"));
         QCOMPARE(w.pages()->currentIndex(), 1);
+        waitForFullGraph(w);
 
         // No shape yet: the panel says so, nothing runs.
         w.convertButton()->click();

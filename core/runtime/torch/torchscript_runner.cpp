@@ -12,7 +12,6 @@
 #include <unordered_map>
 
 #include "common/error.h"
-#include "frontends/torchscript/parameter_constants.h"
 #include "frontends/torchscript/torchvision_ops.h"
 #include "runtime/torch/kernel.h"
 
@@ -132,13 +131,12 @@ TorchScriptRunner::TorchScriptRunner(const std::string& path) : impl_(std::make_
     try {
         impl_->module = frontends::loadWithTorchvisionOps(path);
         impl_->module.eval();
-        // As the importer does, so the captured nodes are the ones the IR (and the MIL ops' provenance)
-        // holds: parameters preserved by the freeze, then folded in as constants without libtorch's
-        // clean-up passes (which compare every pair of same-shaped weights, seconds on large models).
-        jit::freeze_module_inplace(&impl_->module, {}, /*freezeInterfaces=*/true, /*preserveParameters=*/true);
+        // The full freeze, not the importer's (parameters preserved, then folded): with parameters preserved,
+        // freeze_module_inplace frees functions that the inlined graph's call stacks still point to, and
+        // running that graph read freed memory (valgrind; an occasional crash in lower.test_symbolic_sweep).
+        jit::freeze_module_inplace(&impl_->module);
         impl_->forward = impl_->module.get_method("forward").graph();
         jit::Inline(*impl_->forward);
-        frontends::foldParameters(impl_->forward, impl_->module);
         impl_->buildCapture();
     } catch (const Error&) {
         throw;
