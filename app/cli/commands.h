@@ -39,6 +39,7 @@ struct ConvertOptions {
     std::string compress;                 // --compress CONFIG.yaml: coremltools OptimizationConfig
     std::string sizeReportPath;           // --size-report FILE.json: with --compress, the size report
     std::vector<std::string> keepFp32;    // --keep-fp32 OP_TYPE|MODULE_PATH, repeatable (fp32Ops)
+    bool noReference = false;             // --no-reference: --verify never runs the model's code
 };
 CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& options);
 int runConvert(const ConvertOptions& options, int verbosity);

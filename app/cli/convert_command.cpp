@@ -70,6 +70,7 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
     if (!o.compress.empty()) s.compression = loadCompressionYaml(o.compress);
     for (const std::string& k : o.keepFp32)
         if (std::find(s.fp32Ops.begin(), s.fp32Ops.end(), k) == s.fp32Ops.end()) s.fp32Ops.push_back(k);
+    if (o.noReference) s.noReference = true;
     return s;
 }
 
@@ -129,6 +130,7 @@ analysis::VerifyOptions verifyOptions(const ConvertOptions& o, const ConversionS
     v.modelPath = s.modelPath;
     v.packagePath = s.outputPath;
     v.criteria = o.criteria.criteria();
+    v.noReference = s.noReference;
     return v;
 }
 
@@ -157,6 +159,9 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
                                       "Then check the package against the model on seeded random inputs (as "
                                       "`coreml-cli verify`); exit code 3 when the check fails");
     for (CLI::Option* criterion : addCriteriaOptions(*c, o.criteria, "With --verify: ")) criterion->needs(verify);
+    c->add_flag("--no-reference", o.noReference,
+                "With --verify: never run the model's code (for untrusted models); compare with its own fp32 "
+                "conversion instead of libtorch's run (settings key noReference)");
     c->add_option("--composites", o.composites,
                   "Composite operator file (docs/composites.md), or builtin:NAME for a built-in optional set; "
                   "repeatable, later files override earlier ones and the built-ins")

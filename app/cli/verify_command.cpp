@@ -43,7 +43,12 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
                     "outputs), compared instead of running the source model; a Keras model without them is compared "
                     "with its own fp32 conversion");
     addCriteriaOptions(*cmd, o.criteria, "");
-    cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
+    CLI::Option* perLayer =
+        cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
+    cmd->add_flag("--no-reference", o.noReference,
+                  "Never run the source model's code (for untrusted models): compare with the model's own fp32 "
+                  "conversion, run by the converter's interpreter, instead of running it with libtorch")
+        ->excludes(perLayer);
     cmd->add_option("--json", o.json, "Also write the report as JSON to this file (- for standard output)");
     cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
     cmd->add_option("--time", o.timingRuns, "Also time N runs of the package and of the source model")
@@ -59,6 +64,7 @@ int runVerify(const VerifyCommandOptions& o) {
     v.referenceFiles = o.references;
     v.criteria = o.criteria.criteria();
     v.perLayer = o.perLayer;
+    v.noReference = o.noReference;
     v.seed = o.seed;
     v.timingRuns = o.timingRuns;
     const analysis::AccuracyReport report = analysis::verifyPackage(v);

@@ -29,6 +29,7 @@ struct VerifyCommandOptions {
     std::vector<std::string> references;  // [NAME=]FILE: .npy, .npz reference outputs
     CriteriaFlags criteria;
     bool perLayer = false;
+    bool noReference = false;  // never run the source model's code (compare with its fp32 conversion)
     std::string json;  // file to write the JSON report to ("-" for stdout)
     uint64_t seed = 0;
     int timingRuns = 0;

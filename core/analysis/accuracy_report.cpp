@@ -342,8 +342,9 @@ Tensor channelsLast(const Tensor& t) {
     return Tensor::fromFloats(out, {s[0], h, w, c});
 }
 
-// The model converted again in fp32 with its declared inputs, run on the package's inputs (an image
-// becomes the tensor the package's preprocessing makes of it, in the model's own layout).
+// The model converted again in fp32, run on the package's inputs (an image becomes the tensor the
+// package's preprocessing makes of it, in the model's own layout). A Keras model declares its inputs; a
+// TorchScript one records no shapes, so it gets the shapes of the inputs fed to the package, as tensors.
 std::vector<Tensor> fp32ConversionOutputs(const VerifyOptions& o, const runtime::Interpreter& interp,
                                           const std::map<std::string, Tensor>& inputs) {
     namespace fs = std::filesystem;
@@ -354,6 +355,16 @@ std::vector<Tensor> fp32ConversionOutputs(const VerifyOptions& o, const runtime:
     s.modelPath = o.modelPath;
     s.outputPath = (dir / "reference.mlpackage").string();
     s.precision = Precision::Float32;
+    if (!isKerasModel(o.modelPath)) {
+        for (const auto& [name, type] : interp.inputTypes()) {
+            const Tensor& fed = inputs.at(name);
+            InputSpec in;
+            in.name = name;
+            in.shape = fed.shape();
+            in.dtype = isFloat(fed.dtype()) || isImageInput(interp, name) ? DType::Float32 : DType::Int32;
+            s.inputs.push_back(in);
+        }
+    }
     struct Cleanup {
         fs::path dir;
         ~Cleanup() {
@@ -526,12 +537,15 @@ AccuracyReport verifyPackage(const VerifyOptions& o) {
     };
     const std::map<std::string, Tensor> converted = interp.run(inputs, run);
 
-    // The reference: given files, a Keras model's fp32 conversion (no Keras runtime here), or libtorch.
-    const bool torchReference = o.referenceFiles.empty() && !isKerasModel(o.modelPath);
+    // The reference: given files, the model's fp32 conversion (a Keras model, which has no runtime here, or
+    // one whose code must not run), or libtorch.
+    const bool torchReference = o.referenceFiles.empty() && !isKerasModel(o.modelPath) && !o.noReference;
     if (o.perLayer && !torchReference)
         throw Error(ErrorKind::Settings,
                     "the per-layer comparison needs the source model run by libtorch, which " +
-                        std::string(o.referenceFiles.empty() ? "a Keras model cannot be" : "reference files replace"),
+                        std::string(!o.referenceFiles.empty() ? "reference files replace"
+                                    : o.noReference          ? "--no-reference rules out"
+                                                             : "a Keras model cannot be"),
                     {o.modelPath, ""}, "compare the outputs only (without --per-layer)");
     std::optional<runtime::TorchScriptRunner> reference;
     std::vector<Tensor> torchInputs;

@@ -31,6 +31,9 @@ struct VerifyOptions {
     // (arrays named after the outputs) or .npy (NAME= or the package's only output). Without them a Keras
     // model (no Keras runtime here) is compared with its own fp32 conversion.
     std::vector<std::string> referenceFiles;
+    // Never run the source model's code (an untrusted TorchScript model): without reference files, compare
+    // with the model's own fp32 conversion (converted again with the package's input shapes) in our interpreter.
+    bool noReference = false;
     uint64_t seed = 0;
     bool perLayer = false;
     double jumpDb = 10.0;  // a drop this large from the previous layer, below the criterion, is a jump

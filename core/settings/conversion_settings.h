@@ -90,6 +90,9 @@ struct ConversionSettings {
     std::vector<std::string> composites;
     ModelMetadata metadata;
     CompressionConfig compression;  // weight compression (coremltools OptimizationConfig form)
+    // For untrusted models: checking the package never runs the model's own code (libtorch); it is compared
+    // with the model's fp32 conversion run by our interpreter instead.
+    bool noReference = false;
 
     bool operator==(const ConversionSettings& o) const;
     bool operator!=(const ConversionSettings& o) const { return !(*this == o); }

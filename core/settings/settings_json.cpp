@@ -204,7 +204,8 @@ public:
 
     ConversionSettings document(const json& root) const {
         expectObject(root, "", {"settingsVersion", "model", "output", "inputs", "outputs", "precision", "target",
-                                "computeUnits", "fp32Ops", "composites", "metadata", "compression"});
+                                "computeUnits", "fp32Ops", "composites", "metadata", "compression",
+                                "noReference"});
         ConversionSettings s;
         if (root.contains("settingsVersion")) {
             const json& v = root["settingsVersion"];
@@ -261,6 +262,10 @@ public:
         if (root.contains("fp32Ops")) s.fp32Ops = strings(root["fp32Ops"], "fp32Ops");
         if (root.contains("composites")) s.composites = strings(root["composites"], "composites");
         if (root.contains("metadata")) s.metadata = metadata(root["metadata"], "metadata");
+        if (root.contains("noReference")) {
+            if (!root["noReference"].is_boolean()) fail("noReference", "expected true or false");
+            s.noReference = root["noReference"].get<bool>();
+        }
         if (root.contains("compression") && !root["compression"].is_null())
             s.compression = compressionFromJson(root["compression"], file_, "compression");
         return s;
@@ -316,6 +321,7 @@ std::string settingsToJson(const ConversionSettings& s) {
     if (!m.userDefined.empty()) meta["userDefined"] = m.userDefined;
     root["metadata"] = meta;
     if (!s.compression.empty()) root["compression"] = compressionToJson(s.compression);
+    if (s.noReference) root["noReference"] = true;
     return root.dump(2) + "\n";
 }
 

@@ -4,6 +4,8 @@ hostile_nan_weights.pt      a linear layer whose weight holds NaN and +/-inf (co
 hostile_keyword_names.pt    inputs, a submodule and an output named like MIL keywords (const, tensor, function)
 hostile_huge_constant.pt    builds a 4e14-element constant from literal sizes (must fail cleanly, not allocate)
 hostile_big_weights.pt      64 MiB of weights, for the early memory check under a lowered memory limit
+hostile_prints.pt           scripted forward() that prints a marker line each time libtorch runs it: shows whether
+                            a command ran the model's own code (verify --no-reference must not)
 """
 import os
 
@@ -50,6 +52,17 @@ class BigWeights(nn.Module):
         return self.fc(x)
 
 
+class PrintsWhenRun(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 8 * 8, 5)
+
+    def forward(self, x):
+        print("CMS-MODEL-CODE-RAN")
+        return self.fc(torch.relu(self.conv(x)).flatten(1))
+
+
 def generate(outdir):
     sources = [os.path.abspath(__file__)]
 
@@ -70,3 +83,6 @@ def generate(outdir):
     if stale("hostile_big_weights.pt"):
         torch.manual_seed(seed_for("hostile_big_weights"))
         save_scripted(torch.jit.trace(BigWeights().eval(), torch.rand(1, 4096)), path("hostile_big_weights.pt"))
+    if stale("hostile_prints.pt"):
+        torch.manual_seed(seed_for("hostile_prints"))
+        save_scripted(torch.jit.script(PrintsWhenRun().eval()), path("hostile_prints.pt"))

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "common/error.h"
+#include "common/log.h"
 
 namespace cms::frontends {
 
@@ -193,6 +194,16 @@ private:
                 translateConstant(n, target);
                 continue;
             }
+            // print() in scripted code writes to the console and returns nothing: a package has no console.
+            if (n->kind() == c10::prim::Print) {
+                if (droppedPrints_++ == 0) {
+                    out_.warnings.push_back("print() in the model's code at " +
+                                            provenanceOf(n, rootModuleType_).describe() +
+                                            " is left out of the package (Core ML has no console)");
+                    logger()->warn("{}: {}", out_.sourcePath, out_.warnings.back());
+                }
+                continue;
+            }
             if (outline_ && n->kind() == c10::prim::GetAttr && modules_.count(n->input(0))) {
                 readAttribute(n, target);
                 continue;
@@ -370,6 +381,7 @@ private:
     std::unordered_map<const jit::Value*, ir::Value*> values_;
     std::unordered_set<std::string> usedValueNames_;
     std::unordered_set<std::string> usedUserNames_;
+    size_t droppedPrints_ = 0;
 };
 
 }  // namespace
