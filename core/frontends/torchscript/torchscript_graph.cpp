@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "common/error.h"
+#include "frontends/torchscript/source_frames.h"
 #include "common/log.h"
 
 namespace cms::frontends {
@@ -64,51 +65,14 @@ std::string classNameOf(const c10::ClassTypePtr& type) {
     return type->name()->name();
 }
 
-struct Frame {
-    std::string file;
-    int line = 0;
-};
-
-// Frames inside torch itself (nn.Module plumbing, functional, the tracer) or in TorchScript's
-// serialized code mean nothing to users; their own model code (torchvision included) does.
-bool isUserVisible(const std::string& file) {
-    if (file.empty() || file[0] == '<') return false;
-    if (file.rfind("code/__torch__", 0) == 0) return false;
-    return file.find("/torch/") == std::string::npos && file.rfind("torch/", 0) != 0;
-}
-
-// A traced node's original range holds the Python stack at trace time, innermost first, one
-// "path(line): function" per line. Returns those frames, or none when `text` is ordinary code.
-std::vector<Frame> parseTraceStack(const std::string& text) {
-    std::vector<Frame> frames;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        const std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        if (line.empty()) continue;
-        const auto close = line.find("): ");
-        const auto open = close == std::string::npos ? std::string::npos : line.rfind('(', close);
-        if (open == std::string::npos || open == 0 || open + 1 == close) return {};
-        int number = 0;
-        for (size_t i = open + 1; i < close; ++i) {
-            if (!std::isdigit(static_cast<unsigned char>(line[i]))) return {};
-            number = number * 10 + (line[i] - '0');
-        }
-        frames.push_back({line.substr(0, open), number});
-    }
-    return frames;
-}
-
 // The frames a source range stands for, innermost first, mapped back to the user's Python
 // source where the archive's debug info records it.
-std::vector<Frame> framesOf(const jit::SourceRange& range) {
+std::vector<SourceFrame> framesOf(const jit::SourceRange& range) {
     if (!range.source()) return {};
     const auto original = range.findSourceRangeThatGenerated();
     const jit::SourceRange& r = original ? *original : range;
     if (!r.source()) return {};
-    std::vector<Frame> frames = parseTraceStack(r.text().str());
+    std::vector<SourceFrame> frames = parseTraceStack(r.text().str());
     if (!frames.empty()) return frames;
     if (const auto flc = r.file_line_col()) {
         const std::string& file = std::get<0>(*flc);
@@ -136,12 +100,12 @@ ir::Provenance provenanceOf(const jit::Node* node, const std::string& rootModule
     if (path.empty() && prov.moduleType.empty()) prov.moduleType = rootModuleType;
 
     // Innermost user-visible frame: the node's own range, then each call site outwards.
-    std::vector<Frame> candidates = framesOf(node->sourceRange());
+    std::vector<SourceFrame> candidates = framesOf(node->sourceRange());
     for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
-        std::vector<Frame> more = framesOf(std::get<1>(*it));
+        std::vector<SourceFrame> more = framesOf(std::get<1>(*it));
         candidates.insert(candidates.end(), more.begin(), more.end());
     }
-    for (const Frame& f : candidates) {
+    for (const SourceFrame& f : candidates) {
         if (isUserVisible(f.file)) {
             prov.file = f.file;
             prov.line = f.line;

@@ -18,6 +18,7 @@
 #include "frontends/torchscript/torchvision_ops.h"
 #include "common/log.h"
 #include "frontends/torchscript/archive_checksums.h"
+#include "frontends/torchscript/archive_outline.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/parameter_constants.h"
 #include "ir/nonfinite_constants.h"
@@ -71,6 +72,15 @@ void freezeKeepingOps(torch::jit::Module& module, const std::string& path) {
     }
 }
 
+std::string trainingModeWarning(const std::vector<std::string>& training) {
+    if (training.empty()) return {};
+    std::string examples;
+    for (size_t i = 0; i < training.size() && i < 3; ++i) examples += (i ? ", " : "") + training[i];
+    if (training.size() > 3) examples += ", ...";
+    return "the model was saved in training mode (" + std::to_string(training.size()) + " module(s): " + examples +
+           "); it was switched to eval mode so dropout and batch norm behave as at inference";
+}
+
 // Switches every submodule still in training mode to eval mode; returns a warning, or "".
 std::string switchToEvalMode(torch::jit::Module& module) {
     std::vector<std::string> training;
@@ -80,11 +90,7 @@ std::string switchToEvalMode(torch::jit::Module& module) {
     }
     if (training.empty()) return {};
     module.eval();
-    std::string examples;
-    for (size_t i = 0; i < training.size() && i < 3; ++i) examples += (i ? ", " : "") + training[i];
-    if (training.size() > 3) examples += ", ...";
-    return "the model was saved in training mode (" + std::to_string(training.size()) + " module(s): " + examples +
-           "); it was switched to eval mode so dropout and batch norm behave as at inference";
+    return trainingModeWarning(training);
 }
 
 // Tracing in training mode bakes training=True into dropout and batch-norm calls; switching the
@@ -113,6 +119,17 @@ std::optional<std::string> tracedTrainingWarning(const ir::Graph& graph) {
            "): the model was traced in training mode; re-trace it after model.eval()";
 }
 
+void addGraphWarnings(ir::Graph& graph, const std::string& path) {
+    if (auto warning = tracedTrainingWarning(graph)) {
+        logger()->warn("{}: {}", path, *warning);
+        graph.warnings.push_back(std::move(*warning));
+    }
+    for (std::string& warning : ir::nonFiniteConstantWarnings(graph)) {
+        logger()->warn("{}: {}", path, warning);
+        graph.warnings.push_back(std::move(warning));
+    }
+}
+
 }  // namespace
 
 ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOptions& options) {
@@ -127,6 +144,23 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
     // needed between 92 and 127 MB above the process's own use.)
     checkFitsInMemory(probe.storageBytes + probe.storageBytes / 2,
                       "loading the model's " + formatBytes(probe.storageBytes) + " of weights", path);
+    if (options.outline && options.outlineFromArchive) {
+        std::string whyNot;
+        if (auto outline = readArchiveOutline(path, probe, &whyNot)) {
+            ir::Graph graph = std::move(outline->graph);
+            graph.sourcePath = path;
+            graph.framework = "torchscript";
+            if (std::string warning = trainingModeWarning(outline->trainingModules); !warning.empty()) {
+                logger()->warn("{}: {}", path, warning);
+                graph.warnings.push_back(std::move(warning));
+            }
+            addGraphWarnings(graph, path);
+            logger()->info("module outline of {} read from the archive: {} nodes in {:.3f}s", path, graph.nodeCount(),
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            return graph;
+        }
+        logger()->info("module outline of {} needs libtorch's load: {}", path, whyNot);
+    }
     // The checksum pass (0.4 s on a 350 MB archive) runs beside libtorch's load, which is single-threaded; a
     // damaged archive is reported as damaged even when libtorch also failed to read it.
     auto corruptEntry = std::async(std::launch::async, [&path, &probe] { return firstCorruptEntry(path, probe); });
@@ -173,14 +207,7 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
         throw Error(ErrorKind::Input, "reading the TorchScript graph failed: " + libtorchMessage(e), {path, ""},
                     "re-export the model; " + kExportHint);
     }
-    if (auto warning = tracedTrainingWarning(graph)) {
-        logger()->warn("{}: {}", path, *warning);
-        graph.warnings.push_back(std::move(*warning));
-    }
-    for (std::string& warning : ir::nonFiniteConstantWarnings(graph)) {
-        logger()->warn("{}: {}", path, warning);
-        graph.warnings.push_back(std::move(warning));
-    }
+    addGraphWarnings(graph, path);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     logger()->info("imported {}: {} nodes, {} input(s), {} output(s) in {:.2f}s", path, graph.nodeCount(),
                    graph.top().inputs.size(), graph.top().outputs.size(), seconds);

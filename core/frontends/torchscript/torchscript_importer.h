@@ -13,6 +13,10 @@ struct TorchScriptImportOptions {
     // inlining (most of a large model's import time), each submodule call one node.
     // Drawn only (graphview::GraphViewModel's module outline), never lowered.
     bool outline = false;
+    // With `outline`: read it from the archive's pickled module tree and serialized code without loading the
+    // module (frontends/torchscript/archive_outline.h), falling back to libtorch's load for what that reader
+    // does not follow. Off only to compare the two.
+    bool outlineFromArchive = true;
 };
 
 // Loads onto the CPU whatever device the archive was saved from; puts a module still in

@@ -1,0 +1,57 @@
+#pragma once
+// A pickle reader that never executes anything: class references (GLOBAL), calls (REDUCE, NEWOBJ), object
+// state (BUILD) and persistent ids are recorded as data for the caller to interpret, never resolved or run.
+// Enough of protocols 2-4 for what torch.jit.save writes (data.pkl, constants.pkl, *.debug_pkl). Without
+// libtorch, so the fuzz build covers it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cms::frontends::pickle {
+
+enum class Kind {
+    None,
+    Bool,
+    Int,
+    Float,
+    String,   // str and bytes alike
+    Tuple,
+    List,
+    Dict,     // items: key, value, key, value ...
+    Global,   // text: "module name" as written (e.g. "torch._utils _rebuild_tensor_v2")
+    Call,     // REDUCE or NEWOBJ: items[0] the callable (a Global), items[1] the argument tuple
+    Object,   // Call after BUILD: items[0] the Call, items[1] its state
+    PersistentId,  // items[0] the id (torch: a tuple naming a storage)
+};
+
+struct Value {
+    Kind kind = Kind::None;
+    bool boolean = false;
+    int64_t integer = 0;
+    double real = 0;
+    std::string text;
+    std::vector<std::shared_ptr<Value>> items;
+    // Set once the value is inside another one or built: it is never changed after that, so no value can
+    // come to contain itself.
+    bool sealed = false;
+    int depth = 1;  // nesting depth, bounded so walking a value cannot exhaust the stack
+
+    bool is(Kind k) const { return kind == k; }
+    // For Dict: the value under the string key `key`, or null.
+    const Value* find(const std::string& key) const;
+    // For Global, Call and Object: the class or function named, "module name" (a Call's callable, an Object's
+    // Call's callable); empty otherwise.
+    std::string globalName() const;
+};
+using ValuePtr = std::shared_ptr<Value>;
+
+// Deepest nesting accepted (torch's module trees are a few dozen levels deep).
+constexpr int kMaxDepth = 500;
+
+// Reads one pickle from `bytes`. Throws cms::Error (Input) naming `what` on anything it does not read: an
+// unknown opcode, a truncated stream, a stack underflow, a reference to an unknown memo slot, nesting deeper
+// than kMaxDepth, or data after STOP.
+ValuePtr parse(const std::string& bytes, const std::string& what);
+
+}  // namespace cms::frontends::pickle

@@ -1,0 +1,203 @@
+// The module outline read from the archive (frontends/torchscript/archive_outline.h) against the one libtorch's
+// load gives: the same nodes, module groups, provenance, edges, constants and names, on every fixture it reads;
+// hostile archives fall back or fail cleanly.
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "common/error.h"
+#include "frontends/torchscript/archive_outline.h"
+#include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/torchscript_importer.h"
+#include "support/test_support.h"
+
+using namespace cms;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A value as the view sees it: a graph input, a node's output, or a constant with its type and content.
+std::string describeValue(const ir::Value* v, const ir::Graph& g, const std::map<const ir::Node*, size_t>& index) {
+    std::ostringstream os;
+    os << ir::valueKindName(v->kind) << ' ' << v->typeName << ' ';
+    for (size_t i = 0; i < g.top().inputs.size(); ++i)
+        if (g.top().inputs[i] == v) return os.str() + "input " + std::to_string(i);
+    if (v->producer) {
+        const auto& outs = v->producer->outputs;
+        const size_t o = static_cast<size_t>(std::find(outs.begin(), outs.end(), v) - outs.begin());
+        return os.str() + "node " + std::to_string(index.at(v->producer)) + "." + std::to_string(o);
+    }
+    if (!v->constant) return os.str() + "undefined";
+    if (const auto* t = std::get_if<Tensor>(&*v->constant)) {
+        os << "tensor " << dtypeName(t->dtype()) << ' ';
+        for (int64_t d : t->shape()) os << d << 'x';
+        // Content by a checksum of the bytes.
+        uint64_t h = 1469598103934665603ull;
+        for (size_t i = 0; i < t->nbytes(); ++i) h = (h ^ t->bytes()[i]) * 1099511628211ull;
+        return os.str() + " #" + std::to_string(h);
+    }
+    return os.str() + "const " + ir::constantToString(*v->constant);
+}
+
+// One line per node (kind, module, source, inputs, outputs), then the inputs, outputs and their names.
+std::string describe(const ir::Graph& g) {
+    std::map<const ir::Node*, size_t> index;
+    for (const ir::Node* n : g.top().nodes) index.emplace(n, index.size());
+    std::ostringstream os;
+    for (size_t i = 0; i < g.inputNames.size(); ++i)
+        os << "input " << g.inputNames[i] << ": " << describeValue(g.top().inputs[i], g, index) << '\n';
+    for (const ir::Node* n : g.top().nodes) {
+        os << index.at(n) << ' ' << n->kind << " [" << n->prov.modulePath << " : " << n->prov.moduleType << " @ "
+           << n->prov.file << ':' << n->prov.line << "] blocks " << n->blocks.size() << '\n';
+        for (const ir::Value* in : n->inputs) os << "    < " << describeValue(in, g, index) << '\n';
+        for (const ir::Value* out : n->outputs) os << "    > " << ir::valueKindName(out->kind) << ' ' << out->typeName << '\n';
+    }
+    for (size_t i = 0; i < g.outputNames.size(); ++i)
+        os << "output " << g.outputNames[i] << ": " << describeValue(g.top().outputs[i], g, index) << '\n';
+    for (const std::string& w : g.warnings) os << "warning " << w << '\n';
+    return os.str();
+}
+
+ir::Graph libtorchOutline(const std::string& path) {
+    frontends::TorchScriptImportOptions options;
+    options.outline = true;
+    options.outlineFromArchive = false;
+    return frontends::importTorchScript(path, options);
+}
+
+ir::Graph archiveOutline(const std::string& path) {
+    frontends::TorchScriptImportOptions options;
+    options.outline = true;
+    return frontends::importTorchScript(path, options);
+}
+
+// The first line where two descriptions differ, for a readable failure.
+std::string firstDifference(const std::string& a, const std::string& b) {
+    std::istringstream sa(a), sb(b);
+    std::string la, lb;
+    for (int line = 1;; ++line) {
+        const bool ha = static_cast<bool>(std::getline(sa, la)), hb = static_cast<bool>(std::getline(sb, lb));
+        if (!ha && !hb) return {};
+        if (la != lb || ha != hb)
+            return "line " + std::to_string(line) + ":\n  archive: " + (ha ? la : "(end)") + "\n  libtorch: " + (hb ? lb : "(end)");
+    }
+}
+
+}  // namespace
+
+class TestArchiveOutline : public QObject {
+    Q_OBJECT
+private slots:
+    // Models the archive reader must read itself (no fallback), each equal to libtorch's outline.
+    void readsAndMatchesLibtorch_data() {
+        QTest::addColumn<QString>("model");
+        for (const char* m : {"demo_cnn.pt", "tv_resnet18.pt", "tv_densenet121.pt", "zoo_vit_b_16.pt",
+                              "outline_head_transformer.pt", "outline_scripted_calls.pt", "tuple_output.pt",
+                              "training_mode.pt", "traced_training_mode.pt", "tv_mobilenet_v3_small.pt"})
+            QTest::newRow(m) << QString(m);
+    }
+    void readsAndMatchesLibtorch() {
+        QFETCH(QString, model);
+        const std::string path = test::testModel(model.toStdString());
+        std::string whyNot;
+        const auto outline = frontends::readArchiveOutline(path, frontends::probeArchive(path), &whyNot);
+        QVERIFY2(outline.has_value(), whyNot.c_str());
+        QVERIFY(outline->graph.nodeCount() > 0);
+        const std::string fromArchive = describe(archiveOutline(path));
+        const std::string fromLibtorch = describe(libtorchOutline(path));
+        QVERIFY2(fromArchive == fromLibtorch, firstDifference(fromArchive, fromLibtorch).c_str());
+    }
+
+    // Every TorchScript fixture (the op fixtures included): read from the archive and equal to libtorch's
+    // outline, or left to libtorch. Models given in CMS_OUTLINE_MODELS (':'-separated, e.g. the bench's
+    // transformer24.pt and vit_b_16.pt) are checked the same way.
+    void everyFixtureMatchesOrFallsBack() {
+        std::vector<std::string> paths;
+        const fs::path dir = fs::path(test::testModel("demo_cnn.pt")).parent_path();
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().extension() == ".pt") paths.push_back(e.path().string());
+        std::sort(paths.begin(), paths.end());
+        if (const char* extra = std::getenv("CMS_OUTLINE_MODELS")) {
+            std::stringstream list(extra);
+            for (std::string p; std::getline(list, p, ':');)
+                if (!p.empty()) paths.push_back(p);
+        }
+        size_t read = 0, fellBack = 0;
+        std::map<std::string, size_t> reasons;
+        for (const std::string& path : paths) {
+            const auto probe = frontends::probeArchive(path);
+            if (probe.kind != frontends::ArchiveKind::TorchScript) continue;
+            std::string whyNot;
+            const auto outline = frontends::readArchiveOutline(path, probe, &whyNot);
+            if (!outline) {
+                ++fellBack;
+                ++reasons[whyNot.substr(0, 60)];
+                continue;
+            }
+            std::string fromLibtorch;
+            try {
+                fromLibtorch = describe(libtorchOutline(path));
+            } catch (const Error&) {
+                continue;  // libtorch cannot load it (a damaged fixture): the full import reports that
+            }
+            ++read;
+            const std::string fromArchive = describe(archiveOutline(path));
+            const std::string where = path + ": " + firstDifference(fromArchive, fromLibtorch);
+            QVERIFY2(fromArchive == fromLibtorch, where.c_str());
+        }
+        qInfo("%zu outlines read from the archive and equal to libtorch's, %zu left to libtorch", read, fellBack);
+        for (const auto& [reason, count] : reasons) qInfo("  %zu: %s", count, reason.c_str());
+        QVERIFY(read > 300);
+    }
+
+    // Hostile data.pkl, code or storages in a valid zip: the archive reader declines (nothing run, nothing
+    // crashed), and the import falls back to libtorch, which loads it (giving its own outline) or fails with a
+    // clean error. Archives without debug records are read, with the serialized code's lines as libtorch gives.
+    void hostileArchivesFallBackCleanly_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("expected");  // "refused", "libtorch" (loads after the fallback) or "read"
+        QTest::newRow("pickle_exec") << "outline_hostile_pickle_exec.pt" << "refused";
+        QTest::newRow("pickle_truncated") << "outline_hostile_pickle_truncated.pt" << "refused";
+        QTest::newRow("pickle_cycle") << "outline_hostile_pickle_cycle.pt" << "refused";
+        QTest::newRow("pickle_deep") << "outline_hostile_pickle_deep.pt" << "refused";
+        QTest::newRow("pickle_long_string") << "outline_hostile_pickle_long_string.pt" << "refused";
+        QTest::newRow("code_control_flow") << "outline_hostile_code_control_flow.pt" << "libtorch";
+        QTest::newRow("code_garbage") << "outline_hostile_code_garbage.pt" << "refused";
+        QTest::newRow("code_unbalanced") << "outline_hostile_code_unbalanced.pt" << "refused";
+        QTest::newRow("debug_missing") << "outline_hostile_debug_missing.pt" << "read";
+    }
+    void hostileArchivesFallBackCleanly() {
+        QFETCH(QString, model);
+        QFETCH(QString, expected);
+        const std::string path = test::testModel(model.toStdString());
+        std::string whyNot;
+        const bool read = frontends::readArchiveOutline(path, frontends::probeArchive(path), &whyNot).has_value();
+        QCOMPARE(read, expected == "read");
+        QVERIFY(read || !whyNot.empty());
+        try {
+            const ir::Graph g = archiveOutline(path);
+            QVERIFY2(expected != "refused", "libtorch loaded an archive it should refuse");
+            const std::string fromArchive = describe(g), fromLibtorch = describe(libtorchOutline(path));
+            QVERIFY2(fromArchive == fromLibtorch, firstDifference(fromArchive, fromLibtorch).c_str());
+        } catch (const Error& e) {
+            QVERIFY2(expected == "refused", e.what());
+            QVERIFY2(e.kind() != ErrorKind::Internal, e.what());
+            QVERIFY(!e.hint().empty());
+        }
+        QVERIFY(!fs::exists("/tmp/cms_outline_pwned.txt"));
+    }
+
+    // A storage shorter than the tensor data.pkl builds on it (with a valid checksum): the reader declines it.
+    // (libtorch's load accepts such an archive; what its fallback then reads is libtorch's matter.)
+    void shortStorageIsDeclined() {
+        const std::string path = test::testModel("outline_hostile_storage_short.pt");
+        std::string whyNot;
+        QVERIFY(!frontends::readArchiveOutline(path, frontends::probeArchive(path), &whyNot));
+        QVERIFY2(whyNot.find("storage") != std::string::npos, whyNot.c_str());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestArchiveOutline)
+#include "test_archive_outline.moc"
