@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "analysis/decode_estimate.h"
 #include "analysis/placement.h"
 #include "analysis/placement_compare.h"
 #include "analysis/placement_json.h"
@@ -188,6 +189,19 @@ void printPlan(const PlacementPlan& plan, const std::string& path, const std::ve
     }
 }
 
+// Weight-bandwidth-bound decoding, one line per chip profile.
+void printDecodeEstimates(const DecodeTraffic& traffic, const std::vector<DecodeEstimate>& estimates) {
+    std::printf("\nDecoding, tokens per second (estimate; one token reads %s of weights%s):\n",
+                humanBytes(static_cast<uint64_t>(traffic.weightBytes)).c_str(),
+                traffic.stateBytes > 0
+                    ? (" and " + humanBytes(static_cast<uint64_t>(traffic.stateBytes)) + " of states").c_str()
+                    : "");
+    for (const DecodeEstimate& e : estimates)
+        std::printf("  %-10s %8.1f tokens/s   (%.0f%% of %.0f GB/s; at the full bandwidth %.1f)\n", e.chipId.c_str(),
+                    e.tokensPerSecond, e.bandwidthShare * 100, e.bandwidth / 1e9, e.boundTokensPerSecond);
+    if (!estimates.empty()) std::printf("  share of the bandwidth: %s\n", estimates.front().source.c_str());
+}
+
 void printComparison(const PlanComparison& c, const PlacementPlan& a, const PlacementPlan& b, const std::string& pathA,
                      const std::string& pathB) {
     std::printf("Placement comparison on %s, compute units %s\n", a.chipName.c_str(),
@@ -274,7 +288,10 @@ int runPlan(const PlanOptions& o) {
          {ComputeUnits::All, ComputeUnits::CpuAndNeuralEngine, ComputeUnits::CpuAndGpu, ComputeUnits::CpuOnly})
         perUnits.push_back(planPlacement(a.contents.program, chip, {u, a.flexibility}));
     printPlan(plan, o.package, perUnits, o.top, a.flexibility);
-    if (!o.jsonPath.empty()) package::writeFileDurably(o.jsonPath, placementPlanToJson(plan, o.package));
+    const DecodeTraffic traffic = decodeTrafficOf(a.contents.program);
+    const std::vector<DecodeEstimate> decode = estimateDecodeOnEveryChip(traffic, chips);
+    printDecodeEstimates(traffic, decode);
+    if (!o.jsonPath.empty()) package::writeFileDurably(o.jsonPath, placementPlanToJson(plan, o.package, decode));
     return 0;
 }
 

@@ -276,6 +276,10 @@ ChipLibrary ChipLibrary::load(const std::string& path) {
     ChipLibrary lib;
     try {
         const YAML::Node root = YAML::LoadFile(path);
+        // Decoding's reached share of the bandwidth: one measured figure for every chip unless a chip has its own.
+        const YAML::Node decode = root["decode"];
+        const double decodeShare = decode ? number(decode, "bandwidthShare", "decode") : 1.0;
+        const std::string decodeSource = decode && decode["source"] ? decode["source"].as<std::string>() : "";
         for (const YAML::Node& n : root["chips"]) {
             ChipProfile c;
             c.id = n["id"].as<std::string>();
@@ -297,6 +301,8 @@ ChipLibrary ChipLibrary::load(const std::string& path) {
             cpuPeak.flopsPerSecondFp32 = number(n["cpu"], "gflopsFp32", c.id + ".cpu") * 1e9;
             cpuPeak.flopsPerSecondFp16 = cpuPeak.flopsPerSecondFp32;
             cpuPeak.bytesPerSecond = number(n["cpu"], "bandwidthGBs", c.id + ".cpu") * 1e9;
+            c.decodeBandwidthShare = n["decodeBandwidthShare"] ? n["decodeBandwidthShare"].as<double>() : decodeShare;
+            c.decodeSource = n["decodeSource"] ? n["decodeSource"].as<std::string>() : decodeSource;
             lib.chips_.push_back(std::move(c));
         }
     } catch (const YAML::Exception& e) {

@@ -30,6 +30,9 @@ struct ChipProfile {
     double neQuotedOps = 0;                      // Apple's quoted NE operations/s
     double neFp16Scale = 1.0;                    // share of the quoted figure available to fp16
     std::array<DevicePeak, kDeviceCount> peaks;  // by Device
+    // The share of memoryBandwidth that LLM decoding reaches (decode_estimate.h), and where it comes from.
+    double decodeBandwidthShare = 1.0;
+    std::string decodeSource;
     const DevicePeak& peak(Device d) const { return peaks[static_cast<size_t>(d)]; }
 };
 

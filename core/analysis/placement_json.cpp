@@ -49,7 +49,8 @@ json summaryJson(const PlacementPlan& plan) {
 
 }  // namespace
 
-std::string placementPlanToJson(const PlacementPlan& plan, const std::string& packagePath) {
+std::string placementPlanToJson(const PlacementPlan& plan, const std::string& packagePath,
+                                const std::vector<DecodeEstimate>& decode) {
     json ops = json::array();
     for (const OpPlacement& p : plan.ops) {
         json seconds = json::object();
@@ -70,6 +71,19 @@ std::string placementPlanToJson(const PlacementPlan& plan, const std::string& pa
     }
     json doc = {
         {"estimate", kPlacementEstimateNote}, {"package", packagePath}, {"summary", summaryJson(plan)}, {"ops", ops}};
+    if (!decode.empty()) {
+        json chips = json::array();
+        for (const DecodeEstimate& e : decode)
+            chips.push_back({{"chip", e.chipId},
+                             {"chipName", e.chipName},
+                             {"bytesPerToken", e.bytesPerToken},
+                             {"bandwidthBytesPerSecond", e.bandwidth},
+                             {"bandwidthShare", e.bandwidthShare},
+                             {"boundTokensPerSecond", e.boundTokensPerSecond},
+                             {"tokensPerSecond", e.tokensPerSecond},
+                             {"source", e.source}});
+        doc["decode"] = chips;
+    }
     return doc.dump(2) + "\n";
 }
 

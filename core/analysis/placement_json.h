@@ -3,12 +3,15 @@
 // Every document carries the estimate note.
 #include <string>
 
+#include "analysis/decode_estimate.h"
 #include "analysis/placement.h"
 #include "analysis/placement_compare.h"
 
 namespace cms::analysis {
 
-std::string placementPlanToJson(const PlacementPlan& plan, const std::string& packagePath);
+// With `decode`, the document also carries the tokens-per-second estimate per chip profile ("decode").
+std::string placementPlanToJson(const PlacementPlan& plan, const std::string& packagePath,
+                                const std::vector<DecodeEstimate>& decode = {});
 std::string planComparisonToJson(const PlanComparison& comparison, const PlacementPlan& before,
                                  const PlacementPlan& after, const std::string& beforePath,
                                  const std::string& afterPath);

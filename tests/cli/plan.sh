@@ -23,6 +23,10 @@ expect_out_contains "Every op is estimated to run on the Neural Engine." "fp16 f
 echo "$OUT" | grep -E '^\S+ +conv +NE +[0-9.]+ [kMG]? *[0-9.]+ (B|KB)' >/dev/null || fail "plan fp16: no conv row on the NE"
 [ "$(echo "$OUT" | grep -cE '^\S+ +conv +NE ')" -eq 7 ] || fail "plan fp16: expected 7 conv rows on the NE"
 echo "$OUT" | grep -E '^  Neural Engine +20 ops \(100.0%\)' >/dev/null || fail "plan fp16: NE share"
+# Decoding estimate: one line per chip profile, below the bound at the full bandwidth.
+expect_out_contains "Decoding, tokens per second (estimate; one token reads" "decode estimate header"
+[ "$(echo "$OUT" | grep -cE '^  (M1-Max|M2-Ultra|M4-Max|A16|A17-Pro|A18-Pro) +[0-9.]+ tokens/s')" -eq 6 ] ||
+    fail "plan fp16: expected a tokens/s line per chip"
 
 run plan "$WORK/demo32.mlpackage"
 expect_status 0 "plan fp32"
@@ -72,6 +76,12 @@ assert c["reasons"][0]["source"], c["reasons"]
 assert c["flops"] > 0 and c["activationBytes"] > 0 and c["estimatedSeconds"] > 0, c
 assert set(c["secondsByDevice"]) == {"ne", "gpu", "cpu"}, c
 assert c["provenance"].get("sourceOp"), c["provenance"]
+dec = {e["chip"]: e for e in d["decode"]}
+assert set(dec) >= {"M1-Max", "M2-Ultra", "A17-Pro"}, dec
+m = dec["M2-Ultra"]
+assert m["bytesPerToken"] > 0 and 0 < m["tokensPerSecond"] < m["boundTokensPerSecond"], m
+assert abs(m["boundTokensPerSecond"] - m["bandwidthBytesPerSecond"] / m["bytesPerToken"]) < 1e-6 * m["boundTokensPerSecond"], m
+assert m["source"], m
 EOF
 
 run plan "$WORK/demo32.mlpackage" --compare "$WORK/demo16.mlpackage" --json "$WORK/compare.json"
