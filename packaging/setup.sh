@@ -21,6 +21,7 @@ PACKAGES=(
     libyaml-cpp-dev libgraphviz-dev cmake ninja-build g++ pkg-config
     python3-torch python3-torchvision python3-numpy time xvfb xauth
     libhdf5-dev libzip-dev python3-h5py nodejs npm
+    poppler-utils  # pdftotext: the GUI test reads the exported PDF report
 )
 
 say() { printf '==> %s\n' "$*"; }

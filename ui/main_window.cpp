@@ -36,6 +36,7 @@
 #include "graph/graph_view.h"
 #include "results/conversion_progress.h"
 #include "results/results_panel.h"
+#include "review/review_controller.h"
 #include "graphview/graph_view_model.h"
 #include "package/package.h"
 #include "settings/compressed_size.h"
@@ -119,6 +120,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(shapeRunner_, &ConversionRunner::programReady, this, &MainWindow::onProgramReady);
     connect(inputsPanel_, &InputsPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
     connect(quantizationPanel_, &QuantizationPanel::invalid, this, [this](const QString& m) { showMessage(m, true); });
+    review_ = new ReviewController(this);  // after the window's own handlers: it reads what they set
     onBusyChanged(false);
     rebuildRecentMenu();
     updateTitle();

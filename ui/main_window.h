@@ -32,6 +32,7 @@ class PackageSummary;
 class ProjectDocument;
 class QuantizationPanel;
 class RecentFiles;
+class ReviewController;
 class StartPage;
 
 class MainWindow : public QMainWindow {
@@ -73,6 +74,8 @@ public:
     // The module paths of the ops with weights selected in the graph, for "compress as…".
     QStringList selectedWeightOps() const;
     GraphView* packageGraphView() const { return packageGraph_; }
+    // The unsupported-op review, production checklist, Swift code and report export (ui/review).
+    ReviewController* review() const { return review_; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -134,6 +137,7 @@ private:
     ConversionProgress* progress_ = nullptr;  // a bar per stage, Cancel (ui/results)
     ResultsPanel* results_ = nullptr;         // the finished conversion's package, ops and warnings
     QPlainTextEdit* result_ = nullptr;
+    ReviewController* review_ = nullptr;
 };
 
 }  // namespace cms::ui

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "compress_command.h"
+#include "review_commands.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "sensitivity_command.h"
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
     CLI::App* compress = addCompressCommand(app, compressOptions);
     CLI::App* decompress = addDecompressCommand(app, decompressOptions);
     CLI::App* plan = addPlanCommand(app, planOptions);
+    SwiftOptions swiftOptions;
+    CLI::App* swift = addSwiftCommand(app, swiftOptions);
+    ChecklistOptions checklistOptions;
+    CLI::App* checklist = addChecklistCommand(app, checklistOptions);
 
     try {
         app.parse(argc, argv);
@@ -69,6 +74,8 @@ int main(int argc, char** argv) {
         if (compress->parsed()) return runCompress(compressOptions);
         if (decompress->parsed()) return runDecompress(decompressOptions);
         if (plan->parsed()) return runPlan(planOptions);
+        if (swift->parsed()) return runSwift(swiftOptions);
+        if (checklist->parsed()) return runChecklist(checklistOptions);
         return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "coreml-cli: %s\nRun with --help for more information.\n", e.what());

@@ -1,0 +1,217 @@
+#include "checklist_panel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QThread>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace cms::ui {
+
+namespace {
+
+using analysis::CheckStatus;
+
+QString statusText(CheckStatus s) {
+    switch (s) {
+        case CheckStatus::Pass: return ChecklistPanel::tr("Pass");
+        case CheckStatus::Warn: return ChecklistPanel::tr("Warning");
+        case CheckStatus::Fail: return ChecklistPanel::tr("Fail");
+        case CheckStatus::NotChecked: break;
+    }
+    return ChecklistPanel::tr("Not checked yet");
+}
+
+QColor statusColor(CheckStatus s) {
+    switch (s) {
+        case CheckStatus::Pass: return QColor(0x2e, 0x7d, 0x32);
+        case CheckStatus::Warn: return QColor(0xb2, 0x6a, 0x00);
+        case CheckStatus::Fail: return QColor(0xb0, 0x00, 0x20);
+        case CheckStatus::NotChecked: break;
+    }
+    return {};
+}
+
+QString fixLabel(analysis::FixPlace p) {
+    switch (p) {
+        case analysis::FixPlace::ModelExport: return ChecklistPanel::tr("How to fix…");
+        case analysis::FixPlace::Inputs: return ChecklistPanel::tr("Open Inputs…");
+        case analysis::FixPlace::Conversion: return ChecklistPanel::tr("Open Conversion…");
+        case analysis::FixPlace::Quantization: return ChecklistPanel::tr("Open Quantization…");
+        case analysis::FixPlace::Accuracy: break;
+    }
+    return ChecklistPanel::tr("Check Accuracy…");
+}
+
+// The item titles as the user reads them (the core's titles are the CLI's English).
+QString itemTitle(const std::string& id, const std::string& fallback) {
+    if (id == "eval-mode") return ChecklistPanel::tr("Model in eval() mode before tracing");
+    if (id == "preprocessing") return ChecklistPanel::tr("Preprocessing (scale/bias) baked into the model");
+    if (id == "ml-program") return ChecklistPanel::tr("ML Program format");
+    if (id == "accuracy") return ChecklistPanel::tr("Accuracy tested against the source model");
+    if (id == "compression") return ChecklistPanel::tr("Weights compressed (start with int8)");
+    if (id == "neural-engine") return ChecklistPanel::tr("Estimated Neural Engine use");
+    if (id == "representative-inputs") return ChecklistPanel::tr("Tested with representative inputs");
+    if (id == "memory") return ChecklistPanel::tr("Memory estimate");
+    if (id == "fallback") return ChecklistPanel::tr("Fallback settings");
+    return QString::fromStdString(fallback);
+}
+
+}  // namespace
+
+ChecklistPanel::ChecklistPanel(QWidget* parent)
+    : QWidget(parent), status_(new QLabel), tree_(new QTreeWidget), accuracy_(new QPushButton(tr("Check &Accuracy"))) {
+    auto* layout = new QVBoxLayout(this);
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+    tree_->setHeaderLabels({tr("Status"), tr("Item"), tr("Based on"), tr("Fix")});
+    tree_->setRootIsDecorated(false);
+    tree_->setWordWrap(true);
+    tree_->setAccessibleName(tr("Production checklist"));
+    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    tree_->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+    tree_->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    layout->addWidget(tree_, 1);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(accuracy_);
+    layout->addLayout(buttons);
+    accuracy_->setEnabled(false);
+    connect(accuracy_, &QPushButton::clicked, this, &ChecklistPanel::checkAccuracy);
+    evaluate();
+}
+
+ChecklistPanel::~ChecklistPanel() {
+    if (thread_) thread_->wait();
+}
+
+void ChecklistPanel::setModel(const QString& modelPath, const QStringList& importWarnings) {
+    warnings_.clear();
+    for (const QString& w : importWarnings) warnings_.push_back(w.toStdString());
+    data_.imported = !modelPath.isEmpty();
+    if (data_.settings.modelPath == modelPath.toStdString()) {
+        evaluate();  // the same model's full import: its notices only
+        return;
+    }
+    data_.settings.modelPath = modelPath.toStdString();
+    conversion_.reset();
+    facts_.reset();
+    accuracyReport_.reset();
+    accuracy_->setEnabled(false);
+    evaluate();
+}
+
+void ChecklistPanel::setSettings(const ConversionSettings& settings) {
+    const std::string model = data_.settings.modelPath;
+    data_.settings = settings;
+    if (data_.settings.modelPath.empty()) data_.settings.modelPath = model;
+    evaluate();
+}
+
+void ChecklistPanel::setConversion(const ConversionReport& report, const ConversionSettings& settings) {
+    conversion_ = report;
+    data_.settings = settings;
+    facts_.reset();
+    accuracyReport_.reset();  // it was for the previous package
+    evaluate();
+    const std::string path = report.packagePath;
+    const ComputeUnits units = settings.computeUnits;
+    status_->setText(tr("Reading the package and estimating its placement …"));
+    run([this, path, units] {
+        auto facts = std::make_shared<const analysis::PackageFacts>(analysis::packageFacts(path, units));
+        return [this, facts] {
+            facts_ = facts;
+            accuracy_->setEnabled(true);
+        };
+    });
+}
+
+void ChecklistPanel::setAccuracy(const analysis::AccuracyReport& report) {
+    accuracyReport_ = report;
+    evaluate();
+}
+
+void ChecklistPanel::checkAccuracy() {
+    if (!conversion_ || busy()) return;
+    analysis::VerifyOptions options;
+    options.modelPath = data_.settings.modelPath;
+    options.packagePath = conversion_->packagePath;
+    status_->setText(tr("Running the source model and the package on the same inputs …"));
+    accuracy_->setEnabled(false);
+    run([this, options] {
+        const analysis::AccuracyReport report = analysis::verifyPackage(options);
+        return [this, report] {
+            accuracyReport_ = report;
+            accuracy_->setEnabled(true);
+        };
+    });
+}
+
+// Runs `job` on a worker thread; the function it returns is applied on the GUI thread, then the list is
+// evaluated again. An error is shown in the status line.
+template <class Job> void ChecklistPanel::run(Job job) {
+    if (busy()) thread_->wait();  // one job at a time; the previous one is short (a package read)
+    QThread* thread = QThread::create([this, job] {
+        try {
+            auto apply = job();
+            QMetaObject::invokeMethod(this, [this, apply] {
+                apply();
+                evaluate();
+            }, Qt::QueuedConnection);
+        } catch (const std::exception& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QMetaObject::invokeMethod(this, [this, message] {
+                evaluate();
+                status_->setText(tr("Not every item could be checked: %1").arg(message));
+                accuracy_->setEnabled(conversion_.has_value());
+            }, Qt::QueuedConnection);
+        }
+    });
+    thread_ = thread;
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
+}
+
+void ChecklistPanel::evaluate() {
+    data_.importWarnings = warnings_;
+    data_.conversion = conversion_ ? &*conversion_ : nullptr;
+    data_.package = facts_ ? &facts_->contents : nullptr;
+    data_.placement = facts_ ? &facts_->placement : nullptr;
+    data_.accuracy = accuracyReport_ ? &*accuracyReport_ : nullptr;
+    items_ = analysis::evaluateChecklist(data_);
+
+    tree_->clear();
+    fixButtons_.clear();
+    int passed = 0, open = 0;
+    for (const analysis::ChecklistItem& it : items_) {
+        passed += it.status == CheckStatus::Pass;
+        open += it.status == CheckStatus::NotChecked;
+        auto* row = new QTreeWidgetItem(tree_, {statusText(it.status), itemTitle(it.id, it.title),
+                                                QString::fromStdString(it.detail)});
+        row->setData(0, Qt::UserRole, QString::fromStdString(it.id));
+        row->setForeground(0, statusColor(it.status));
+        row->setToolTip(2, QString::fromStdString(it.detail));
+        if (it.status == CheckStatus::Pass) continue;
+        auto* fix = new QPushButton(fixLabel(it.fix));
+        fixButtons_.insert(QString::fromStdString(it.id), fix);
+        fix->setToolTip(QString::fromStdString(it.fixHint));
+        const analysis::FixPlace place = it.fix;
+        const QString field = QString::fromStdString(it.fixField);
+        connect(fix, &QPushButton::clicked, this, [this, place, field] {
+            if (place == analysis::FixPlace::Accuracy && conversion_) checkAccuracy();
+            emit fixRequested(place, field);
+        });
+        tree_->setItemWidget(row, 3, fix);
+    }
+    status_->setText(tr("%1 of %2 items pass; %3 not checked yet.").arg(passed).arg(items_.size()).arg(open));
+    emit evaluated();
+}
+
+QPushButton* ChecklistPanel::fixButton(const QString& id) const {
+    return fixButtons_.value(id, nullptr);
+}
+
+}  // namespace cms::ui
