@@ -107,6 +107,7 @@ int runChecklist(const ChecklistOptions& o) {
         v.modelPath = s.modelPath;
         v.packagePath = s.outputPath;
         v.inputFiles = o.inputFiles;
+        v.noReference = s.noReference;
         accuracy = analysis::verifyPackage(v);
     }
     analysis::ChecklistData d;

@@ -139,6 +139,7 @@ void ChecklistPanel::checkAccuracy() {
     analysis::VerifyOptions options;
     options.modelPath = data_.settings.modelPath;
     options.packagePath = conversion_->packagePath;
+    options.noReference = data_.settings.noReference;  // the user chose never to run the model's code
     status_->setText(tr("Running the source model and the package on the same inputs …"));
     accuracy_->setEnabled(false);
     run([this, options] {
