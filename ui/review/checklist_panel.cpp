@@ -135,7 +135,11 @@ void ChecklistPanel::setAccuracy(const analysis::AccuracyReport& report) {
 }
 
 void ChecklistPanel::checkAccuracy() {
-    if (!conversion_ || busy()) return;
+    if (busy()) return;
+    if (!conversion_) {
+        status_->setText(tr("Convert the model first: the accuracy check compares the package with the source model."));
+        return;
+    }
     analysis::VerifyOptions options;
     options.modelPath = data_.settings.modelPath;
     options.packagePath = conversion_->packagePath;
@@ -202,7 +206,7 @@ void ChecklistPanel::evaluate() {
         const analysis::FixPlace place = it.fix;
         const QString field = QString::fromStdString(it.fixField);
         connect(fix, &QPushButton::clicked, this, [this, place, field] {
-            if (place == analysis::FixPlace::Accuracy && conversion_) checkAccuracy();
+            if (place == analysis::FixPlace::Accuracy) checkAccuracy();
             emit fixRequested(place, field);
         });
         tree_->setItemWidget(row, 3, fix);
