@@ -22,6 +22,7 @@ PACKAGES=(
     python3-torch python3-torchvision python3-numpy time xvfb xauth
     libhdf5-dev libzip-dev python3-h5py nodejs npm
     poppler-utils  # pdftotext: the GUI test reads the exported PDF report
+    qt6-svg-dev qt6-translations-l10n appstream desktop-file-utils shared-mime-info dpkg-dev
 )
 
 say() { printf '==> %s\n' "$*"; }

@@ -47,6 +47,9 @@
 #include "workspace/project_document.h"
 #include "workspace/recent_files.h"
 #include "workspace/start_page.h"
+#include "preferences/preferences_dialog.h"
+#include "style/palette_colors.h"
+#include "style/studio_icons.h"
 
 namespace cms::ui {
 
@@ -139,30 +142,39 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
     open->setShortcut(QKeySequence::Open);
+    open->setIcon(studioIcon(QStringLiteral("document-open"), QStringLiteral("open")));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
-    file->addAction(tr("Open &Demo Model"), this, [this] { openPath(bundledDemoModelPath()); });
+    file->addAction(tr("Open &Demo Model"), this, [this] { openPath(bundledDemoModelPath()); })
+        ->setIcon(studioIcon(QString(), QStringLiteral("demo")));
     file->addSeparator();
     QAction* save = file->addAction(tr("&Save Project"), this, [this] {
         if (document_->filePath().isEmpty()) saveProjectAs();
         else saveProject(document_->filePath());
     });
     save->setShortcut(QKeySequence::Save);
+    save->setIcon(studioIcon(QStringLiteral("document-save"), QStringLiteral("save")));
     QAction* saveAs = file->addAction(tr("Save Project &As…"), this, &MainWindow::saveProjectAs);
     saveAs->setShortcut(QKeySequence::SaveAs);
+    saveAs->setIcon(studioIcon(QStringLiteral("document-save-as"), QStringLiteral("save-as")));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    quit->setIcon(studioIcon(QStringLiteral("application-exit"), QStringLiteral("quit")));
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
+    undo->setIcon(studioIcon(QStringLiteral("edit-undo"), QStringLiteral("undo")));
     QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
+    redo->setIcon(studioIcon(QStringLiteral("edit-redo"), QStringLiteral("redo")));
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    addPreferencesAction(edit, recent_, this);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About"), this, [this] {
+    help->addAction(studioIcon(QStringLiteral("help-about"), QStringLiteral("about")), tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About Core ML Conversion Studio"),
                            tr("Core ML Conversion Studio %1\nConverts TorchScript models to Core ML packages.")
                                .arg(QString::fromStdString(converterVersion())));
@@ -220,9 +232,12 @@ QWidget* MainWindow::buildSettingsSide() {
     layout->addWidget(tabs_, 1);
 
     auto* buttons = new QHBoxLayout;
-    convertButton_ = new QPushButton(tr("Convert"));
+    convertButton_ = new QPushButton(studioIcon(QString(), QStringLiteral("convert")), tr("Convert"));
     convertButton_->setDefault(true);
-    cancelButton_ = new QPushButton(tr("Cancel"));
+    convertButton_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    convertButton_->setToolTip(tr("Convert the model with these settings (%1)")
+                                   .arg(convertButton_->shortcut().toString(QKeySequence::NativeText)));
+    cancelButton_ = new QPushButton(studioIcon(QStringLiteral("process-stop"), QStringLiteral("cancel")), tr("Cancel"));
     connect(convertButton_, &QPushButton::clicked, this, &MainWindow::startConversion);
     connect(cancelButton_, &QPushButton::clicked, runner_, &ConversionRunner::cancel);
     buttons->addStretch();
@@ -597,7 +612,7 @@ void MainWindow::resetStages() {
 
 void MainWindow::showMessage(const QString& text, bool error) {
     result_->setPlainText(text);
-    result_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    result_->setStyleSheet(error ? QStringLiteral("color: %1;").arg(errorTextColor(palette()).name()) : QString());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -13,6 +13,8 @@
 #include "common/log.h"
 #include "graph/graph_view.h"
 #include "main_window.h"
+#include "preferences/language.h"
+#include "style/studio_icons.h"
 #include "workspace/start_page.h"
 
 int main(int argc, char** argv) {
@@ -34,6 +36,10 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("Core ML Conversion Studio");
     QApplication::setOrganizationName("CoreMLConversionStudio");  // where QSettings keeps recent files
     QApplication::setApplicationVersion(CMS_VERSION);
+    // The desktop entry the package installs (window grouping, Wayland app id) and its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.coremlstudio.CoreMLStudio"));
+    QApplication::setWindowIcon(cms::ui::applicationIcon());
+    cms::ui::applyLanguage(cms::ui::languageSetting());  // before any window builds its texts
     cms::setLogVerbosity(qEnvironmentVariableIntValue("CMS_VERBOSE"));
 
     QStringList args = QApplication::arguments().mid(1);

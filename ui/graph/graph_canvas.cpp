@@ -1,11 +1,15 @@
 #include "graph/graph_canvas.h"
 
+#include <QEvent>
+#include <QGraphicsItem>
 #include <QKeyEvent>
 #include <QScrollBar>
 #include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
+
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
@@ -21,7 +25,7 @@ GraphCanvas::GraphCanvas(QGraphicsScene* scene, QWidget* parent) : QGraphicsView
     // Edges span large areas; repainting only what changed is cheaper than full updates.
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontSavePainterState);
-    setBackgroundBrush(QColor("#fcfcfd"));
+    setBackgroundBrush(GraphColors::fromPalette(palette()).background);
     setFocusPolicy(Qt::StrongFocus);
 }
 
@@ -78,6 +82,16 @@ void GraphCanvas::keyPressEvent(QKeyEvent* event) {
         default: QGraphicsView::keyPressEvent(event); return;
     }
     event->accept();
+}
+
+void GraphCanvas::changeEvent(QEvent* event) {
+    QGraphicsView::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange) return;
+    // A theme switch (light <-> dark): new background, and items repaint past their pixmap caches.
+    setBackgroundBrush(GraphColors::fromPalette(palette()).background);
+    if (!scene()) return;
+    const QList<QGraphicsItem*> items = scene()->items();
+    for (QGraphicsItem* item : items) item->update();
 }
 
 void GraphCanvas::scrollContentsBy(int dx, int dy) {

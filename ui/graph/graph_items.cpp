@@ -46,7 +46,9 @@ void drawTexts(QPainter* p, const QRectF& r, const QString& title, const QString
     p->setFont(titleFont());
     p->drawText(top, Qt::AlignHCenter | Qt::AlignBottom, title);
     p->setFont(subtitleFont());
-    p->setPen(text.lighter(170));
+    QColor secondary = text;  // fainter in either theme
+    secondary.setAlphaF(0.7f);
+    p->setPen(secondary);
     p->drawText(bottom, Qt::AlignHCenter | Qt::AlignTop, subtitle);
 }
 
@@ -58,21 +60,7 @@ QSizeF textBoxSize(const QString& title, const QString& subtitle, double height1
 
 }  // namespace
 
-FamilyStyle familyStyle(OpFamily family) {
-    switch (family) {
-        case OpFamily::Input:
-        case OpFamily::Output: return {QColor("#e8e8e8"), QColor("#555555")};
-        case OpFamily::Conv: return {QColor("#d6e6f7"), QColor("#2f6db5")};
-        case OpFamily::Norm: return {QColor("#e3f1dc"), QColor("#4c8c2b")};
-        case OpFamily::Activation: return {QColor("#fde7cf"), QColor("#d07a12")};
-        case OpFamily::Pooling: return {QColor("#eadcf4"), QColor("#7b4aa3")};
-        case OpFamily::Linear: return {QColor("#f8d9d9"), QColor("#b33a3a")};
-        case OpFamily::Elementwise: return {QColor("#fbf3c8"), QColor("#a08a12")};
-        case OpFamily::Shape: return {QColor("#dff2f1"), QColor("#2b8a85")};
-        case OpFamily::Other: return {QColor("#f1f1f1"), QColor("#888888")};
-    }
-    return {QColor("#f1f1f1"), QColor("#888888")};
-}
+FamilyStyle familyStyle(OpFamily family) { return GraphColors::current().family(family); }
 
 NodeItem::NodeItem(int nodeId, OpFamily family, QString title, QString subtitle, QSizeF size)
     : nodeId_(nodeId), family_(family), title_(std::move(title)), subtitle_(std::move(subtitle)), size_(size) {
@@ -139,10 +127,11 @@ QPainterPath NodeItem::outline() const {
 QPainterPath NodeItem::shape() const { return outline(); }
 
 void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
-    const FamilyStyle style = familyStyle(family_);
+    const GraphColors colors = GraphColors::current();
+    const FamilyStyle style = colors.family(family_);
     const bool selected = option->state & QStyle::State_Selected;
     p->setRenderHint(QPainter::Antialiasing);
-    p->setPen(QPen(selected ? QColor("#1a73e8") : style.border, selected ? 2.5 : 1.2));
+    p->setPen(QPen(selected ? colors.selection : style.border, selected ? 2.5 : 1.2));
     p->setBrush(style.fill);
     p->drawPath(outline());
     if (family_ == OpFamily::Linear) {  // a second rule marks weight-heavy matrix ops
@@ -152,7 +141,7 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
     // Below ~40% zoom text is unreadable; skipping it keeps panning a big graph smooth.
     if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.4) return;
     drawTexts(p, QRectF(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height()), title_, subtitle_,
-              QColor("#202020"));
+              colors.nodeText);
 }
 
 GroupBoxItem::GroupBoxItem(int groupId, QString title, QString subtitle, QSizeF size)
@@ -175,16 +164,17 @@ QRectF GroupBoxItem::boundingRect() const {
 void GroupBoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
     const QRectF r(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height());
     const bool selected = option->state & QStyle::State_Selected;
+    const GraphColors colors = GraphColors::current();
     p->setRenderHint(QPainter::Antialiasing);
     // A second box offset behind the first reads as "several things stacked".
-    p->setPen(QPen(QColor("#7a8794"), 1.0));
-    p->setBrush(QColor("#e4e9ee"));
+    p->setPen(QPen(colors.groupShadowBorder, 1.0));
+    p->setBrush(colors.groupShadow);
     p->drawRoundedRect(r.translated(3, 3), 5, 5);
-    p->setPen(QPen(selected ? QColor("#1a73e8") : QColor("#4a5a6a"), selected ? 2.5 : 1.4));
-    p->setBrush(QColor("#f4f7fa"));
+    p->setPen(QPen(selected ? colors.selection : colors.groupBorder, selected ? 2.5 : 1.4));
+    p->setBrush(colors.groupFill);
     p->drawRoundedRect(r, 5, 5);
     if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.4) return;
-    drawTexts(p, r, QStringLiteral("[+] ") + title_, subtitle_, QColor("#1d2b38"));
+    drawTexts(p, r, QStringLiteral("[+] ") + title_, subtitle_, colors.groupText);
 }
 
 ClusterItem::ClusterItem(int groupId, QString title, QRectF rect, int depth)
@@ -203,18 +193,19 @@ QPainterPath ClusterItem::shape() const {
 }
 
 void ClusterItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
-    static const QColor fills[] = {QColor("#f7f9fb"), QColor("#eef2f6"), QColor("#e6ecf2"), QColor("#dfe6ee")};
+    const GraphColors colors = GraphColors::current();
+    const QColor* fills = colors.clusterFills;
     // Only the exposed part: a frame around a large expanded group spans the whole scene, and a dashed
     // outline is computed along its full length on every frame of a pan.
     const QRectF exposed = option->exposedRect.adjusted(-8, -8, 8, 8);
     if (exposed.contains(rect_)) {
         p->setRenderHint(QPainter::Antialiasing);
-        p->setPen(QPen(QColor("#9aa7b4"), 1.0, Qt::DashLine));
+        p->setPen(QPen(colors.clusterBorder, 1.0, Qt::DashLine));
         p->setBrush(fills[depth_ % 4]);
         p->drawRoundedRect(rect_, 6, 6);
     } else {
         p->fillRect(rect_.intersected(exposed), fills[depth_ % 4]);
-        QPen pen(QColor("#9aa7b4"), 1.0, Qt::DashLine);
+        QPen pen(colors.clusterBorder, 1.0, Qt::DashLine);
         p->setPen(pen);
         const QRectF r = rect_;
         const auto edge = [&](QPointF a, QPointF b) {
@@ -231,7 +222,7 @@ void ClusterItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWi
     }
     if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.3) return;
     p->setFont(headerFont());
-    p->setPen(QColor("#33424f"));
+    p->setPen(colors.clusterTitle);
     p->drawText(QRectF(rect_.x() + 6, rect_.y() + 2, rect_.width() - 12, 15), Qt::AlignLeft | Qt::AlignVCenter,
                 QStringLiteral("[\u2212] ") + title_);
 }
@@ -240,7 +231,7 @@ EdgeItem::EdgeItem(const QPainterPath& path, const QPolygonF& arrow, const QStri
     : QGraphicsPathItem(path), arrow_(arrow), label_(label), labelCenter_(labelCenter) {
     // One device pixel wide at zoom 1 and below: the raster engine then draws the curve directly
     // instead of outlining and filling it (a long residual edge cost milliseconds per frame).
-    setPen(QPen(QColor("#6b7580"), 1.0));
+    setPen(QPen(GraphColors::current().edge, 1.0));
     setZValue(1);
     if (!label_.isEmpty()) {
         setToolTip(label_);
@@ -272,7 +263,7 @@ void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
     }
     if (label_.isEmpty() || option->levelOfDetailFromTransform(p->worldTransform()) < 0.35) return;
     p->setFont(subtitleFont());
-    p->setPen(QColor("#4b5661"));
+    p->setPen(GraphColors::current().edgeLabel);
     const QSizeF size = labelText_.size();
     p->drawStaticText(labelCenter_ - QPointF(size.width() / 2, size.height() / 2), labelText_);
 }

@@ -8,13 +8,11 @@
 #include <QStaticText>
 
 #include "graphview/op_family.h"
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
-struct FamilyStyle {
-    QColor fill;
-    QColor border;
-};
+// The family's colours in the application's current palette (light or dark).
 FamilyStyle familyStyle(graphview::OpFamily family);
 
 class NodeItem : public QGraphicsItem {

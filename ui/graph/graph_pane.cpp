@@ -14,7 +14,7 @@ namespace cms::ui {
 GraphPane::GraphPane(const QString& title, QWidget* parent)
     : QWidget(parent), scene_(new GraphScene(this)), canvas_(new GraphCanvas(scene_)),
       minimap_(new Minimap(canvas_, canvas_)), header_(new QLabel(title)) {
-    header_->setStyleSheet(QStringLiteral("font-weight: bold; color: #33424f; padding: 2px 4px;"));
+    header_->setStyleSheet(QStringLiteral("font-weight: bold; padding: 2px 4px;"));  // the palette's text colour
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);

@@ -22,6 +22,7 @@
 #include "graphview/graph_view_model.h"
 #include "graphview/program_link.h"
 #include "mil/program.h"
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
@@ -90,7 +91,7 @@ GraphView::GraphView(QWidget* parent)
     splitter->setSizes({700, 700, 240});
     programPane_->hide();
 
-    status_->setStyleSheet(QStringLiteral("color: #5f6b76;"));
+    status_->setStyleSheet(QStringLiteral("color: %1;").arg(secondaryTextColor(palette()).name()));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(toolbar);

@@ -4,6 +4,7 @@
 #include <QPainter>
 
 #include "graph/graph_canvas.h"
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
@@ -13,7 +14,7 @@ Minimap::Minimap(GraphCanvas* canvas, QWidget* parent) : QGraphicsView(canvas->s
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setRenderHints(QPainter::Antialiasing);
     setFrameShape(QFrame::Box);
-    setBackgroundBrush(QColor(255, 255, 255, 235));
+    setBackgroundBrush(GraphColors::fromPalette(palette()).minimapBackground);
     setCursor(Qt::PointingHandCursor);
     setToolTip(tr("Overview: click or drag to move the view"));
     connect(canvas_, &GraphCanvas::viewportChanged, viewport(), qOverload<>(&QWidget::update));
@@ -49,8 +50,10 @@ void Minimap::paintEvent(QPaintEvent*) {
 
 void Minimap::drawForeground(QPainter* painter, const QRectF&) {
     const QRectF visible = canvas_->visibleSceneRect().intersected(sceneRect());
-    painter->setPen(QPen(QColor("#1a73e8"), 0));  // cosmetic: one pixel at any scale
-    painter->setBrush(QColor(26, 115, 232, 40));
+    QColor frame = palette().color(QPalette::Highlight);
+    painter->setPen(QPen(frame, 0));  // cosmetic: one pixel at any scale
+    frame.setAlpha(40);
+    painter->setBrush(frame);
     painter->drawRect(visible);
 }
 

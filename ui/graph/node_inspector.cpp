@@ -1,11 +1,13 @@
 #include "graph/node_inspector.h"
 
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLocale>
 
 #include <map>
 
 #include "graphview/node_details.h"
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
@@ -16,7 +18,8 @@ namespace {
 QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
 
 QString row(const QString& key, const QString& value) {
-    return QStringLiteral("<tr><td style='color:#5f6b76; padding-right:10px'>%1</td><td>%2</td></tr>").arg(key, value);
+    const QString keyColor = secondaryTextColor(QGuiApplication::palette()).name();
+    return QStringLiteral("<tr><td style='color:%3; padding-right:10px'>%1</td><td>%2</td></tr>").arg(key, value, keyColor);
 }
 
 QString section(const QString& title) {

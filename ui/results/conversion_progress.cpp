@@ -7,6 +7,8 @@
 #include <QPushButton>
 #include <QTimer>
 
+#include "style/palette_colors.h"
+
 namespace cms::ui {
 
 namespace {
@@ -35,7 +37,7 @@ ConversionProgress::ConversionProgress(QWidget* parent)
         grid->addWidget(bar, row, 1);
         auto* label = new QLabel;
         label->setMinimumWidth(150);
-        label->setStyleSheet(QStringLiteral("color: #5f6b76;"));
+        label->setStyleSheet(QStringLiteral("color: %1;").arg(secondaryTextColor(palette()).name()));
         grid->addWidget(label, row, 2);
         bars_[s] = bar;
         messages_[s] = label;

@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "style/palette_colors.h"
+
 namespace cms::ui {
 
 namespace {
@@ -90,11 +92,11 @@ void ResultsPanel::showReport(const ConversionReport& report) {
         if (it != report.stageSeconds.end()) times << tr("%1 %2 s").arg(stageName(s)).arg(it->second, 0, 'f', 2);
     }
     summary_->setText(tr("<b>%1</b><br>%2 &nbsp;·&nbsp; %n op(s) &nbsp;·&nbsp; %3 warning(s)<br>"
-                         "<span style='color:#5f6b76'>%4</span>",
+                         "<span style='color:%5'>%4</span>",
                          nullptr, int(report.opCount))
                           .arg(path.toHtmlEscaped(), humanBytes(report.packageBytes))
                           .arg(report.warnings.size())
-                          .arg(times.join(QStringLiteral(", "))));
+                          .arg(times.join(QStringLiteral(", ")), secondaryTextColor(palette()).name()));
     ops_->setSortingEnabled(false);
     ops_->setRowCount(0);
     for (const auto& [type, count] : report.opHistogram) {

@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "common/resource_path.h"
 #include "recent_files.h"
 
 namespace cms::ui {
@@ -41,6 +42,9 @@ void fill(QListWidget* list, const QStringList& paths, const QString& emptyText)
 QString bundledDemoModelPath() {
     const QString fromEnv = qEnvironmentVariable("CMS_DEMO_MODEL");
     if (!fromEnv.isEmpty()) return fromEnv;
+    // resources/demo beside bin/ in a build tree, share/coreml-studio/resources/demo when installed.
+    if (const std::string dir = findResourceDir("demo"); !dir.empty())
+        return QDir(QString::fromStdString(dir)).filePath(QStringLiteral("demo_cnn.pt"));
     return QDir::cleanPath(QDir(QCoreApplication::applicationDirPath()).filePath("../resources/demo/demo_cnn.pt"));
 }
 
