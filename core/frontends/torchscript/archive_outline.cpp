@@ -223,7 +223,8 @@ private:
     struct Binding {
         const pk::Value* module = nullptr;  // a module handle, or
         std::string path;
-        ir::Value* value = nullptr;         // a value
+        ir::Value* value = nullptr;         // a value, or
+        std::vector<ir::Value*> results;    // the results of an op with several, for a tuple assignment
     };
 
     static std::string codeFile(const std::string& module) {
@@ -292,6 +293,15 @@ private:
             if (st.targets.size() == 1) {
                 nameValue(value, st.targets[0]);
                 env[st.targets[0]] = value;
+                continue;
+            }
+            // a, b, = op(): the op's results themselves.
+            if (value.results.size() == st.targets.size()) {
+                for (size_t i = 0; i < st.targets.size(); ++i) {
+                    Binding result{nullptr, "", value.results[i], {}};
+                    nameValue(result, st.targets[i]);
+                    env[st.targets[i]] = result;
+                }
                 continue;
             }
             // a, b, = call(): one prim::TupleUnpack of a tuple that is not a tuple literal (those libtorch folds).
@@ -484,6 +494,13 @@ private:
     // arguments take these values as they are, with its defaults filled in.
     Binding builtin(const std::string& op, size_t offset, const std::vector<ir::Value*>& positional,
                     const std::vector<std::pair<std::string, ir::Value*>>& keywords) {
+        // torch.device("...") of a constant is folded by libtorch's compiler; the outline reads every device as
+        // the CPU, where the import puts everything.
+        if (op == "aten::device" && positional.size() == 1 && keywords.empty() && positional[0]->constant &&
+            positional[0]->kind == ir::ValueKind::String) {
+            const Binding device = literal(std::string("cpu"), c10::DeviceObjType::get());
+            return device;
+        }
         std::vector<std::shared_ptr<torch::jit::Operator>> overloads;
         try {
             overloads = torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op));
@@ -547,7 +564,7 @@ private:
             }
             for (const auto& t : results) output(node, t, "");
             g_->top().nodes.push_back(node);
-            if (node->outputs.size() != 1) refuse(op + " with " + std::to_string(node->outputs.size()) + " results");
+            if (node->outputs.size() != 1) return {nullptr, "", nullptr, node->outputs};
             return {nullptr, "", node->outputs[0]};
         }
         refuse("no overload of " + op + " takes these arguments as they are");
