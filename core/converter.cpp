@@ -232,6 +232,14 @@ void checkDeploymentTarget(const ConversionSettings& settings) {
                             "the same count",
                             {}, "list the same number of shapes for each enumerated input (the n-th shapes go together)");
     }
+    if (!settings.states.empty() && target < mil::Target::iOS18)
+        throw Error(ErrorKind::Settings,
+                    "the model keeps " + std::to_string(settings.states.size()) + " state(s) (" +
+                        formatStateSpec(settings.states.front()) + (settings.states.size() > 1 ? ", ..." : "") +
+                        "), and Core ML has states only from iOS18 on (the deployment target is " +
+                        mil::targetName(target) + ")",
+                    {}, "either raise the target (--target iOS18), or drop the --state options (a model that writes "
+                        "its buffers in place then cannot be converted)");
     for (const InputSpec& in : settings.inputs) {
         if (in.dtype == DType::Float16 && target < mil::Target::iOS16)
             throw Error(ErrorKind::Settings,
@@ -314,6 +322,14 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
 
     for (size_t i = 0; i < main.inputs.size(); ++i) {
         const mil::Value* v = main.inputs[i];
+        if (v->type.state) {  // states follow the inputs; Core ML lists them apart
+            FeatureDescription f;
+            f.name = v->name;
+            f.dtype = v->type.dtype;
+            f.shape = v->type.shape;
+            d.states.push_back(f);
+            continue;
+        }
         const InputSpec* spec = i < settings.inputs.size() ? &settings.inputs[i] : nullptr;
         FeatureDescription f;
         f.name = v->name;

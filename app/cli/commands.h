@@ -26,6 +26,7 @@ struct ConvertOptions {
     std::string model;
     std::string output;
     std::vector<std::string> inputs;
+    std::vector<std::string> states;  // --state NAME:SHAPE, repeatable: buffers kept as Core ML states
     std::vector<std::string> outputNames;
     std::string precision;
     std::string target;

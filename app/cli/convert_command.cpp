@@ -59,6 +59,17 @@ ConversionSettings mergeSettings(const ConvertOptions& o) {
         if (it != s.inputs.end()) *it = in;
         else s.inputs.push_back(in);
     }
+    for (const std::string& text : o.states) {
+        StateSpec st;
+        try {
+            st = parseStateSpec(text);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+        auto it = std::find_if(s.states.begin(), s.states.end(), [&](const StateSpec& x) { return x.name == st.name; });
+        if (it != s.states.end()) *it = st;
+        else s.states.push_back(st);
+    }
     if (!o.outputNames.empty()) {
         s.outputs.clear();
         for (const std::string& name : o.outputNames) s.outputs.push_back({name});
@@ -145,6 +156,10 @@ CLI::App* addConvertCommand(CLI::App& app, ConvertOptions& o) {
     c->add_option("--input", o.inputs,
                   "NAME:1x3x224x224[:image,scale=S,bias=R,G,B,layout=RGB|BGR|GRAYSCALE][:dtype=fp32|fp16|int32]; "
                   "once per model input")
+        ->allow_extra_args(false);
+    c->add_option("--state", o.states,
+                  "NAME:SHAPE, e.g. k_cache:1x4x64x16: a buffer the model writes in place (a KV cache), kept as a "
+                  "Core ML state between predictions (iOS18); once per such buffer")
         ->allow_extra_args(false);
     c->add_option("--output-name", o.outputNames, "Name for the model's outputs, in order; repeat per output")
         ->allow_extra_args(false);

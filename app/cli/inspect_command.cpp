@@ -109,6 +109,10 @@ int runInspect(const InspectOptions& o) {
         for (const auto& f : p.description.inputs) j["inputs"].push_back(featureJson(f));
         j["outputs"] = nlohmann::json::array();
         for (const auto& f : p.description.outputs) j["outputs"].push_back(featureJson(f));
+        if (!p.description.states.empty()) {
+            j["states"] = nlohmann::json::array();
+            for (const auto& f : p.description.states) j["states"].push_back(featureJson(f));
+        }
         j["opCount"] = s.ops;
         j["constCount"] = s.consts;
         j["opHistogram"] = s.histogram;
@@ -127,6 +131,7 @@ int runInspect(const InspectOptions& o) {
     if (!m.version.empty()) std::printf("Version:        %s\n", m.version.c_str());
     printFeatures("Inputs", p.description.inputs);
     printFeatures("Outputs", p.description.outputs);
+    if (!p.description.states.empty()) printFeatures("States", p.description.states);
     if (!m.userDefined.empty()) {
         std::printf("Metadata:\n");
         for (const auto& [k, v] : m.userDefined) std::printf("  %s = %s\n", k.c_str(), v.c_str());

@@ -49,6 +49,13 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
                   "Never run the source model's code (for untrusted models): compare with the model's own fp32 "
                   "conversion, run by the converter's interpreter, instead of running it with libtorch")
         ->excludes(perLayer);
+    cmd->add_option("--decode-steps", o.decodeSteps,
+                    "Sequence mode for stateful decoders: a prefill of --prompt-length seeded random tokens, then N "
+                    "greedy decode steps on one state, each step compared with libtorch")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--prompt-length", o.promptLength, "Tokens in the prefill of sequence mode")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->add_option("--json", o.json, "Also write the report as JSON to this file (- for standard output)");
     cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
     cmd->add_option("--time", o.timingRuns, "Also time N runs of the package and of the source model")
@@ -57,6 +64,7 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
 }
 
 int runVerify(const VerifyCommandOptions& o) {
+    if (o.decodeSteps >= 0) return runVerifyDecode(o);
     analysis::VerifyOptions v;
     v.modelPath = o.model;
     v.packagePath = o.package;

@@ -33,8 +33,12 @@ struct VerifyCommandOptions {
     std::string json;  // file to write the JSON report to ("-" for stdout)
     uint64_t seed = 0;
     int timingRuns = 0;
+    int decodeSteps = -1;   // >= 0: sequence mode (prefill, then this many decode steps on one state)
+    int promptLength = 8;   // the prefill's token count in sequence mode
 };
 CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& options);
 int runVerify(const VerifyCommandOptions& options);
+// Sequence mode of verify for stateful decoders (verify_decode_command.cpp).
+int runVerifyDecode(const VerifyCommandOptions& options);
 
 }  // namespace cms::cli

@@ -79,6 +79,13 @@ public:
     std::vector<std::string> inputNames;    // user-facing names of the top block inputs
     std::vector<std::string> outputNames;   // user-facing names of the top block outputs
     std::vector<std::string> warnings;      // import notices (e.g. "module was in training mode")
+    // Buffers the model writes in place (a KV cache): read at the start of each call, written back at the
+    // end. Not among top().inputs; `value` (dtype and shape set) stands for the buffer in the nodes.
+    struct StateBuffer {
+        std::string name;  // the attribute's path in the module, e.g. "layers.0.k_cache"
+        Value* value = nullptr;
+    };
+    std::vector<StateBuffer> states;
 
 private:
     std::deque<std::unique_ptr<Value>> values_;

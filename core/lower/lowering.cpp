@@ -13,6 +13,7 @@
 #include "lower/lower_context.h"
 #include "lower/translators/complex_translators.h"
 #include "lower/translators/translator_utils.h"
+#include "lower/state_io.h"
 #include "lower/view_writes.h"
 
 namespace cms::lower {
@@ -218,6 +219,7 @@ std::vector<UnsupportedOp> surveyUnsupportedOps(ir::Graph& graph, const Conversi
     LowerContext ctx(program, builder, graph);
     try {
         bindFunctionInputs(ctx, fn, settings);
+        bindStateInputs(ctx, fn, settings);
     } catch (const Error&) {
         return ops;  // without usable input shapes, the types stay unknown
     }
@@ -252,10 +254,12 @@ mil::Program lowerGraph(ir::Graph& graph, const ConversionSettings& settings, st
     LowerContext ctx(program, builder, graph);
 
     bindFunctionInputs(ctx, fn, settings);
+    const std::vector<BoundState> states = bindStateInputs(ctx, fn, settings);
     ViewWrites views;  // in-place ops, and writes through views of a tensor, reach the tensor read later
     for (const ir::Node* node : graph.top().nodes)
         views.translate(ctx, *node, nullptr, [&ctx](const ir::Node& n) { translateNode(ctx, n); });
     ctx.setCurrentNode(nullptr);
+    writeBackStates(ctx, states);
     bindFunctionOutputs(ctx, fn, settings);
     writeBackTypes(ctx, graph);
 

@@ -109,6 +109,28 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
     // contiguous() of a strided view is a copy, not an alias.
     if (kind == "aten::contiguous" && a.unsupported.empty() && !isContiguous(a.sizes, a.strides)) return;
     if (!a.unsupported.empty() || kIdentities.count(kind)) return done();
+    if (a.box && !a.box->runtimeBegin.empty()) {
+        a.unsupported = "it is a view of a slice that starts at a run-time position";
+        return done();
+    }
+    if (kind == "aten::slice" && node.inputs.size() > 2 && !ctx.isNone(node.inputs[2]) &&
+        !ctx.isConstant(node.inputs[2])) {
+        // A slice starting at a run-time position: only its region (not element positions) is known.
+        const int64_t rank = static_cast<int64_t>(a.sizes.size());
+        const int64_t d = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), rank);
+        const bool unitStep = node.inputs.size() < 5 || ctx.isNone(node.inputs[4]) ||
+                              (ctx.isConstant(node.inputs[4]) && ctx.intArg(node.inputs[4]) == 1);
+        const size_t r = a.box ? a.box->dims[static_cast<size_t>(d)] : 0;
+        if (!a.box || !unitStep || ctx.target() < mil::Target::iOS18 || a.box->begin[r] != 0 ||
+            a.box->stride[r] != 1 || a.box->end[r] != ctx.tensor(a.root)->type.shape[r]) {
+            a.unsupported = "it starts at a position only known at run time (writes there need iOS18's slice_update, "
+                            "a step of 1, and no other slice of that dimension)";
+            return done();
+        }
+        a.box->runtimeBegin[r] = node.inputs[2];
+        a.sizes[static_cast<size_t>(d)] = mil::kUnknownDim;
+        return done();
+    }
     if (!outType.isStatic()) {
         a.unsupported = "its shape is only known at run time";
         return done();
@@ -210,6 +232,15 @@ void ViewWrites::recordView(LowerContext& ctx, const ir::Node& node) {
 void ViewWrites::lowerCopy(LowerContext& ctx, const ir::Node& node) {
     mil::Value* target = ctx.tensor(node.inputs.at(0));
     const mil::TensorType type = target->type;
+    if (!type.isStatic()) {
+        // A region only known at run time (a KV cache slot): the source must have its rank and fit it.
+        mil::Value* src = ctx.tensorAs(node.inputs.at(1), type.dtype);
+        bool fits = src->type.rank() == type.rank();
+        for (size_t i = 0; fits && i < type.shape.size(); ++i)
+            fits = type.shape[i] == mil::kUnknownDim || src->type.shape[i] == mil::kUnknownDim ||
+                   type.shape[i] == src->type.shape[i];
+        if (fits) return ctx.bind(node.outputs.at(0), src);
+    }
     if (!type.isStatic()) ctx.fail("copy_ into a tensor whose shape is only known at run time is not supported",
                                    "give the model inputs fixed shapes");
     mil::Value* src = ctx.tensorAs(node.inputs.at(1), type.dtype);
@@ -291,6 +322,10 @@ void ViewWrites::writeBack(LowerContext& ctx, const ir::Node& node, const std::v
                          alias->unsupported,
                      "write into the tensor itself (e.g. x[:, 0:2] = v) or build the new value functionally "
                      "(torch.cat, torch.where, scatter), then re-export the model");
+        if (alias->box && !alias->box->runtimeBegin.empty()) {
+            ctx.bind(root, runtimeRegionUpdate(ctx, *alias, result, name));
+            return rederive(ctx, node, *alias, translateFn);
+        }
         if (result->type.shape != alias->sizes)
             ctx.fail(node.kind + " result " + shapeText(result->type.shape) + " does not match the view it writes (" +
                      shapeText(alias->sizes) + ")");
@@ -342,6 +377,50 @@ void ViewWrites::writeBack(LowerContext& ctx, const ir::Node& node, const std::v
         }
         if (updated) ctx.bind(root, updated);
     }
+    rederive(ctx, node, *alias, translateFn);
+}
+
+mil::Value* ViewWrites::runtimeRegionUpdate(LowerContext& ctx, const Alias& alias, mil::Value* result,
+                                            const std::string& name) {
+    const Alias::Box& box = *alias.box;
+    mil::Builder& b = ctx.builder();
+    if (result->type.rank() != static_cast<int64_t>(box.dims.size()))
+        ctx.fail(ctx.currentNode()->kind + " writes a " + result->type.toString() + " value into a view of rank " +
+                 std::to_string(box.dims.size()));
+    std::vector<Lowered> begin, end;
+    for (size_t r = 0; r < box.begin.size(); ++r) {
+        Lowered first, last;
+        const auto runtime = box.runtimeBegin.find(r);
+        if (runtime == box.runtimeBegin.end()) {
+            first.constant = ir::Constant(box.begin[r]);
+            last.constant = ir::Constant(box.end[r]);
+        } else {
+            const auto viewDim = static_cast<size_t>(std::find(box.dims.begin(), box.dims.end(), r) - box.dims.begin());
+            mil::Value* start = ctx.tensorAs(runtime->second, DType::Int32);
+            const Lowered size = dimOf(ctx, result, static_cast<int64_t>(viewDim), name + "_size_" + std::to_string(r));
+            const std::string len = name + "_len_" + std::to_string(r);
+            mil::Value* sizeValue = size.tensor ? size.tensor : b.constInt(std::get<int64_t>(*size.constant), len);
+            if (sizeValue->type.dtype != DType::Int32)
+                sizeValue = b.add1("cast", {{"x", {sizeValue}}, {"dtype", {b.constString("int32", len + "_dtype")}}},
+                                   len + "_int");
+            first.tensor = start;
+            last.tensor = b.add1("add", {{"x", {start}}, {"y", {sizeValue}}}, name + "_end_" + std::to_string(r));
+        }
+        begin.push_back(first);
+        end.push_back(last);
+    }
+    const Tensor squeezeMask = Tensor::fromBools(box.squeeze, {static_cast<int64_t>(box.squeeze.size())});
+    return b.add1("slice_update", {{"x", {ctx.tensor(alias.root)}}, {"update", {result}},
+                                   {"begin", {intVector(ctx, begin, name + "_begin")}},
+                                   {"end", {intVector(ctx, end, name + "_end")}},
+                                   {"stride", {b.constInts(box.stride, name + "_stride")}},
+                                   {"squeeze_mask", {b.constant(squeezeMask, name + "_squeeze_mask")}}},
+                  name + "_base");
+}
+
+void ViewWrites::rederive(LowerContext& ctx, const ir::Node& node, const Alias& alias, const TranslateFn& translateFn) {
+    const ir::Value* root = alias.root;
+    const ir::Value* target = node.inputs[0];
     // Views of the root taken before this write (the target among them) read the new values.
     for (const ir::Node* n : aliasNodes_) {
         bool ofRoot = false;
@@ -353,7 +432,7 @@ void ViewWrites::writeBack(LowerContext& ctx, const ir::Node& node, const std::v
     }
     ctx.setCurrentNode(&node);
     ctx.bind(node.outputs[0], ctx.tensor(target));
-    Alias self = *alias;
+    Alias self = alias;
     aliases_[node.outputs[0]] = self;
     if (recorded_.insert(&node).second) aliasNodes_.push_back(&node);
 }

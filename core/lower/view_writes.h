@@ -45,6 +45,9 @@ private:
             std::vector<int64_t> begin, end, stride;
             std::vector<bool> squeeze;
             std::vector<size_t> dims;
+            // Root dimensions whose slice starts at a run-time position (x[:, :, pos:pos + n] = v with pos a
+            // model input, as a KV cache is written): the start's IR value. Only slice_update (iOS18) writes them.
+            std::map<size_t, const ir::Value*> runtimeBegin;
         };
         std::optional<Box> box;
     };
@@ -53,6 +56,11 @@ private:
     void recordView(LowerContext& ctx, const ir::Node& node);
     void writeBack(LowerContext& ctx, const ir::Node& node, const std::vector<ir::Node*>* block, const TranslateFn& translate);
     void lowerCopy(LowerContext& ctx, const ir::Node& node);
+    // After a write: views of the root taken before it are derived again, and the in-place op's output aliases
+    // its target.
+    void rederive(LowerContext& ctx, const ir::Node& node, const Alias& alias, const TranslateFn& translate);
+    // slice_update of the root at a region with run-time starts; returns the updated root.
+    mil::Value* runtimeRegionUpdate(LowerContext& ctx, const Alias& alias, mil::Value* result, const std::string& name);
 
     std::map<const ir::Value*, Alias> aliases_;    // view outputs only
     std::vector<const ir::Node*> aliasNodes_;      // view and in-place nodes, in translation order

@@ -18,7 +18,7 @@ std::string TensorType::toString() const {
         if (shape[i] < 0) os << '?'; else os << shape[i];
     }
     os << ']';
-    return os.str();
+    return state ? "state<" + os.str() + ">" : os.str();
 }
 
 Value* Operation::input(const std::string& n) const {

@@ -21,7 +21,10 @@ constexpr int64_t kUnknownDim = -1;
 struct TensorType {
     DType dtype = DType::Float32;
     Shape shape;  // kUnknownDim marks a dimension only known at run time
-    bool operator==(const TensorType& o) const { return dtype == o.dtype && shape == o.shape; }
+    // A state (iOS18) wrapping a tensor of this dtype and shape: only read_state and coreml_update_state
+    // take it, and it persists across predictions.
+    bool state = false;
+    bool operator==(const TensorType& o) const { return dtype == o.dtype && shape == o.shape && state == o.state; }
     bool operator!=(const TensorType& o) const { return !(*this == o); }
     int64_t rank() const { return static_cast<int64_t>(shape.size()); }
     bool isStatic() const;

@@ -150,6 +150,13 @@ FeatureDescription featureFromProto(const cm::FeatureDescription& in, const char
 void descriptionToProto(const ModelDescription& d, cm::ModelDescription& out) {
     for (const auto& f : d.inputs) featureToProto(f, "input", *out.add_input());
     for (const auto& f : d.outputs) featureToProto(f, "output", *out.add_output());
+    for (const auto& f : d.states) {
+        // A state is described as a multi-array wrapped in a state type.
+        cm::FeatureDescription* state = out.add_state();
+        featureToProto(f, "state", *state);
+        const ArrayFeatureType array = state->type().multiarraytype();
+        *state->mutable_type()->mutable_statetype()->mutable_arraytype() = array;
+    }
     cm::Metadata* m = out.mutable_metadata();
     m->set_author(d.metadata.author);
     m->set_license(d.metadata.license);
@@ -162,9 +169,16 @@ ModelDescription descriptionFromProto(const cm::ModelDescription& proto, const s
     ModelDescription d;
     for (const auto& f : proto.input()) d.inputs.push_back(featureFromProto(f, "input", file));
     for (const auto& f : proto.output()) d.outputs.push_back(featureFromProto(f, "output", file));
-    if (proto.state_size() > 0)
-        throw Error(ErrorKind::Package, "cannot read the model description in " + file + ": the model has state features",
-                    {file, {}}, "Stateful models are not supported by this version.");
+    for (const auto& st : proto.state()) {
+        if (!st.type().has_statetype() || !st.type().statetype().has_arraytype())
+            throw Error(ErrorKind::Package,
+                        "cannot read the model description in " + file + ": state " + st.name() +
+                            " is not a multi-array state",
+                        {file, {}}, "This version reads states that wrap multi-arrays, as Core ML defines them.");
+        cm::FeatureDescription asArray = st;
+        *asArray.mutable_type()->mutable_multiarraytype() = st.type().statetype().arraytype();
+        d.states.push_back(featureFromProto(asArray, "state", file));
+    }
     const cm::Metadata& m = proto.metadata();
     d.metadata.author = m.author();
     d.metadata.license = m.license();

@@ -37,9 +37,11 @@ struct FeatureDescription {
 struct ModelDescription {
     std::vector<FeatureDescription> inputs;
     std::vector<FeatureDescription> outputs;
+    // States (iOS18): fp16 multi-arrays kept by Core ML between predictions (MLState), not passed in or out.
+    std::vector<FeatureDescription> states;
     ModelMetadata metadata;
     bool operator==(const ModelDescription& o) const {
-        return inputs == o.inputs && outputs == o.outputs && metadata == o.metadata;
+        return inputs == o.inputs && outputs == o.outputs && states == o.states && metadata == o.metadata;
     }
 };
 

@@ -46,13 +46,14 @@ void checkDescriptionMatches(const mil::Program& program, const ModelDescription
     for (const auto* v : f->second.inputs) progIn.insert(v->name);
     for (const auto* v : f->second.body.outputs) progOut.insert(v->name);
     for (const auto& x : d.inputs) descIn.insert(x.name);
+    for (const auto& x : d.states) descIn.insert(x.name);  // states are function inputs too
     for (const auto& x : d.outputs) descOut.insert(x.name);
     auto list = [](const std::set<std::string>& s) {
         std::string r;
         for (const auto& n : s) r += (r.empty() ? "" : ", ") + n;
         return "[" + r + "]";
     };
-    if (progIn != descIn || progOut != descOut || descIn.size() != d.inputs.size() || descOut.size() != d.outputs.size())
+    if (progIn != descIn || progOut != descOut || descIn.size() != d.inputs.size() + d.states.size() || descOut.size() != d.outputs.size())
         throw Error(ErrorKind::Internal,
                     "the model description (inputs " + list(descIn) + ", outputs " + list(descOut) +
                         ") does not match the program (inputs " + list(progIn) + ", outputs " + list(progOut) + ")",

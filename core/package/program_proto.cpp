@@ -96,9 +96,36 @@ private:
             }
         for (const auto& op : b.ops) {
             if (op->type == "const" && op->output() && onlyFeedsConstexpr(op->output())) continue;
+            if (op->type == "coreml_update_state") {
+                writeStateUpdate(*op, out);
+                continue;
+            }
             writeOp(*op, *out.add_operations());
         }
         for (const mil::Value* v : b.outputs) out.add_outputs(v->name);
+    }
+
+    // Core ML's program has no coreml_update_state: it is write_state, then read_state when its value is used.
+    void writeStateUpdate(const mil::Operation& op, pb::Block& out) {
+        const auto bind = [](pb::Operation& o, const std::string& key, const mil::Value* v) {
+            pb::InputEntry* e = o.add_inputs();
+            e->set_key(key);
+            e->mutable_value()->add_arguments()->set_name(v->name);
+        };
+        pb::Operation& write = *out.add_operations();
+        write.set_type("write_state");
+        setStringScalar(op.name + "_write_state", (*write.mutable_attributes())["name"]);
+        bind(write, "input", op.input("state"));
+        bind(write, "data", op.input("value"));
+        const auto used = uses_.find(op.output());
+        if (used == uses_.end() || used->second.byOthers + used->second.byConstexpr == 0) return;
+        pb::Operation& read = *out.add_operations();
+        read.set_type("read_state");
+        setStringScalar(op.name, (*read.mutable_attributes())["name"]);
+        bind(read, "input", op.input("state"));
+        pb::NamedValueType* nv = read.add_outputs();
+        nv->set_name(op.output()->name);
+        setValueType(op.output()->type, *nv->mutable_type());
     }
 
     const Tensor& constOf(const mil::Operation& op, const mil::Value* v, const std::string& param) const {
@@ -186,6 +213,12 @@ private:
     using Scope = std::unordered_map<std::string, mil::Value*>;
 
     mil::TensorType tensorType(const pb::ValueType& vt, const std::string& what) const {
+        if (vt.type_case() == pb::ValueType::kStateType) {
+            mil::TensorType wrapped = tensorType(vt.statetype().wrappedtype(), what + " (wrapped in its state)");
+            if (wrapped.state) fail(file_, what + " is a state of a state");
+            wrapped.state = true;
+            return wrapped;
+        }
         if (vt.type_case() != pb::ValueType::kTensorType) {
             static const char* const kinds[] = {"no", "tensor", "list", "tuple", "dictionary", "state"};
             const int k = static_cast<int>(vt.type_case());
@@ -320,6 +353,22 @@ private:
             v->producer = op.get();
             op->outputs.push_back(v);
         }
+        if (op->type == "write_state") {
+            // In memory a state write is coreml_update_state, which also returns the value written.
+            if (!op->outputs.empty()) fail(file_, what + " must have no outputs");
+            op->type = "coreml_update_state";
+            mil::Value* value = nullptr;
+            for (mil::OpInput& in : op->inputs) {
+                if (in.name == "input") in.name = "state";
+                else if (in.name == "data") in.name = "value";
+                if (in.name == "value" && in.values.size() == 1) value = in.values.front();
+            }
+            if (!value) fail(file_, what + " has no data to write");
+            mil::Value* out =
+                program_.newValue(op->name + "_written", mil::TensorType{value->type.dtype, value->type.shape});
+            out->producer = op.get();
+            op->outputs.push_back(out);
+        }
         if (op->type == "const") {
             if (op->outputs.size() != 1) fail(file_, what + " must have exactly one output");
             mil::Value* out = op->outputs.front();
@@ -353,6 +402,10 @@ void copyRepeated(const google::protobuf::RepeatedField<T>& src, void* dst) {
 }  // namespace
 
 void setValueType(const mil::TensorType& type, pb::ValueType& out) {
+    if (type.state) {
+        setValueType(mil::TensorType{type.dtype, type.shape}, *out.mutable_statetype()->mutable_wrappedtype());
+        return;
+    }
     pb::TensorType* tt = out.mutable_tensortype();
     tt->set_datatype(static_cast<pb::DataType>(static_cast<int>(type.dtype)));
     tt->set_rank(static_cast<int64_t>(type.shape.size()));

@@ -1,5 +1,5 @@
-// Removes ops whose results nothing reads. Block outputs count as reads; MIL ops have no side
-// effects, so an unread op (even one with nested blocks) can go.
+// Removes ops whose results nothing reads. Block outputs count as reads; apart from writing a state
+// (coreml_update_state) MIL ops have no side effects, so any other unread op (even one with nested blocks) can go.
 #include <algorithm>
 
 #include "passes/all_passes.h"
@@ -31,7 +31,9 @@ private:
         size_t removed = 0;
         for (size_t i = b.ops.size(); i-- > 0;) {
             Operation& op = *b.ops[i];
-            const bool dead = std::all_of(op.outputs.begin(), op.outputs.end(),
+            // Writing a state is the one effect an op has besides its results.
+            const bool dead = op.type != "coreml_update_state" &&
+                              std::all_of(op.outputs.begin(), op.outputs.end(),
                                           [&](const Value* v) { return uses[v] == 0; });
             if (dead) {
                 adjustUses(uses, op, -1);

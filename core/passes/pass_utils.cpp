@@ -53,7 +53,7 @@ size_t eraseIfUnused(Function& f, const std::vector<Operation*>& candidates) {
         Operation* op = work.back();
         work.pop_back();
         if (dead.count(op)) continue;
-        const bool unused =
+        const bool unused = op->type != "coreml_update_state" &&
             std::all_of(op->outputs.begin(), op->outputs.end(), [&](const Value* v) { return uses[v] == 0; });
         if (!unused) continue;
         dead.insert(op);

@@ -55,6 +55,24 @@ struct RunOptions {
                                       // a replaced constant run, the others keep their recorded outputs
 };
 
+// The states of a stateful model (iOS18), as Core ML's MLState: made by Interpreter::makeState() with every
+// state zero, passed to each run, which reads and updates them in place. One state object per sequence.
+class State {
+public:
+    State();
+    ~State();
+    State(State&&) noexcept;
+    State& operator=(State&&) noexcept;
+    std::vector<std::string> names() const;
+    // The tensor a state holds now (fp16, as Core ML keeps it); throws cms::Error (Input) for an unknown name.
+    Tensor value(const std::string& name) const;
+
+private:
+    friend class Interpreter;
+    struct Data;
+    std::unique_ptr<Data> data_;
+};
+
 class Interpreter {
 public:
     // Prepares the package's main function once: every constant and constexpr op is decoded to a
@@ -69,7 +87,13 @@ public:
     // Inputs by name; their shapes and dtypes must match the program's main function. Image inputs
     // take pixel values in [0, 255] as fp32 [1, C, H, W] in the package's colour layout: the program
     // itself applies the preprocessing. Returns the main function's outputs by name.
+    // A model with states runs here on fresh (zero) states, so every run starts from the same state.
     std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs, const RunOptions& options = {}) const;
+    // Runs on `state` (from makeState() of this interpreter), which keeps what the run wrote into it.
+    std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs, State& state,
+                                      const RunOptions& options = {}) const;
+    // The model's states, each zero (empty for a model without states).
+    State makeState() const;
 
     // A top-level constant of the main function as prepared (constexpr ops decoded), by value name.
     // Throws cms::Error (Input) when there is no such constant.
@@ -78,8 +102,10 @@ public:
     const package::ModelDescription& description() const;
     const mil::Program& program() const;
     int specificationVersion() const;
-    // The main function's inputs and outputs with their MIL types, in order.
+    // The main function's inputs (states excluded: they are not given to run()) and outputs with their MIL
+    // types, in order; and its states.
     std::vector<std::pair<std::string, mil::TensorType>> inputTypes() const;
+    std::vector<std::pair<std::string, mil::TensorType>> stateTypes() const;
     std::vector<std::pair<std::string, mil::TensorType>> outputTypes() const;
 
     // Op types the interpreter can execute (for documentation and coverage tests).

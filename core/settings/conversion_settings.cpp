@@ -72,7 +72,7 @@ bool ConversionSettings::operator==(const ConversionSettings& o) const {
     return modelPath == o.modelPath && outputPath == o.outputPath && inputs == o.inputs && outputs == o.outputs &&
            precision == o.precision && target == o.target && computeUnits == o.computeUnits &&
            fp32Ops == o.fp32Ops && composites == o.composites && metadata == o.metadata &&
-           compression == o.compression && noReference == o.noReference;
+           compression == o.compression && states == o.states && noReference == o.noReference;
 }
 
 Shape symbolicShape(const InputSpec& in) {

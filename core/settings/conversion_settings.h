@@ -51,6 +51,16 @@ struct InputSpec {
     }
 };
 
+// A buffer the model writes in place, kept as a Core ML state (iOS18) across predictions.
+struct StateSpec {
+    std::string name;  // the buffer's attribute path ("k_cache", "layers.0.k_cache"); dots may be written as _
+    Shape shape;       // must be the buffer's shape
+    bool operator==(const StateSpec& o) const { return name == o.name && shape == o.shape; }
+};
+// The CLI's --state form NAME:SHAPE (e.g. k_cache:2x1x4x64x16); throws cms::Error(Settings).
+StateSpec parseStateSpec(const std::string& text);
+std::string formatStateSpec(const StateSpec& state);
+
 struct OutputSpec {
     std::string name;  // the name the output gets in the package (by position)
     bool operator==(const OutputSpec& o) const { return name == o.name; }
@@ -81,6 +91,7 @@ struct ConversionSettings {
     std::string outputPath;  // .mlpackage to write
     std::vector<InputSpec> inputs;
     std::vector<OutputSpec> outputs;
+    std::vector<StateSpec> states;  // buffers kept as states; every buffer the model writes must be listed
     Precision precision = Precision::Float16;
     mil::Target target = mil::Target::iOS15;
     ComputeUnits computeUnits = ComputeUnits::All;

@@ -186,6 +186,25 @@ public:
         return in;
     }
 
+    std::vector<StateSpec> states(const json& list, const std::string& key) const {
+        if (!list.is_array()) fail(key, "expected a list of state objects {\"name\", \"shape\"}");
+        std::vector<StateSpec> out;
+        for (size_t i = 0; i < list.size(); ++i) {
+            const std::string skey = index(key, i);
+            expectObject(list[i], skey, {"name", "shape"});
+            if (!list[i].contains("name")) fail(skey, "missing \"name\"");
+            if (!list[i].contains("shape")) fail(skey, "missing \"shape\"");
+            StateSpec st;
+            st.name = string(list[i]["name"], join(skey, "name"));
+            if (st.name.empty()) fail(join(skey, "name"), "expected the buffer's name");
+            st.shape = shape(list[i]["shape"], join(skey, "shape"));
+            for (const StateSpec& other : out)
+                if (other.name == st.name) fail(join(skey, "name"), "\"" + st.name + "\" is listed twice");
+            out.push_back(st);
+        }
+        return out;
+    }
+
     ModelMetadata metadata(const json& j, const std::string& key) const {
         expectObject(j, key, {"author", "license", "shortDescription", "version", "userDefined"});
         ModelMetadata m;
@@ -205,7 +224,7 @@ public:
     ConversionSettings document(const json& root) const {
         expectObject(root, "", {"settingsVersion", "model", "output", "inputs", "outputs", "precision", "target",
                                 "computeUnits", "fp32Ops", "composites", "metadata", "compression",
-                                "noReference"});
+                                "states", "noReference"});
         ConversionSettings s;
         if (root.contains("settingsVersion")) {
             const json& v = root["settingsVersion"];
@@ -261,11 +280,12 @@ public:
         }
         if (root.contains("fp32Ops")) s.fp32Ops = strings(root["fp32Ops"], "fp32Ops");
         if (root.contains("composites")) s.composites = strings(root["composites"], "composites");
-        if (root.contains("metadata")) s.metadata = metadata(root["metadata"], "metadata");
+        if (root.contains("states")) s.states = states(root["states"], "states");
         if (root.contains("noReference")) {
             if (!root["noReference"].is_boolean()) fail("noReference", "expected true or false");
             s.noReference = root["noReference"].get<bool>();
         }
+        if (root.contains("metadata")) s.metadata = metadata(root["metadata"], "metadata");
         if (root.contains("compression") && !root["compression"].is_null())
             s.compression = compressionFromJson(root["compression"], file_, "compression");
         return s;
@@ -312,6 +332,10 @@ std::string settingsToJson(const ConversionSettings& s) {
     root["computeUnits"] = computeUnitsName(s.computeUnits);
     root["fp32Ops"] = s.fp32Ops;
     root["composites"] = s.composites;
+    if (!s.states.empty()) {
+        root["states"] = json::array();
+        for (const StateSpec& st : s.states) root["states"].push_back({{"name", st.name}, {"shape", st.shape}});
+    }
     const ModelMetadata& m = s.metadata;
     json meta = json::object();
     if (!m.author.empty()) meta["author"] = m.author;

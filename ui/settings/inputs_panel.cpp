@@ -13,6 +13,7 @@
 #include "image_preprocessing_editor.h"
 #include "settings/input_check.h"
 #include "shape_editor.h"
+#include "states_editor.h"
 #include "workspace/project_document.h"
 
 namespace cms::ui {
@@ -85,6 +86,12 @@ InputsPanel::InputsPanel(ProjectDocument* document, QWidget* parent)
     outputs_->setMaximumHeight(110);
     outputsLayout->addWidget(outputs_);
     layout->addWidget(outputsBox);
+    auto* statesBox = new QGroupBox(tr("States (iOS18)"));
+    auto* statesLayout = new QVBoxLayout(statesBox);
+    states_ = new StatesEditor(document_);
+    statesLayout->addWidget(states_);
+    connect(states_, &StatesEditor::invalid, this, &InputsPanel::invalid);
+    layout->addWidget(statesBox);
     layout->addStretch();
 
     connect(table_, &QTableWidget::cellChanged, this, &InputsPanel::onCellEdited);

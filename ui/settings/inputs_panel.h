@@ -17,6 +17,7 @@ namespace cms::ui {
 class ImagePreprocessingEditor;
 class ProjectDocument;
 class ShapeEditor;
+class StatesEditor;
 
 class InputsPanel : public QWidget {
     Q_OBJECT
@@ -33,6 +34,7 @@ public:
     ShapeEditor* shapeEditor() const { return shape_; }
     ImagePreprocessingEditor* imageEditor() const { return image_; }
     QLabel* flexibleNote() const { return flexibleNote_; }
+    StatesEditor* statesEditor() const { return states_; }
     void selectInput(int row);
 
 signals:
@@ -62,6 +64,7 @@ private:
     ImagePreprocessingEditor* image_;
     QLabel* flexibleNote_;
     QTableWidget* outputs_;
+    StatesEditor* states_;
 };
 
 }  // namespace cms::ui

@@ -21,6 +21,7 @@
 #include "frontends/torchscript/archive_outline.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/parameter_constants.h"
+#include "frontends/torchscript/state_buffers.h"
 #include "ir/nonfinite_constants.h"
 #include "frontends/torchscript/torchscript_graph.h"
 
@@ -197,9 +198,13 @@ ir::Graph importTorchScript(const std::string& path, const TorchScriptImportOpti
             auto source = module.get_method("forward").graph();
             torch::jit::Inline(*source);
             checkCancelled();
+            // Buffers written in place become states before the others fold into constants.
+            const std::vector<MutatedBuffer> lifted = options.freeze ? liftMutatedBuffers(source, module)
+                                                                     : std::vector<MutatedBuffer>{};
             if (options.freeze) foldParameters(source, module);
             checkCancelled();
             translateTorchScriptGraph(source, rootType, graph);
+            moveLiftedBuffersToStates(graph, lifted);
         }
     } catch (const Error&) {
         throw;

@@ -25,6 +25,7 @@ void registerRecurrentOps(OpRegistry& r);
 void registerControlFlowOps(OpRegistry& r);
 void registerSliceUpdateOps(OpRegistry& r);
 void registerRandomOps(OpRegistry& r);
+void registerStateOps(OpRegistry& r);
 
 inline void registerAllOps(OpRegistry& r) {
     registerConstOps(r);
@@ -48,6 +49,7 @@ inline void registerAllOps(OpRegistry& r) {
     registerControlFlowOps(r);
     registerSliceUpdateOps(r);
     registerRandomOps(r);
+    registerStateOps(r);
 }
 
 }  // namespace cms::mil

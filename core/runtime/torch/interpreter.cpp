@@ -349,8 +349,50 @@ Interpreter::~Interpreter() = default;
 Interpreter::Interpreter(Interpreter&&) noexcept = default;
 Interpreter& Interpreter::operator=(Interpreter&&) noexcept = default;
 
+struct State::Data {
+    const void* owner = nullptr;  // the interpreter whose program the states belong to
+    std::map<std::string, at::Tensor> values;  // fp32 holding fp16 values, by state input name
+};
+
+State::State() : data_(std::make_unique<Data>()) {}
+State::~State() = default;
+State::State(State&&) noexcept = default;
+State& State::operator=(State&&) noexcept = default;
+
+std::vector<std::string> State::names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, t] : data_->values) out.push_back(name);
+    return out;
+}
+
+Tensor State::value(const std::string& name) const {
+    const auto it = data_->values.find(name);
+    if (it == data_->values.end())
+        throw Error(ErrorKind::Input, "the model has no state named " + name, {}, "name one of the model's states");
+    return fromRuntime(it->second, DType::Float16);
+}
+
+State Interpreter::makeState() const {
+    State state;
+    state.data_->owner = impl_.get();
+    for (const mil::Value* v : impl_->contents.program.main().inputs)
+        if (v->type.state)
+            state.data_->values[v->name] =
+                at::zeros(std::vector<int64_t>(v->type.shape.begin(), v->type.shape.end()), at::kFloat);
+    return state;
+}
+
 std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tensor>& inputs, const RunOptions& options) const {
+    State fresh = makeState();
+    return run(inputs, fresh, options);
+}
+
+std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tensor>& inputs, State& state,
+                                               const RunOptions& options) const {
     const Impl& im = *impl_;
+    if (state.data_->owner != impl_.get())
+        throw Error(ErrorKind::Input, "the state object was not made by this interpreter", {},
+                    "make it with makeState() of the interpreter that runs the model");
     c10::InferenceMode guard;
     if (options.reuse && (options.reuse->empty() || options.reuse->data_->values.size() != im.prepared.size()))
         throw Error(ErrorKind::Input, "the run to reuse was not recorded by this interpreter", {},
@@ -360,6 +402,10 @@ std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tenso
     im.checkEnumeratedCombination(inputs);
     for (size_t i = 0; i < main.inputs.size(); ++i) {
         const mil::Value* v = main.inputs[i];
+        if (v->type.state) {  // bound to the state object's tensor: writes land there
+            values[im.inputSlots[i].second] = state.data_->values.at(v->name);
+            continue;
+        }
         const auto given = inputs.find(v->name);
         if (given == inputs.end())
             throw Error(ErrorKind::Input, "input " + v->name + " (" + v->type.toString() + ") is missing", {},
@@ -368,7 +414,7 @@ std::map<std::string, Tensor> Interpreter::run(const std::map<std::string, Tenso
     }
     for (const auto& [name, t] : inputs) {
         bool known = false;
-        for (const mil::Value* v : main.inputs) known = known || v->name == name;
+        for (const mil::Value* v : main.inputs) known = known || (v->name == name && !v->type.state);
         if (!known) {
             std::string names;
             for (const mil::Value* v : main.inputs) names += (names.empty() ? "" : ", ") + v->name;
@@ -416,7 +462,15 @@ int Interpreter::specificationVersion() const { return impl_->contents.specifica
 
 std::vector<std::pair<std::string, mil::TensorType>> Interpreter::inputTypes() const {
     std::vector<std::pair<std::string, mil::TensorType>> out;
-    for (const mil::Value* v : impl_->contents.program.main().inputs) out.emplace_back(v->name, v->type);
+    for (const mil::Value* v : impl_->contents.program.main().inputs)
+        if (!v->type.state) out.emplace_back(v->name, v->type);
+    return out;
+}
+
+std::vector<std::pair<std::string, mil::TensorType>> Interpreter::stateTypes() const {
+    std::vector<std::pair<std::string, mil::TensorType>> out;
+    for (const mil::Value* v : impl_->contents.program.main().inputs)
+        if (v->type.state) out.emplace_back(v->name, v->type);
     return out;
 }
 

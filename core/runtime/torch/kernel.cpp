@@ -114,6 +114,7 @@ const KernelTable& kernelTable() {
         registerRecurrentKernels(t);
         registerSliceUpdateKernels(t);
         registerRandomKernels(t);
+        registerStateKernels(t);
         return t;
     }();
     return table;

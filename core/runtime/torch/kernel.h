@@ -79,6 +79,7 @@ void registerPaddingKernels(KernelTable& t);
 void registerRecurrentKernels(KernelTable& t);
 void registerSliceUpdateKernels(KernelTable& t);
 void registerRandomKernels(KernelTable& t);
+void registerStateKernels(KernelTable& t);
 
 const KernelTable& kernelTable();
 

@@ -1,0 +1,39 @@
+#pragma once
+// The States box of the Inputs panel: buffers the model writes in place (KV caches) that the package keeps as
+// Core ML states (iOS18), one row each with the buffer's name and shape, as --state NAME:SHAPE takes them.
+// Every change is an undoable edit of the document's states.
+#include <QWidget>
+
+class QPushButton;
+class QTableWidget;
+
+namespace cms::ui {
+
+class ProjectDocument;
+
+class StatesEditor : public QWidget {
+    Q_OBJECT
+public:
+    explicit StatesEditor(ProjectDocument* document, QWidget* parent = nullptr);
+
+    QTableWidget* table() const { return table_; }  // Buffer, Shape
+    QPushButton* addButton() const { return add_; }
+    QPushButton* removeButton() const { return remove_; }
+
+signals:
+    // An edit was refused; the message names the state and what is wrong.
+    void invalid(const QString& message);
+
+private:
+    void refresh();
+    void onCellEdited(int row, int column);
+    void removeSelected();
+
+    ProjectDocument* document_;
+    QTableWidget* table_;
+    QPushButton* add_;
+    QPushButton* remove_;
+    bool updating_ = false;
+};
+
+}  // namespace cms::ui
