@@ -125,9 +125,20 @@ void maxMin(LowerContext& ctx, const ir::Node& node) {
 
 // softmax(x, dim, dtype) / _softmax(x, dim, half_to_float).
 void softmax(LowerContext& ctx, const ir::Node& node) {
-    mil::Value* x = ctx.tensorAs(node.inputs.at(0), DType::Float32);
+    const ir::Value* in = node.inputs.at(0);
+    // Computed in fp32; fp16 input gives fp16 output, as in torch (else an fp16 model's attention, and a copy of
+    // every weight after it, would turn fp32).
+    const bool half = !ctx.isConstant(in) && ctx.tensor(in)->type.dtype == DType::Float16;
+    mil::Value* x = ctx.tensorAs(in, DType::Float32);
     const int64_t dim = normalizeDim(ctx, ctx.intArg(node.inputs.at(1)), x->type.rank());
-    emit(ctx, "softmax", {{"x", {x}}, {"axis", {ctx.builder().constInt(dim, ctx.nameFor(node.outputs.at(0)) + "_axis")}}},
+    const std::string name = ctx.nameFor(node.outputs.at(0));
+    mil::Builder& b = ctx.builder();
+    if (!half) {
+        emit(ctx, "softmax", {{"x", {x}}, {"axis", {b.constInt(dim, name + "_axis")}}}, node.outputs.at(0));
+        return;
+    }
+    mil::Value* y = b.add1("softmax", {{"x", {x}}, {"axis", {b.constInt(dim, name + "_axis")}}}, name + "_fp32");
+    emit(ctx, "cast", {{"x", {y}}, {"dtype", {b.constString(dtypeName(DType::Float16), name + "_dtype")}}},
          node.outputs.at(0));
 }
 

@@ -19,7 +19,12 @@ namespace {
 // Torch promotes mixed inputs of cat/stack; Core ML wants one dtype: float > int > bool.
 std::vector<mil::Value*> promoted(LowerContext& ctx, std::vector<mil::Value*> values, const std::string& name) {
     auto has = [&](DType t) { return std::any_of(values.begin(), values.end(), [t](mil::Value* v) { return v->type.dtype == t; }); };
-    const DType common = has(DType::Float32) || has(DType::Float16) ? DType::Float32 : has(DType::Int32) ? DType::Int32 : DType::Bool;
+    // As torch: fp16 with fp32 gives fp32, fp16 alone stays fp16 (an fp16 model's rotary halves concatenated
+    // in fp32 would turn every later op, and a copy of every later weight, into fp32).
+    const DType common = has(DType::Float32)   ? DType::Float32
+                         : has(DType::Float16) ? DType::Float16
+                         : has(DType::Int32)   ? DType::Int32
+                                               : DType::Bool;
     for (mil::Value*& v : values)
         if (v->type.dtype != common)
             v = ctx.builder().add1("cast", {{"x", {v}}, {"dtype", {ctx.builder().constString(dtypeName(common), name + "_dtype")}}},
