@@ -752,6 +752,10 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
         <source>%1 of %2 items pass; %3 not checked yet.</source>
         <translation>%1 von %2 Punkten bestanden; %3 noch nicht geprüft.</translation>
     </message>
+    <message>
+        <source>Convert the model first: the accuracy check compares the package with the source model.</source>
+        <translation>Konvertieren Sie zuerst das Modell: Die Genauigkeitsprüfung vergleicht das Paket mit dem Quellmodell.</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::CompareRunsView</name>
@@ -1385,6 +1389,49 @@ Was zu tun ist: %3</translation>
     </message>
 </context>
 <context>
+    <name>cms::ui::Labels</name>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Lower</source>
+        <translation>Lowering</translation>
+    </message>
+    <message>
+        <source>Passes</source>
+        <translation>Optimierung</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>Komprimierung</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Linear quantization</source>
+        <translation>Lineare Quantisierung</translation>
+    </message>
+    <message>
+        <source>Palettization</source>
+        <translation>Palettierung</translation>
+    </message>
+    <message>
+        <source>Threshold pruning</source>
+        <translation>Pruning nach Schwelle</translation>
+    </message>
+    <message>
+        <source>Magnitude pruning</source>
+        <translation>Pruning nach Betrag</translation>
+    </message>
+</context>
+<context>
     <name>cms::ui::Language</name>
     <message>
         <source>System language</source>
@@ -1656,6 +1703,10 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     <message>
         <source>Keep uncompressed</source>
         <translation>Unkomprimiert lassen</translation>
+    </message>
+    <message>
+        <source>%1 %2 s</source>
+        <translation>%1 %2 s</translation>
     </message>
 </context>
 <context>
@@ -2113,6 +2164,14 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
         <source>Estimated weights: %1 at %2 → %3 with these settings (%4× smaller; %5 of %6 weights compressed).</source>
         <translation>Geschätzte Gewichte: %1 bei %2 → %3 mit diesen Einstellungen (%4× kleiner; %5 von %6 Gewichten komprimiert).</translation>
     </message>
+    <message>
+        <source>Op type</source>
+        <translation>Operationstyp</translation>
+    </message>
+    <message>
+        <source>Op name</source>
+        <translation>Operationsname</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::ReportsController</name>
@@ -2384,7 +2443,7 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     </message>
     <message>
         <source>Lower</source>
-        <translation>Untergrenze</translation>
+        <translation>Lowering</translation>
     </message>
     <message>
         <source>Upper</source>

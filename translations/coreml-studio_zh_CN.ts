@@ -748,6 +748,10 @@ Double-click the header to collapse</source>
         <source>%1 of %2 items pass; %3 not checked yet.</source>
         <translation>%2 项中有 %1 项通过；%3 项尚未检查。</translation>
     </message>
+    <message>
+        <source>Convert the model first: the accuracy check compares the package with the source model.</source>
+        <translation>请先转换模型：精度检查会将包与源模型进行比较。</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::CompareRunsView</name>
@@ -1378,6 +1382,49 @@ What to do: %3</source>
     </message>
 </context>
 <context>
+    <name>cms::ui::Labels</name>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Lower</source>
+        <translation>降级</translation>
+    </message>
+    <message>
+        <source>Passes</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Linear quantization</source>
+        <translation>线性量化</translation>
+    </message>
+    <message>
+        <source>Palettization</source>
+        <translation>调色板化</translation>
+    </message>
+    <message>
+        <source>Threshold pruning</source>
+        <translation>阈值剪枝</translation>
+    </message>
+    <message>
+        <source>Magnitude pruning</source>
+        <translation>幅值剪枝</translation>
+    </message>
+</context>
+<context>
     <name>cms::ui::Language</name>
     <message>
         <source>System language</source>
@@ -1649,6 +1696,10 @@ Converts TorchScript models to Core ML packages.</source>
     <message>
         <source>Keep uncompressed</source>
         <translation>保持不压缩</translation>
+    </message>
+    <message>
+        <source>%1 %2 s</source>
+        <translation>%1 %2 秒</translation>
     </message>
 </context>
 <context>
@@ -2103,6 +2154,14 @@ Converts TorchScript models to Core ML packages.</source>
         <source>Estimated weights: %1 at %2 → %3 with these settings (%4× smaller; %5 of %6 weights compressed).</source>
         <translation>估计权重：%2 下为 %1 → 使用这些设置为 %3（缩小 %4 倍；%6 个权重中压缩了 %5 个）。</translation>
     </message>
+    <message>
+        <source>Op type</source>
+        <translation>算子类型</translation>
+    </message>
+    <message>
+        <source>Op name</source>
+        <translation>算子名称</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::ReportsController</name>
@@ -2372,7 +2431,7 @@ Converts TorchScript models to Core ML packages.</source>
     </message>
     <message>
         <source>Lower</source>
-        <translation>下限</translation>
+        <translation>降级</translation>
     </message>
     <message>
         <source>Upper</source>

@@ -47,6 +47,7 @@
 #include "workspace/project_document.h"
 #include "workspace/recent_files.h"
 #include "workspace/start_page.h"
+#include "labels/user_labels.h"
 #include "preferences/preferences_dialog.h"
 #include "style/palette_colors.h"
 #include "style/studio_icons.h"
@@ -497,7 +498,7 @@ void MainWindow::onConverted(const ConversionReport& r) {
     QStringList times;
     for (Stage s : kStages) {
         const auto it = r.stageSeconds.find(stageName(s));
-        if (it != r.stageSeconds.end()) times << QStringLiteral("%1 %2 s").arg(stageName(s)).arg(it->second, 0, 'f', 2);
+        if (it != r.stageSeconds.end()) times << tr("%1 %2 s").arg(stageTitle(s)).arg(it->second, 0, 'f', 2);
     }
     lines << tr("Stage times: %1").arg(times.join(", "));
     if (r.warnings.empty()) lines << tr("No warnings.");
@@ -573,7 +574,7 @@ void MainWindow::showGraphContextMenu(const QPoint& pos) {
     compress->setEnabled(!weights.isEmpty());
     if (weights.isEmpty()) compress->setTitle(tr("Compress as… (select ops with weights)"));
     for (CompressionMethod m : {CompressionMethod::LinearQuantize, CompressionMethod::Palettize})
-        compress->addAction(QString::fromStdString(compressionMethodLabel(m)), this, [this, weights, m] {
+        compress->addAction(compressionMethodTitle(m), this, [this, weights, m] {
             quantizationPanel_->compressAs(weights, m);
             tabs_->setCurrentWidget(quantizationPanel_);
         });

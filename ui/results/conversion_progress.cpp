@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QTimer>
 
+#include "labels/user_labels.h"
 #include "style/palette_colors.h"
 
 namespace cms::ui {
@@ -14,12 +15,6 @@ namespace cms::ui {
 namespace {
 
 const Stage kStages[] = {Stage::Import, Stage::Lower, Stage::Passes, Stage::Compress, Stage::Write, Stage::Verify};
-
-QString stageTitle(Stage s) {
-    QString name = QString::fromLatin1(stageName(s));
-    name[0] = name[0].toUpper();
-    return name;
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "labels/user_labels.h"
 #include "style/palette_colors.h"
 
 namespace cms::ui {
@@ -89,7 +90,7 @@ void ResultsPanel::showReport(const ConversionReport& report) {
     QStringList times;
     for (Stage s : {Stage::Import, Stage::Lower, Stage::Passes, Stage::Compress, Stage::Write, Stage::Verify}) {
         const auto it = report.stageSeconds.find(stageName(s));
-        if (it != report.stageSeconds.end()) times << tr("%1 %2 s").arg(stageName(s)).arg(it->second, 0, 'f', 2);
+        if (it != report.stageSeconds.end()) times << tr("%1 %2 s").arg(stageTitle(s)).arg(it->second, 0, 'f', 2);
     }
     summary_->setText(tr("<b>%1</b><br>%2 &nbsp;·&nbsp; %n op(s) &nbsp;·&nbsp; %3 warning(s)<br>"
                          "<span style='color:%5'>%4</span>",

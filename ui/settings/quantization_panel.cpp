@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "common/error.h"
+#include "labels/user_labels.h"
 #include "workspace/project_document.h"
 
 namespace cms::ui {
@@ -26,7 +27,9 @@ namespace {
 
 const CompressionMethod kMethods[] = {CompressionMethod::LinearQuantize, CompressionMethod::Palettize,
                                       CompressionMethod::ThresholdPrune, CompressionMethod::MagnitudePrune};
-const char* const kScopes[] = {"Global", "Op type", "Op name"};
+const char* const kScopes[] = {QT_TRANSLATE_NOOP("cms::ui::QuantizationPanel", "Global"),
+                               QT_TRANSLATE_NOOP("cms::ui::QuantizationPanel", "Op type"),
+                               QT_TRANSLATE_NOOP("cms::ui::QuantizationPanel", "Op name")};
 
 QString bytes(uint64_t n) { return QLocale().formattedDataSize(qint64(n), 2, QLocale::DataSizeSIFormat); }
 
@@ -190,7 +193,7 @@ void QuantizationPanel::rebuild() {
 
         auto* method = new QComboBox;
         method->addItem(tr("None (keep)"), -1);
-        for (CompressionMethod m : kMethods) method->addItem(QString::fromStdString(compressionMethodLabel(m)), int(m));
+        for (CompressionMethod m : kMethods) method->addItem(compressionMethodTitle(m), int(m));
         method->setCurrentIndex(op ? method->findData(int(op->method)) : 0);
         table_->setCellWidget(r, MethodColumn, method);
         connect(method, &QComboBox::activated, this, [this, r] { onRowEdited(r); });
