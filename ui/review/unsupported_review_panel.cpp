@@ -65,7 +65,7 @@ UnsupportedReviewPanel::UnsupportedReviewPanel(QWidget* parent)
     buttons->addWidget(retry_);
     editorLayout->addLayout(buttons);
     split->addWidget(editorBox);
-    split->setSizes({200, 160, 260});
+    split->setSizes({160, 140, 320});
     layout->addWidget(split, 1);
 
     template_->setEnabled(false);
@@ -122,7 +122,8 @@ void UnsupportedReviewPanel::showReport(const analysis::UnsupportedReport& repor
         opItem->setToolTip(0, q(entry.schema));
         for (size_t k = 0; k < entry.occurrences.size(); ++k) {
             const analysis::OpOccurrence& o = entry.occurrences[k];
-            const QString where = o.file.empty() ? QString() : QStringLiteral("%1:%2").arg(q(o.file)).arg(o.line);
+            const QString where =
+                o.file.empty() ? QString() : QStringLiteral("%1:%2").arg(QFileInfo(q(o.file)).fileName()).arg(o.line);
             QStringList inputs;
             for (const std::string& in : o.inputs) inputs << q(in);
             const QString module = o.modulePath.empty() ? tr("(top level)")
@@ -132,6 +133,7 @@ void UnsupportedReviewPanel::showReport(const analysis::UnsupportedReport& repor
             occ->setData(0, OpIndexRole, int(i));
             occ->setData(0, OccurrenceRole, int(k));
             occ->setToolTip(0, tr("Select this node in the graph"));
+            occ->setToolTip(1, q(o.file));
         }
         opItem->setExpanded(true);
     }
