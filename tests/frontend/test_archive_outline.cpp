@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "frontends/torchscript/archive_outline.h"
 #include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/safe_pickle.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "support/test_support.h"
 
@@ -187,6 +188,53 @@ private slots:
             QVERIFY(!e.hint().empty());
         }
         QVERIFY(!fs::exists("/tmp/cms_outline_pwned.txt"));
+    }
+
+    // The pickle reader keeps classes and calls as data, and an object built once is the same value wherever
+    // the memo refers to it (a module shared by two parents has its attributes in both places).
+    void pickleReaderKeepsObjectsAsData() {
+        using namespace frontends::pickle;
+        using namespace std::string_literals;
+        // {"a": obj, "b": obj} with obj = __torch__.m.C() built with {"training": False}.
+        const std::string bytes = "\x80\x02}(X\x01\x00\x00\x00" "a" "c__torch__.m\nC\nq\x00)\x81q\x01}"
+                                  "X\x08\x00\x00\x00" "training\x89sbX\x01\x00\x00\x00" "bh\x01u."s;
+        const ValuePtr root = parse(bytes, "data.pkl");
+        QVERIFY(root->is(Kind::Dict));
+        const Value* a = root->find("a");
+        const Value* b = root->find("b");
+        QVERIFY(a && b && a == b);
+        QVERIFY(b->is(Kind::Object));
+        QCOMPARE(b->globalName(), std::string("__torch__.m C"));
+        QVERIFY(b->items[1]->find("training") && !b->items[1]->find("training")->boolean);
+        // LONG1 with a negative value.
+        QCOMPARE(parse("\x80\x02\x8a\x02\x00\xff."s, "x")->integer, int64_t(-256));
+    }
+    void pickleReaderRefusesHostileStreams_data() {
+        using namespace std::string_literals;
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("self append") << QByteArray::fromStdString("\x80\x02]q\x00h\x00" "a."s) << "contains itself";
+        QTest::newRow("changed after use") << QByteArray::fromStdString("\x80\x02]q\x00h\x00\x85h\x00Na0."s) << "after it was used";
+        QTest::newRow("build on a list") << QByteArray("\x80\x02]}b.") << "not a new object";
+        QTest::newRow("unknown opcode") << QByteArray("\x80\x02\xff.") << "unsupported pickle opcode";
+        QTest::newRow("after stop") << QByteArray("\x80\x02N.N") << "after the end";
+        QTest::newRow("memo never stored") << QByteArray("\x80\x02h\x07.") << "never stored";
+        QTest::newRow("cut off") << QByteArray::fromStdString("\x80\x02X\xff\x00\x00\x00" "ab"s) << "cut off";
+        QTest::newRow("empty stack") << QByteArray("\x80\x02R.") << "stack is empty";
+        QTest::newRow("deep") << QByteArray("\x80\x02") + QByteArray(600, '(') + "]" + QByteArray(600, 'l') + "."
+                              << "nesting deeper";
+    }
+    void pickleReaderRefusesHostileStreams() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        try {
+            frontends::pickle::parse(bytes.toStdString(), "data.pkl");
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
+            QCOMPARE(e.file(), std::string("data.pkl"));
+            QVERIFY(e.kind() == ErrorKind::Input);
+        }
     }
 
     // A storage shorter than the tensor data.pkl builds on it (with a valid checksum): the reader declines it.

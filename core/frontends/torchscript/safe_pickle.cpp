@@ -125,9 +125,20 @@ public:
                 }
                 case 'b': {  // BUILD: the object on the stack gets its state
                     ValuePtr state = pop();
-                    ValuePtr object = pop();
+                    const ValuePtr& object = top();
                     if (object->sealed || !object->is(Kind::Call)) fail("BUILD on something that is not a new object");
-                    push(container(Kind::Object, {std::move(object), std::move(state)}));
+                    // Changed in place, so the memo's references to the new object (a module shared by two
+                    // parents) see its state too.
+                    ValuePtr call = make(Kind::Call);
+                    call->items = std::move(object->items);
+                    call->depth = object->depth;
+                    object->kind = Kind::Object;
+                    object->items.clear();
+                    object->depth = 1;
+                    for (ValuePtr* part : {&call, &state}) {
+                        seal(*part, *object);
+                        object->items.push_back(std::move(*part));
+                    }
                     break;
                 }
                 case 'Q': push(container(Kind::PersistentId, {pop()})); break;  // BINPERSID
