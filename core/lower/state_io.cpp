@@ -1,6 +1,7 @@
 #include "lower/state_io.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "common/error.h"
@@ -73,25 +74,42 @@ std::vector<BoundState> bindStateInputs(LowerContext& ctx, mil::Function& fn, co
             if (namesBuffer(settings.states[i].name, st.name)) return static_cast<long>(i);
         return -1L;
     };
+    // Undeclared ones in the order the model writes them.
+    const auto writtenAt = [&](const ir::Graph::StateBuffer& st) {
+        const ir::Node* writer = firstWriter(graph, st.value);
+        return writer ? writer->id : SIZE_MAX;
+    };
     std::vector<ir::Graph::StateBuffer> ordered = graph.states;
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const auto& a, const auto& b) { return declaredAt(a) < declaredAt(b); });
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+        const long da = declaredAt(a), db = declaredAt(b);
+        return da != db ? da < db : (da < 0 && writtenAt(a) < writtenAt(b));
+    });
+    // Every buffer written but not declared, in one report.
+    std::string undeclared, declareAll;
+    size_t undeclaredCount = 0;
+    for (const auto& st : ordered) {
+        if (declaredAt(st) >= 0) continue;
+        ++undeclaredCount;
+        const ir::Node* writer = firstWriter(graph, st.value);
+        undeclared += (undeclared.empty() ? "'" : ", '") + st.name + "'" +
+                      (writer ? " (" + writer->prov.describe() + ")" : std::string());
+        declareAll += (declareAll.empty() ? "" : " ") + ("--state " + st.name + ":" + shapeToString(st.value->shape));
+    }
+    if (!undeclared.empty())
+        stateError(ctx,
+                   "the model writes " + std::string(undeclaredCount > 1 ? "buffers " : "buffer ") + undeclared +
+                       " in place, but " + (undeclaredCount > 1 ? "they are" : "it is") +
+                       " not declared as a state: converted as a constant, the write would be lost between predictions",
+                   std::string(undeclaredCount > 1 ? "declare them as Core ML states with "
+                                                   : "declare it as a Core ML state with ") +
+                       declareAll +
+                       " (settings file: \"states\") and convert for iOS18 or later (--target iOS18)");
     std::vector<BoundState> bound;
     for (const auto& st : ordered) {
         const StateSpec* spec = nullptr;
         for (const StateSpec& s : settings.states)
             if (namesBuffer(s.name, st.name)) spec = &s;
         const std::string declare = "--state " + st.name + ":" + shapeToString(st.value->shape);
-        if (!spec) {
-            const ir::Node* writer = firstWriter(graph, st.value);
-            stateError(ctx,
-                       "the model writes buffer '" + st.name + "' in place" +
-                           (writer ? " (" + writer->prov.describe() + ")" : std::string()) +
-                           ", but it is not declared as a state: converted as a constant, the write would be lost "
-                           "between predictions",
-                       "declare it as a Core ML state with " + declare +
-                           " (settings file: \"states\") and convert for iOS18 or later (--target iOS18)");
-        }
         if (spec->shape != st.value->shape)
             stateError(ctx,
                        "state '" + spec->name + "' is declared with shape " + shapeToString(spec->shape) +

@@ -10,6 +10,9 @@ llama_kv.pt (~20M parameters, random init): token embedding, RMSNorm, rotary pos
   logits of the last position. Traced at T = 8.
 state_counter.pt: a module that adds its input to an fp32 buffer with add_ and returns the sum (the
   buffer mutated in place that the tests leave undeclared, and one declared in fp32).
+state_forms.pt: three fp16 buffers written in the other ways caches are: index_put_ at run-time positions
+  (pos + arange(T)), slice_scatter at a fixed slot copied back with copy_, and += into a slice. Inputs x 1x3x4
+  and pos 1 (int32).
 """
 import math
 import os
@@ -131,6 +134,22 @@ class Counter(nn.Module):
         return self.total * 1.0
 
 
+class WriteForms(nn.Module):
+    def __init__(self):
+        super().__init__()
+        for name in ("a", "b", "c"):
+            self.register_buffer(name, torch.zeros(1, 16, 4, dtype=torch.float16))
+
+    def forward(self, x, pos):
+        t = x.shape[1]
+        positions = torch.arange(t) + pos[0]
+        self.a[:, positions] = x.half()
+        # torch 1.13 reads slice_scatter's keyword arguments wrongly: positional (dim, start, end, step).
+        self.b.copy_(torch.slice_scatter(self.b, x.half() * 2, 1, 2, 2 + t, 1))
+        self.c[:, 4:4 + t] += (x * 3).half()
+        return self.a.float().sum(1) + self.b.float().sum(1) * 0.5 + self.c.float().sum(1)
+
+
 def generate(outdir):
     here = os.path.abspath(__file__)
     sources = [here, os.path.join(os.path.dirname(here), "fixture_io.py")]
@@ -151,6 +170,15 @@ def generate(outdir):
         with torch.no_grad():
             traced = torch.jit.trace(Counter().eval(), torch.randn(1, 4), check_trace=False)
         traced.total.zero_()
+        save_scripted(traced, path)
+    path = os.path.join(outdir, "state_forms.pt")
+    if not up_to_date([path], sources):
+        torch.manual_seed(seed_for("state_forms"))
+        with torch.no_grad():
+            traced = torch.jit.trace(WriteForms().eval(), (torch.randn(1, 3, 4), torch.tensor([0], dtype=torch.int32)),
+                                     check_trace=False)
+        for name in ("a", "b", "c"):
+            getattr(traced, name).zero_()
         save_scripted(traced, path)
 
 
