@@ -122,7 +122,8 @@ void ChecklistPanel::setConversion(const ConversionReport& report, const Convers
     status_->setText(tr("Reading the package and estimating its placement …"));
     run([this, path, units] {
         auto facts = std::make_shared<const analysis::PackageFacts>(analysis::packageFacts(path, units));
-        return [this, facts] {
+        return [this, facts, path] {
+            if (!conversion_ || conversion_->packagePath != path) return;  // another conversion came since
             facts_ = facts;
             accuracy_->setEnabled(true);
         };
@@ -149,8 +150,8 @@ void ChecklistPanel::checkAccuracy() {
     run([this, options] {
         const analysis::AccuracyReport report = analysis::verifyPackage(options);
         return [this, report] {
-            accuracyReport_ = report;
             accuracy_->setEnabled(true);
+            if (conversion_ && conversion_->packagePath == report.packagePath) accuracyReport_ = report;
         };
     });
 }
@@ -158,7 +159,11 @@ void ChecklistPanel::checkAccuracy() {
 // Runs `job` on a worker thread; the function it returns is applied on the GUI thread, then the list is
 // evaluated again. An error is shown in the status line.
 template <class Job> void ChecklistPanel::run(Job job) {
-    if (busy()) thread_->wait();  // one job at a time; the previous one is short (a package read)
+    if (busy()) {
+        // One job at a time: this one starts when the running one ends (the latest request wins).
+        pending_ = [this, job] { run(job); };
+        return;
+    }
     QThread* thread = QThread::create([this, job] {
         try {
             auto apply = job();
@@ -177,6 +182,13 @@ template <class Job> void ChecklistPanel::run(Job job) {
     });
     thread_ = thread;
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(thread, &QThread::finished, this, [this] {
+        thread_.clear();
+        if (!pending_) return;
+        const std::function<void()> next = std::move(pending_);
+        pending_ = nullptr;
+        next();
+    });
     thread->start();
 }
 

@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,6 +61,7 @@ private:
     std::vector<analysis::ChecklistItem> items_;
     QMap<QString, QPushButton*> fixButtons_;  // by item id, for the current rows
     QPointer<QThread> thread_;
+    std::function<void()> pending_;  // the job asked for while another ran
     QLabel* status_;
     QTreeWidget* tree_;
     QPushButton* accuracy_;
