@@ -43,6 +43,7 @@
 #include "settings/conversion_panel.h"
 #include "settings/inputs_panel.h"
 #include "settings/quantization_panel.h"
+#include "workspace/autosave.h"
 #include "workspace/package_summary.h"
 #include "workspace/project_document.h"
 #include "workspace/recent_files.h"
@@ -351,6 +352,38 @@ void MainWindow::openProject(const QString& path) {
     }
     keepDocumentOnOpen_ = true;
     openModel(model);
+}
+
+bool MainWindow::restoreSettings(const ConversionSettings& settings, const QString& projectPath) {
+    runner_->dropAnnotation();
+    if (runner_->busy()) {
+        showMessage(tr("A job is running; cancel it or wait before restoring settings."), true);
+        return false;
+    }
+    bool fromProject = false;
+    if (!projectPath.isEmpty() && QFileInfo::exists(projectPath)) {
+        try {
+            document_->load(projectPath);
+            fromProject = true;
+        } catch (const Error&) {
+        }
+    }
+    if (!fromProject) document_->reset(ConversionSettings{});
+    document_->edit(settings, tr("Restore autosaved settings"));
+    showMessage(tr("Restored the autosaved settings."), false);
+    const QString model = QString::fromStdString(document_->settings().modelPath);
+    if (model.isEmpty()) {
+        pages_->setCurrentIndex(WorkspacePageIndex);
+        return true;
+    }
+    keepDocumentOnOpen_ = true;
+    openModel(model);
+    return true;
+}
+
+void MainWindow::enableAutosave(const QString& directory, int intervalMs) {
+    delete autosave_;
+    autosave_ = new Autosave(document_, directory, intervalMs, this);
 }
 
 bool MainWindow::saveProject(const QString& path) {

@@ -22,6 +22,7 @@ class QTimer;
 
 namespace cms::ui {
 
+class Autosave;
 class ConversionProgress;
 class ResultsPanel;
 
@@ -48,6 +49,12 @@ public:
     void openProject(const QString& path);
     // Returns false (and says why in the results panel) when the project cannot be written.
     bool saveProject(const QString& path);
+    // Crash recovery: the project as last saved (if any), then `settings` over it as one undoable edit,
+    // and opens their model. False (said in the results panel) while a job runs.
+    bool restoreSettings(const ConversionSettings& settings, const QString& projectPath);
+    // Autosaves the project settings into `directory` from now on (ui/workspace/autosave.h).
+    void enableAutosave(const QString& directory, int intervalMs);
+    Autosave* autosave() const { return autosave_; }
 
     // Widgets tests drive.
     QTableWidget* inputsTable() const;
@@ -112,6 +119,7 @@ private:
     ConversionSettings settingsForConversion() const;
 
     ProjectDocument* document_;
+    Autosave* autosave_ = nullptr;
     RecentFiles* recent_;
     ConversionRunner* runner_;
     ConversionRunner* shapeRunner_;

@@ -15,6 +15,8 @@
 #include "main_window.h"
 #include "preferences/language.h"
 #include "style/studio_icons.h"
+#include "workspace/autosave.h"
+#include "workspace/crash_recovery.h"
 #include "workspace/start_page.h"
 
 int main(int argc, char** argv) {
@@ -87,5 +89,11 @@ int main(int argc, char** argv) {
     // A missing file is reported in the window like any file that cannot be opened.
     if (!args.isEmpty()) window.openPath(args.first());
     else if (!screenshotDir.isEmpty()) window.openPath(cms::ui::bundledDemoModelPath());
+    if (screenshotDir.isEmpty()) {
+        // Settings a crashed session left are offered once the window is up; this one autosaves from now on.
+        const QString autosaveDir = cms::ui::Autosave::defaultDirectory();
+        window.enableAutosave(autosaveDir, cms::ui::Autosave::defaultIntervalMs());
+        QTimer::singleShot(0, &window, [&window, autosaveDir] { cms::ui::offerCrashRecovery(window, autosaveDir); });
+    }
     return app.exec();
 }

@@ -3,6 +3,7 @@
 // quantization table.
 #include "support/test_support.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
@@ -14,6 +15,7 @@
 
 #include <fstream>
 
+#include "settings/conversion_panel.h"
 #include "settings/image_presets.h"
 #include "settings/quantization_panel.h"
 #include "settings/shape_editor.h"
@@ -30,6 +32,27 @@ private slots:
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, QString::fromStdString(settingsDir_.path()));
         QCoreApplication::setOrganizationName("cms-panels-test");
+    }
+
+    void neverRunTheModelIsAnUndoableSetting() {
+        ProjectDocument doc;
+        ConversionPanel panel(&doc);
+        QVERIFY(!panel.noReferenceBox()->isChecked());
+        panel.noReferenceBox()->click();
+        QVERIFY(doc.settings().noReference);
+        QVERIFY(doc.isModified());
+        QCOMPARE(doc.undoStack()->undoText(), QString("Never run the model's code"));
+        doc.undoStack()->undo();
+        QVERIFY(!doc.settings().noReference);
+        QVERIFY(!panel.noReferenceBox()->isChecked());
+        doc.undoStack()->redo();
+        QVERIFY(panel.noReferenceBox()->isChecked());
+        // A loaded document sets the box without recording an edit.
+        ConversionSettings s;
+        s.noReference = true;
+        doc.reset(s);
+        QVERIFY(panel.noReferenceBox()->isChecked());
+        QCOMPARE(doc.undoStack()->count(), 0);
     }
 
     void presetsComputeScaleAndBias() {

@@ -1,5 +1,6 @@
 #include "conversion_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -13,7 +14,7 @@ namespace cms::ui {
 
 ConversionPanel::ConversionPanel(ProjectDocument* document, QWidget* parent)
     : QWidget(parent), document_(document), output_(new QLineEdit), precision_(new QComboBox), fp32Ops_(new QLineEdit),
-      target_(new QComboBox), computeUnits_(new QComboBox), author_(new QLineEdit), license_(new QLineEdit),
+      target_(new QComboBox), computeUnits_(new QComboBox), noReference_(new QCheckBox), author_(new QLineEdit), license_(new QLineEdit),
       description_(new QLineEdit), version_(new QLineEdit) {
     auto* form = new QFormLayout(this);
     auto* outputRow = new QHBoxLayout;
@@ -37,6 +38,10 @@ ConversionPanel::ConversionPanel(ProjectDocument* document, QWidget* parent)
         computeUnits_->addItem(QString::fromStdString(computeUnitsName(c)), int(c));
     computeUnits_->setToolTip(tr("Recorded in the project for loading the model; Core ML picks the units at load time."));
     form->addRow(tr("Compute units:"), computeUnits_);
+    noReference_->setText(tr("Never run the model's code (untrusted model)"));
+    noReference_->setToolTip(tr("Accuracy checks normally run the TorchScript model with libtorch, which executes "
+                                "its code. When set, they compare with the model's own fp32 conversion instead."));
+    form->addRow(tr("Accuracy check:"), noReference_);
     form->addRow(tr("Author:"), author_);
     form->addRow(tr("License:"), license_);
     form->addRow(tr("Description:"), description_);
@@ -45,6 +50,9 @@ ConversionPanel::ConversionPanel(ProjectDocument* document, QWidget* parent)
     connect(precision_, &QComboBox::activated, this, [this] { commit(tr("Set precision"), {}); });
     connect(target_, &QComboBox::activated, this, [this] { commit(tr("Set deployment target"), {}); });
     connect(computeUnits_, &QComboBox::activated, this, [this] { commit(tr("Set compute units"), {}); });
+    connect(noReference_, &QCheckBox::toggled, this, [this](bool on) {
+        commit(on ? tr("Never run the model's code") : tr("Allow running the model's code"), {});
+    });
     const std::pair<QLineEdit*, const char*> edits[] = {{output_, "output"}, {fp32Ops_, "fp32Ops"}, {author_, "author"},
                                                         {license_, "license"}, {description_, "description"},
                                                         {version_, "version"}};
@@ -68,6 +76,7 @@ void ConversionPanel::refresh() {
     fp32Ops_->setEnabled(s.precision == Precision::Float16);
     target_->setCurrentIndex(target_->findData(int(s.target)));
     computeUnits_->setCurrentIndex(computeUnits_->findData(int(s.computeUnits)));
+    noReference_->setChecked(s.noReference);
     setText(author_, s.metadata.author);
     setText(license_, s.metadata.license);
     setText(description_, s.metadata.shortDescription);
@@ -94,6 +103,7 @@ void ConversionPanel::commit(const QString& text, const QString& field) {
         if (!op.trimmed().isEmpty()) s.fp32Ops.push_back(op.trimmed().toStdString());
     s.target = mil::Target(target_->currentData().toInt());
     s.computeUnits = ComputeUnits(computeUnits_->currentData().toInt());
+    s.noReference = noReference_->isChecked();
     s.metadata.author = author_->text().toStdString();
     s.metadata.license = license_->text().toStdString();
     s.metadata.shortDescription = description_->text().toStdString();

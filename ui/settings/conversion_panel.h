@@ -1,8 +1,9 @@
 #pragma once
 // The Conversion panel: output package, precision (with op types or module paths kept in fp32),
-// deployment target, compute units and the package metadata.
+// deployment target, compute units, whether checks may run the model's code, and the package metadata.
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 
@@ -21,6 +22,7 @@ public:
     QComboBox* targetBox() const { return target_; }
     QComboBox* computeUnitsBox() const { return computeUnits_; }
     QLineEdit* authorEdit() const { return author_; }
+    QCheckBox* noReferenceBox() const { return noReference_; }
 
 private:
     void refresh();
@@ -35,6 +37,7 @@ private:
     QLineEdit* fp32Ops_;
     QComboBox* target_;
     QComboBox* computeUnits_;
+    QCheckBox* noReference_;
     QLineEdit* author_;
     QLineEdit* license_;
     QLineEdit* description_;
