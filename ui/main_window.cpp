@@ -39,6 +39,7 @@
 #include "review/review_controller.h"
 #include "graphview/graph_view_model.h"
 #include "package/package.h"
+#include "reports/reports_controller.h"
 #include "settings/compressed_size.h"
 #include "settings/conversion_panel.h"
 #include "settings/inputs_panel.h"
@@ -96,6 +97,8 @@ MainWindow::MainWindow(QWidget* parent)
     pages_->addWidget(packagePage);
     setCentralWidget(pages_);
     buildMenus();
+    reports_ = new ReportsController(results_, graphView_, document_, runner_, convertButton_, this);
+    connect(reports_, &ReportsController::analysisFailed, this, [this](const QString& m) { showMessage(m, true); });
     resize(1360, 840);
 
     connect(startPage_, &StartPage::openRequested, this, &MainWindow::openPath);

@@ -34,6 +34,7 @@ class ProjectDocument;
 class QuantizationPanel;
 class RecentFiles;
 class ReviewController;
+class ReportsController;
 class StartPage;
 
 class MainWindow : public QMainWindow {
@@ -83,6 +84,8 @@ public:
     GraphView* packageGraphView() const { return packageGraph_; }
     // The unsupported-op review, production checklist, Swift code and report export (ui/review).
     ReviewController* review() const { return review_; }
+    // The report views (size, accuracy, placement, comparison, sensitivity) and the session's runs.
+    ReportsController* reports() const { return reports_; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -146,6 +149,7 @@ private:
     ResultsPanel* results_ = nullptr;         // the finished conversion's package, ops and warnings
     QPlainTextEdit* result_ = nullptr;
     ReviewController* review_ = nullptr;
+    ReportsController* reports_ = nullptr;
 };
 
 }  // namespace cms::ui
