@@ -243,6 +243,8 @@ QWidget* MainWindow::buildSettingsSide() {
     convertButton_->setToolTip(tr("Convert the model with these settings (%1)")
                                    .arg(convertButton_->shortcut().toString(QKeySequence::NativeText)));
     cancelButton_ = new QPushButton(studioIcon(QStringLiteral("process-stop"), QStringLiteral("cancel")), tr("Cancel"));
+    cancelButton_->setShortcut(QKeySequence(Qt::Key_Escape));  // only while a job runs (the button is disabled otherwise)
+    cancelButton_->setToolTip(tr("Stop the conversion; nothing is written (Esc)"));
     connect(convertButton_, &QPushButton::clicked, this, &MainWindow::startConversion);
     connect(cancelButton_, &QPushButton::clicked, runner_, &ConversionRunner::cancel);
     buttons->addStretch();

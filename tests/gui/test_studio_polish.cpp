@@ -222,6 +222,7 @@ void TestStudioPolish::keyboardReachesEverything() {
         }
     }
     QCOMPARE(window.convertButton()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Return));
+    QCOMPARE(window.cancelButton()->shortcut(), QKeySequence(Qt::Key_Escape));
     // The graph takes the keyboard focus (arrow keys pan, Ctrl+= zooms) and Tab reaches it, the
     // settings tabs and Convert.
     QWidget* canvas = window.graphView()->canvas();
@@ -261,7 +262,8 @@ void TestStudioPolish::graphColoursFollowTheTheme() {
     }
     QVERIFY(fills.size() >= 8);  // families stay told apart (input and output share a style)
     QVERIFY(contrast(colors.edge, colors.background) >= 2.5);
-    QVERIFY(contrast(ui::errorTextColor(palette), palette.color(QPalette::Base)) >= 4.5);
+    for (const QColor& status : {ui::errorTextColor(palette), ui::warningTextColor(palette), ui::successTextColor(palette)})
+        QVERIFY2(contrast(status, palette.color(QPalette::Base)) >= 4.5, qPrintable(status.name()));
     QVERIFY(contrast(ui::secondaryTextColor(palette), palette.color(QPalette::Base)) >= 3.0);
 }
 

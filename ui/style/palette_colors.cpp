@@ -48,6 +48,10 @@ QColor warningTextColor(const QPalette& palette) {
     return isDarkPalette(palette) ? QColor(0xe3, 0xb3, 0x41) : QColor(0x8a, 0x5a, 0x00);
 }
 
+QColor successTextColor(const QPalette& palette) {
+    return isDarkPalette(palette) ? QColor(0x7e, 0xd3, 0x83) : QColor(0x2e, 0x7d, 0x32);
+}
+
 FamilyStyle GraphColors::family(OpFamily f) const {
     const QColor hue = familyHue(f);
     // Light: 82% towards white, as pale pastel boxes; dark: 70% towards the background.

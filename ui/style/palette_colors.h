@@ -16,6 +16,7 @@ QColor secondaryTextColor(const QPalette& palette);
 // Errors and warnings, readable on the palette's base colour.
 QColor errorTextColor(const QPalette& palette);
 QColor warningTextColor(const QPalette& palette);
+QColor successTextColor(const QPalette& palette);
 
 struct FamilyStyle {
     QColor fill;
