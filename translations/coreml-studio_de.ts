@@ -1262,6 +1262,10 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
 <context>
     <name>cms::ui::InputsPanel</name>
     <message>
+        <source>States (iOS18)</source>
+        <translation>Zustände (iOS18)</translation>
+    </message>
+    <message>
         <source>Image preprocessing</source>
         <translation>Bildvorverarbeitung</translation>
     </message>
@@ -2811,6 +2815,47 @@ Was zu tun ist: %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cms::ui::StatesEditor</name>
+    <message>
+        <source>Add state</source>
+        <translation>Zustand hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Buffer</source>
+        <translation>Puffer</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Buffers the model writes in place (a KV cache), kept by Core ML between predictions. Name as in the model (k_cache or layers.0.k_cache), shape like 6x1x8x64x64. States need iOS18.</source>
+        <translation>Puffer, die das Modell direkt überschreibt (ein KV-Cache) und die Core ML zwischen Vorhersagen behält. Name wie im Modell (k_cache oder layers.0.k_cache), Form wie 6x1x8x64x64. Zustände erfordern iOS18.</translation>
+    </message>
+    <message>
+        <source>State &quot;%1&quot;: %2
+What to do: %3</source>
+        <translation>Zustand „%1“: %2
+Was zu tun ist: %3</translation>
+    </message>
+    <message>
+        <source>State &quot;%1&quot; is listed twice.</source>
+        <translation>Zustand „%1“ ist doppelt aufgeführt.</translation>
+    </message>
+    <message>
+        <source>Set state %1</source>
+        <translation>Zustand %1 festlegen</translation>
+    </message>
+    <message>
+        <source>Remove state %1</source>
+        <translation>Zustand %1 entfernen</translation>
     </message>
 </context>
 </TS>

@@ -1255,6 +1255,10 @@ Double-click the header to collapse</source>
 <context>
     <name>cms::ui::InputsPanel</name>
     <message>
+        <source>States (iOS18)</source>
+        <translation>状态（iOS18）</translation>
+    </message>
+    <message>
         <source>Image preprocessing</source>
         <translation>图像预处理</translation>
     </message>
@@ -2797,6 +2801,47 @@ What to do: %3</source>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>cms::ui::StatesEditor</name>
+    <message>
+        <source>Add state</source>
+        <translation>添加状态</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Buffer</source>
+        <translation>缓冲区</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Buffers the model writes in place (a KV cache), kept by Core ML between predictions. Name as in the model (k_cache or layers.0.k_cache), shape like 6x1x8x64x64. States need iOS18.</source>
+        <translation>模型原地写入的缓冲区（如 KV 缓存），由 Core ML 在两次预测之间保留。名称与模型中一致（k_cache 或 layers.0.k_cache），形状如 6x1x8x64x64。状态需要 iOS18。</translation>
+    </message>
+    <message>
+        <source>State &quot;%1&quot;: %2
+What to do: %3</source>
+        <translation>状态“%1”：%2
+处理方法：%3</translation>
+    </message>
+    <message>
+        <source>State &quot;%1&quot; is listed twice.</source>
+        <translation>状态“%1”重复列出。</translation>
+    </message>
+    <message>
+        <source>Set state %1</source>
+        <translation>设置状态 %1</translation>
+    </message>
+    <message>
+        <source>Remove state %1</source>
+        <translation>移除状态 %1</translation>
     </message>
 </context>
 </TS>
