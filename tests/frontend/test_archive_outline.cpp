@@ -53,7 +53,8 @@ std::string describe(const ir::Graph& g) {
         os << index.at(n) << ' ' << n->kind << " [" << n->prov.modulePath << " : " << n->prov.moduleType << " @ "
            << n->prov.file << ':' << n->prov.line << "] blocks " << n->blocks.size() << '\n';
         for (const ir::Value* in : n->inputs) os << "    < " << describeValue(in, g, index) << '\n';
-        for (const ir::Value* out : n->outputs) os << "    > " << ir::valueKindName(out->kind) << ' ' << out->typeName << '\n';
+        for (const ir::Value* out : n->outputs)
+            os << "    > " << ir::valueKindName(out->kind) << ' ' << out->typeName << '\n';
     }
     for (size_t i = 0; i < g.outputNames.size(); ++i)
         os << "output " << g.outputNames[i] << ": " << describeValue(g.top().outputs[i], g, index) << '\n';
@@ -82,7 +83,8 @@ std::string firstDifference(const std::string& a, const std::string& b) {
         const bool ha = static_cast<bool>(std::getline(sa, la)), hb = static_cast<bool>(std::getline(sb, lb));
         if (!ha && !hb) return {};
         if (la != lb || ha != hb)
-            return "line " + std::to_string(line) + ":\n  archive: " + (ha ? la : "(end)") + "\n  libtorch: " + (hb ? lb : "(end)");
+            return "line " + std::to_string(line) + ":\n  archive: " + (ha ? la : "(end)") +
+                   "\n  libtorch: " + (hb ? lb : "(end)");
     }
 }
 
@@ -214,7 +216,8 @@ private slots:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("expected");
         QTest::newRow("self append") << QByteArray::fromStdString("\x80\x02]q\x00h\x00" "a."s) << "contains itself";
-        QTest::newRow("changed after use") << QByteArray::fromStdString("\x80\x02]q\x00h\x00\x85h\x00Na0."s) << "after it was used";
+        QTest::newRow("changed after use")
+            << QByteArray::fromStdString("\x80\x02]q\x00h\x00\x85h\x00Na0."s) << "after it was used";
         QTest::newRow("build on a list") << QByteArray("\x80\x02]}b.") << "not a new object";
         QTest::newRow("unknown opcode") << QByteArray("\x80\x02\xff.") << "unsupported pickle opcode";
         QTest::newRow("after stop") << QByteArray("\x80\x02N.N") << "after the end";

@@ -101,10 +101,12 @@ def generate(outdir):
     hostile["pickle_truncated"] = data_pkl[: len(data_pkl) // 2]
     variants = {name: {"data.pkl": data} for name, data in hostile.items()}
     # Valid TorchScript outside the outline's subset: libtorch loads it, so the outline must come from libtorch.
-    variants["code_control_flow"] = {ROOT_CODE: root_code.replace(
-        b"    head = self.head\n", b"    head = self.head\n    if torch.eq(1, 1):\n      pass\n    else:\n      pass\n")}
+    branch = b"    if torch.eq(1, 1):\n      pass\n    else:\n      pass\n"
+    variants["code_control_flow"] = {ROOT_CODE: root_code.replace(b"    head = self.head\n",
+                                                                  b"    head = self.head\n" + branch)}
     variants["code_garbage"] = {ROOT_CODE: bytes(range(256)) * 64}
-    variants["code_unbalanced"] = {ROOT_CODE: root_code.replace(b"return (head).forward(", b"return ((((head).forward(")}
+    variants["code_unbalanced"] = {ROOT_CODE: root_code.replace(b"return (head).forward(",
+                                                                b"return ((((head).forward(")}
     variants["debug_missing"] = {ROOT_CODE + ".debug_pkl": None}
     # A storage shorter than its tensor, with a valid checksum.
     variants["storage_short"] = {"data/0": b"\x00" * 12}

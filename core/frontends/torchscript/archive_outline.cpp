@@ -169,7 +169,8 @@ std::vector<DebugRecord> readDebugRecords(const std::string& bytes, const std::s
         }
         out.push_back(std::move(record));
     }
-    std::stable_sort(out.begin(), out.end(), [](const DebugRecord& a, const DebugRecord& b) { return a.offset < b.offset; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const DebugRecord& a, const DebugRecord& b) { return a.offset < b.offset; });
     return out;
 }
 
@@ -257,10 +258,11 @@ private:
         const pk::Value* training = state->find("training");
         if (!training->is(pk::Kind::Bool)) refuse("a module's training flag is not a bool");
         if (training->boolean) out.push_back(path.empty() ? "<top>" : path);
-        for (size_t i = 0; i + 1 < state->items.size(); i += 2)
-            if (moduleState(*state->items[i + 1]))
-                collectTraining(*state->items[i + 1], path.empty() ? state->items[i]->text : path + "." + state->items[i]->text,
-                                out, depth + 1);
+        for (size_t i = 0; i + 1 < state->items.size(); i += 2) {
+            if (!moduleState(*state->items[i + 1])) continue;
+            const std::string& name = state->items[i]->text;
+            collectTraining(*state->items[i + 1], path.empty() ? name : path + "." + name, out, depth + 1);
+        }
     }
 
     void build(const pk::Value& root, const src::ClassSource& cls, const src::Method& forward, ir::Graph& g) {
@@ -324,8 +326,9 @@ private:
 
     // libtorch names a value after the first variable it is assigned to, unless that name is "_<digits>".
     void nameValue(const Binding& b, const std::string& name) {
-        if (!b.value || named_.count(b.value) || name.empty() || (name[0] == '_' && name.find_first_not_of("0123456789", 1) == std::string::npos))
-            return;
+        const bool temporary =
+            name.empty() || (name[0] == '_' && name.find_first_not_of("0123456789", 1) == std::string::npos);
+        if (!b.value || named_.count(b.value) || temporary) return;
         if (b.value->producer == nullptr && !b.value->constant) return;  // a graph input keeps its own name
         named_.insert(b.value);
         userNames_[b.value] = name;
@@ -426,7 +429,8 @@ private:
         const src::Expr& callee = e.items[0];
         const std::vector<src::Expr> args(e.items.begin() + 1, e.items.end());
         if (callee.kind == K::Name && callee.text == "getattr") {
-            if (args.size() != 2 || !e.keywords.empty() || args[1].kind != K::String) refuse("getattr of an unknown form");
+            if (args.size() != 2 || !e.keywords.empty() || args[1].kind != K::String)
+                refuse("getattr of an unknown form");
             const Binding object = evaluate(args[0], env);
             if (!object.module) refuse("getattr on something other than a module");
             return attribute(object, args[1].text);
@@ -469,8 +473,9 @@ private:
         return builtin(op, callee.offset, positional, keywords);
     }
 
-    Binding methodCall(const Binding& object, const std::string& method, size_t offset, const std::vector<src::Expr>& args,
-                       const src::Expr& e, std::unordered_map<std::string, Binding>& env) {
+    Binding methodCall(const Binding& object, const std::string& method, size_t offset,
+                       const std::vector<src::Expr>& args, const src::Expr& e,
+                       std::unordered_map<std::string, Binding>& env) {
         if (!e.keywords.empty()) refuse("keyword arguments to a method");
         const auto [module, cls] = splitGlobal(object.module->globalName());
         const auto signature = classSource(module, cls, method, true);
@@ -691,7 +696,8 @@ private:
         } else {
             const std::string& text = code(rootFile_);
             const size_t at = std::min(offset, text.size());
-            frames.push_back({rootFile_, static_cast<int>(1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'))});
+            const auto newlines = std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+            frames.push_back({rootFile_, static_cast<int>(1 + newlines)});
         }
         for (const SourceFrame& f : frames) {
             if (isUserVisible(f.file)) {

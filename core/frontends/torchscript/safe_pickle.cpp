@@ -229,7 +229,8 @@ private:
     // Puts `items` into `target`, sealing them: nothing inside a value can be changed afterwards, and a value
     // being changed is inside nothing, so it cannot come to contain itself.
     void add(const ValuePtr& target, Kind expected, std::vector<ValuePtr> items) {
-        if (!target->is(expected)) fail(expected == Kind::List ? "APPEND to something not a list" : "SETITEM to something not a dict");
+        if (!target->is(expected))
+            fail(expected == Kind::List ? "APPEND to something not a list" : "SETITEM to something not a dict");
         if (target->sealed) fail("a list or dict changed after it was used");
         for (auto& item : items) {
             if (item == target) fail("a list or dict that contains itself");
