@@ -234,6 +234,8 @@ void TestStudioPolish::keyboardReachesEverything() {
         ++i;
     }
     QVERIFY(chain.count(canvas));
+    for (QWidget* stop : chain)  // the overview is mouse-only: no Tab stop of its own
+        QVERIFY2(!stop->inherits("cms::ui::Minimap"), "the minimap takes a Tab stop");
     QVERIFY(chain.count(window.convertButton()));
     QVERIFY(chain.count(window.settingsTabs()->tabBar()));
 }

@@ -16,6 +16,7 @@ Minimap::Minimap(GraphCanvas* canvas, QWidget* parent) : QGraphicsView(canvas->s
     setFrameShape(QFrame::Box);
     setBackgroundBrush(GraphColors::fromPalette(palette()).minimapBackground);
     setCursor(Qt::PointingHandCursor);
+    setFocusPolicy(Qt::NoFocus);  // a mouse shortcut: Tab goes to the canvas, whose arrow keys pan
     setToolTip(tr("Overview: click or drag to move the view"));
     connect(canvas_, &GraphCanvas::viewportChanged, viewport(), qOverload<>(&QWidget::update));
     connect(canvas_->scene(), &QGraphicsScene::sceneRectChanged, this, &Minimap::refit);
