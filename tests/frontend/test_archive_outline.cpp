@@ -11,6 +11,7 @@
 #include "frontends/torchscript/archive_outline.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/safe_pickle.h"
+#include "frontends/torchscript/torchscript_source.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "support/test_support.h"
 
@@ -238,6 +239,39 @@ private slots:
             QCOMPARE(e.file(), std::string("data.pkl"));
             QVERIFY(e.kind() == ErrorKind::Input);
         }
+    }
+
+    // The code parser reads the straight-line subset and refuses the rest (the outline then falls back), without
+    // recursing once per bracket of hostile code.
+    void codeParserRefusesWhatItDoesNotFollow_data() {
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("deep brackets") << QString(100000, '(') + "x" + QString(100000, ')') << "nested too deeply";
+        QTest::newRow("operator") << "x + x" << "operator";
+        QTest::newRow("subscript") << "x[0]" << "subscripts";
+        QTest::newRow("unterminated string") << "torch.f(x, \"a)" << "unterminated";
+        QTest::newRow("unbalanced") << "torch.f((x)" << "unbalanced";
+    }
+    void codeParserRefusesWhatItDoesNotFollow() {
+        QFETCH(QString, body);
+        QFETCH(QString, expected);
+        const std::string code = "class M(Module):\n  w : Tensor\n  def forward(self: __torch__.M,\n"
+                                 "    x: Tensor) -> Tensor:\n    y = torch.relu(x)\n    return " +
+                                 body.toStdString() + "\n";
+        try {
+            frontends::tssource::readClass(code, "M", "forward", false);
+            QFAIL("accepted");
+        } catch (const frontends::tssource::NotUnderstood& e) {
+            QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
+        }
+        // The signature alone and the attributes are still read.
+        const std::string plain = "class M(Module):\n  w : Tensor\n  def forward(self: __torch__.M,\n    x: Tensor) -> "
+                                  "Tuple[Tensor, int]:\n    return (x, 1)\n";
+        const auto cls = frontends::tssource::readClass(plain, "M", "forward", false);
+        QVERIFY(cls && cls->method && cls->attributes.count("w"));
+        QCOMPARE(cls->method->params.size(), size_t(2));
+        QCOMPARE(cls->method->returns.args.size(), size_t(2));
+        QCOMPARE(cls->method->body.size(), size_t(1));
     }
 
     // A storage shorter than the tensor data.pkl builds on it (with a valid checksum): the reader declines it.

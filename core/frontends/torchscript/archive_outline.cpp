@@ -255,6 +255,9 @@ private:
     void collectTraining(const pk::Value& module, const std::string& path, std::vector<std::string>& out, int depth) {
         const pk::Value* state = moduleState(module);
         if (depth > pk::kMaxDepth) refuse("modules nested too deeply");
+        // Shared submodules are visited once per path, as libtorch lists them: bounded, against a hostile
+        // tree of shared modules that doubles at every level.
+        if (++modulesVisited_ > 1000000) refuse("too many module paths");
         const pk::Value* training = state->find("training");
         if (!training->is(pk::Kind::Bool)) refuse("a module's training flag is not a bool");
         if (training->boolean) out.push_back(path.empty() ? "<top>" : path);
@@ -636,6 +639,7 @@ private:
     // torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...) over a stored storage, borrowed like
     // a frozen weight (the storage's bytes shared by every tensor on it).
     Tensor tensorOf(const pk::Value& v, const std::string& folder) {
+        if (!v.is(pk::Kind::Call)) refuse("an object other than a plain tensor");
         if (v.globalName() == "torch._utils _rebuild_parameter" && v.items[1]->items.size() >= 1)
             return tensorOf(*v.items[1]->items[0], folder);
         if (v.globalName() != "torch._utils _rebuild_tensor_v2" || v.items[1]->items.size() < 4)
@@ -651,6 +655,7 @@ private:
         if (!dtype) refuse("a storage of type " + record[1]->globalName());
         const size_t elementBytes = static_cast<size_t>(dtypeBits(*dtype) / 8);
         const int64_t storageElements = intOf(*record[4]);
+        if (storageElements < 0 || storageElements > (int64_t(1) << 40)) refuse("a storage of a hostile size");
         const int64_t offset = intOf(*args[1]);
         if (!args[2]->is(pk::Kind::Tuple) || !args[3]->is(pk::Kind::Tuple) ||
             args[2]->items.size() != args[3]->items.size())
@@ -740,6 +745,7 @@ private:
     std::string path_;
     std::string rootType_;
     std::string rootFile_;
+    size_t modulesVisited_ = 0;
     bool evalMode_ = false;
     ir::Graph* g_ = nullptr;
     std::map<std::string, src::TypeExpr> rootAttributes_;

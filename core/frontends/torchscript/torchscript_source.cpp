@@ -18,6 +18,8 @@ struct Token {
 
 [[noreturn]] void refuse(const std::string& why) { throw NotUnderstood(why); }
 
+constexpr int kMaxBrackets = 200;
+
 // Tokens of source[begin, end): newlines only outside brackets, each with the next line's indentation.
 std::vector<Token> tokenize(const std::string& s, size_t begin, size_t end) {
     std::vector<Token> out;
@@ -81,7 +83,8 @@ std::vector<Token> tokenize(const std::string& s, size_t begin, size_t end) {
             continue;
         }
         if (std::string("()[],.:=-").find(c) == std::string::npos) refuse(std::string("the operator '") + c + "'");
-        if (c == '(' || c == '[') ++depth;
+        // The parser recurses once per bracket: a bound keeps hostile code from exhausting the stack.
+        if ((c == '(' || c == '[') && ++depth > kMaxBrackets) refuse("brackets nested too deeply");
         if (c == ')' || c == ']') {
             if (--depth < 0) refuse("unbalanced brackets");
         }
