@@ -220,6 +220,8 @@ private slots:
         QTest::newRow("changed after use")
             << QByteArray::fromStdString("\x80\x02]q\x00h\x00\x85h\x00Na0."s) << "after it was used";
         QTest::newRow("build on a list") << QByteArray("\x80\x02]}b.") << "not a new object";
+        // Found by fuzz_safe_pickle: an object built with itself as its state (NEWOBJ, DUP, BUILD).
+        QTest::newRow("own state") << QByteArray("\x80\x02" "cm\nC\n)\x81" "2b.") << "its own state";
         QTest::newRow("unknown opcode") << QByteArray("\x80\x02\xff.") << "unsupported pickle opcode";
         QTest::newRow("after stop") << QByteArray("\x80\x02N.N") << "after the end";
         QTest::newRow("memo never stored") << QByteArray("\x80\x02h\x07.") << "never stored";

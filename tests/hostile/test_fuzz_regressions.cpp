@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/safe_pickle.h"
 #include "hostile/hostile_support.h"
 #include "lower/composites/composite_loader.h"
 #include "package/weight_blob.h"
@@ -24,6 +25,7 @@ void replay(const std::string& target, const std::string& path) {
     else if (target == "weight_blob") package::WeightBlobReader(path).blobs();
     else if (target == "compression_config") compressionFromYaml(text, path);
     else if (target == "composites") lower::parseComposites(text, path, "fuzz regression");
+    else if (target == "safe_pickle") frontends::pickle::parse(text, path);
     else throw std::runtime_error("no replay for fuzz target " + target);
 }
 }  // namespace

@@ -127,6 +127,7 @@ public:
                     ValuePtr state = pop();
                     const ValuePtr& object = top();
                     if (object->sealed || !object->is(Kind::Call)) fail("BUILD on something that is not a new object");
+                    if (state == object) fail("an object that is its own state");
                     // Changed in place, so the memo's references to the new object (a module shared by two
                     // parents) see its state too.
                     ValuePtr call = make(Kind::Call);
