@@ -109,6 +109,8 @@ int runOps(const OpsOptions& o) {
         j["model"] = o.model;
         j["inputs"] = graph.inputNames;
         j["outputs"] = graph.outputNames;
+        j["states"] = nlohmann::json::array();  // buffers written in place: --state NAME:SHAPE
+        for (const auto& st : graph.states) j["states"].push_back({{"name", st.name}, {"shape", st.value->shape}});
         j["ops"] = nlohmann::json::array();
         for (const auto& [kind, n] : rows) {
             const OpStatus& s = status.at(kind);
@@ -125,6 +127,9 @@ int runOps(const OpsOptions& o) {
     for (const auto& n : graph.inputNames) inputs += (inputs.empty() ? "" : ", ") + n;
     for (const auto& n : graph.outputNames) outputs += (outputs.empty() ? "" : ", ") + n;
     std::printf("Model:   %s\nInputs:  %s\nOutputs: %s\n", o.model.c_str(), inputs.c_str(), outputs.c_str());
+    std::string states;
+    for (const auto& st : graph.states) states += " --state " + st.name + ":" + shapeToString(st.value->shape);
+    if (!states.empty()) std::printf("Buffers written in place (Core ML states, iOS18):%s\n", states.c_str());
     std::printf("%-36s %6s  %-8s %s\n", "op", "count", "converts", "by");
     for (const auto& [kind, n] : rows) {
         const OpStatus& s = status.at(kind);

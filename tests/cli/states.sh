@@ -6,6 +6,12 @@ require_model llama_kv.pt
 require_model state_counter.pt
 LLAMA="$MODELS/llama_kv.pt"
 
+run ops "$LLAMA"
+expect_status 0 "ops lists the buffers written in place"
+expect_out_contains "Buffers written in place" "ops lists the buffers written in place"
+expect_out_contains "--state k_cache:6x1x8x64x64" "ops lists the buffers written in place"
+expect_out_contains "--state v_cache:6x1x8x64x64" "ops lists the buffers written in place"
+
 run convert "$LLAMA" -o "$WORK/llama.mlpackage" --target iOS18 --precision fp32 \
     --input "tokens:1x(1..64=8):dtype=int32" --input "pos:1:dtype=int32" \
     --state "k_cache:6x1x8x64x64" --state "v_cache:6x1x8x64x64"
