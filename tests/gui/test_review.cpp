@@ -29,6 +29,8 @@
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graphview/graph_view_model.h"
+#include "reports/report_run.h"
+#include "reports/reports_controller.h"
 #include "review/checklist_panel.h"
 #include "review/composite_editor.h"
 #include "review/review_controller.h"
@@ -196,6 +198,10 @@ private slots:
         QCOMPARE(item(checklist, "representative-inputs").status, analysis::CheckStatus::Warn);  // random inputs
         const analysis::AccuracyReport& acc = *checklist->data().accuracy;
 
+        // The report views' analysis of this conversion (their sections go into the export).
+        QTRY_VERIFY_WITH_TIMEOUT(w.reports()->currentRun() && !w.reports()->busy(), 120000);
+        QCOMPARE(w.reports()->currentRun()->conversion.packagePath, dir.path("demo_cnn.mlpackage"));
+
         // PDF: the model name, the metrics as the report states them, the checklist.
         if (QStandardPaths::findExecutable("pdftotext").isEmpty()) QSKIP("pdftotext (poppler-utils) is not installed");
         const QString pdf = QString::fromStdString(dir.path("report.pdf"));
@@ -225,6 +231,10 @@ private slots:
             charts += int(section.charts.size());
         }
         QCOMPARE(int(content.count("src=\"data:image/png;base64,")), charts);
+        // The size, accuracy and placement views have data after a conversion, and charts.
+        QVERIFY2(report.sections.size() >= 3, qPrintable(QString::number(report.sections.size())));
+        QVERIFY(charts >= 3);
+        for (const ui::ReportSection& section : report.sections) QVERIFY2(text.contains(section.title), qPrintable(section.title));
     }
 
 private:

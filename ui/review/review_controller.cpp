@@ -15,12 +15,15 @@
 #include <QTableWidget>
 
 #include "checklist_panel.h"
+#include "export/report_sections.h"
 #include "export/swift_snippet_view.h"
 #include "graph/graph_canvas.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graphview/graph_view_model.h"
 #include "main_window.h"
+#include "reports/report_run.h"
+#include "reports/reports_controller.h"
 #include "settings/conversion_panel.h"
 #include "settings/inputs_panel.h"
 #include "settings/quantization_panel.h"
@@ -81,6 +84,16 @@ ReviewController::ReviewController(MainWindow* window)
     connect(review_, &UnsupportedReviewPanel::retryRequested, this, &ReviewController::retry);
     connect(checklist_, &ChecklistPanel::fixRequested, this,
             [this](analysis::FixPlace place, const QString& field) { fix(int(place), field); });
+    // The report views: their tables and charts go into the export, and their accuracy check (run after
+    // each conversion) into the checklist.
+    if (ReportsController* reports = window->reports()) {
+        setSectionProvider([reports] { return reportSections(reports->views()); });
+        connect(reports, &ReportsController::runFinished, this, [this](std::shared_ptr<const ReportRun> run) {
+            const ConversionReport* converted = checklist_->data().conversion;
+            if (run && run->accuracy && converted && run->conversion.packagePath == converted->packagePath)
+                checklist_->setAccuracy(*run->accuracy);
+        });
+    }
     // The Swift code follows the package the checklist read.
     connect(checklist_, &ChecklistPanel::evaluated, this, [this] {
         const analysis::ChecklistData& d = checklist_->data();
