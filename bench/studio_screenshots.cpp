@@ -25,6 +25,7 @@
 #include "graphview/graph_view_model.h"
 #include "ir/graph.h"
 #include "main_window.h"
+#include "report_screenshots.h"
 #include "results/conversion_progress.h"
 #include "results/results_panel.h"
 
@@ -164,5 +165,6 @@ int main(int argc, char** argv) {
     shown.packagePath = QDir::home().filePath("Models/demo_cnn.mlpackage").toStdString();
     if (!shown.opHistogram.empty()) results->showReport(shown);
     save(&panel, "results");
+    failures += saveReportScreenshots(window, scratch.path(), save);
     return failures ? 1 : 0;
 }

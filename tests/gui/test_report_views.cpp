@@ -287,7 +287,7 @@ private slots:
         for (int d = 0; d < 3; ++d) {
             const nlohmann::json& dev = j["summary"]["devices"][codes[d]];
             QCOMPARE(counts->barSets().at(d)->at(0), double(dev["ops"].get<size_t>()));
-            QVERIFY(near(times->barSets().at(d)->at(0), dev["seconds"].get<double>() * 1e3));
+            QVERIFY(near(times->barSets().at(d)->at(0), dev["seconds"].get<double>() * view->timeChartScale()));
         }
 
         // The graph: every MIL op coloured in the program pane, with the reasons in its tooltip.
@@ -300,6 +300,7 @@ private slots:
         for (QGraphicsItem* item : window_->graphView()->programScene()->items())
             tooltip |= item->parentItem() && item->toolTip().contains(QString::fromStdString(reason));
         QVERIFY2(tooltip, reason.c_str());
+        QCOMPARE(view->timeChartScale(), j["summary"]["estimatedSeconds"].get<double>() < 1e-3 ? 1e6 : 1e3);
         QVERIFY(view->legendLabel()->text().contains("Neural Engine"));
         view->colourBox()->setCurrentIndex(1);  // by estimated time
         QVERIFY(view->legendLabel()->text().contains("estimated time"));

@@ -64,6 +64,7 @@ void fillDeviceChart(QChart* chart, const std::array<double, analysis::kDeviceCo
     }
     series->setLabelsVisible(true);
     series->setLabelsFormat(QStringLiteral("@value"));
+    series->setLabelsPrecision(3);
     chart->addSeries(series);
     auto* category = new QBarCategoryAxis;
     category->append(unit);
@@ -189,12 +190,16 @@ void PlacementReportView::refresh() {
                           .arg(tr("This is an estimate from public notes and peak figures; on a Mac, Xcode's "
                                   "performance report shows where the model really runs.")));
 
-    std::array<double, analysis::kDeviceCount> ms{}, ops{};
+    // Small models run in microseconds: the unit follows the total.
+    timeScale_ = p.totalSeconds < 1e-3 ? 1e6 : 1e3;
+    const QString unit = timeScale_ == 1e6 ? tr("µs") : tr("ms");
+    timeChart_->setTitle(tr("Estimated time by device (%1)").arg(unit));
+    std::array<double, analysis::kDeviceCount> times{}, ops{};
     for (analysis::Device d : kDevices) {
-        ms[size_t(d)] = p.share(d).seconds * 1e3;
+        times[size_t(d)] = p.share(d).seconds * timeScale_;
         ops[size_t(d)] = double(p.share(d).ops);
     }
-    fillDeviceChart(timeChart_, ms, tr("Estimated time (ms)"));
+    fillDeviceChart(timeChart_, times, tr("Estimated time (%1)").arg(unit));
     fillDeviceChart(countChart_, ops, tr("Ops"));
 
     table_->setRowCount(int(p.ops.size()));

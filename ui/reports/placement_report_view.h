@@ -37,6 +37,8 @@ public:
     QLabel* legendLabel() const { return legend_; }
     QChart* timeChart() const { return timeChart_; }
     QChart* countChart() const { return countChart_; }
+    // The time chart's unit per second: 1e6 (µs) when the whole prediction takes under 1 ms, else 1e3 (ms).
+    double timeChartScale() const { return timeScale_; }
     // Op, type, source, device, estimated time, why not on the Neural Engine.
     QTableWidget* opTable() const { return table_; }
     GraphHeatmap* heatmap() const { return heatmap_; }
@@ -65,6 +67,7 @@ private:
     QChart* timeChart_;
     QChart* countChart_;
     QTableWidget* table_;
+    double timeScale_ = 1e3;
 };
 
 }  // namespace cms::ui

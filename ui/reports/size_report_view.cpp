@@ -94,10 +94,10 @@ SizeReportView::SizeReportView(QWidget* parent)
       table_(new QTableWidget(0, 7)) {
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    progression_->setTitle(tr("Package size: every weight in fp32, in fp16, and as written"));
     layers_->setTitle(tr("Weight bytes by layer, before and after compression"));
     storage_->setTitle(tr("Weight bytes by storage type"));
     for (QChart* c : {progression_, layers_, storage_}) c->legend()->setAlignment(Qt::AlignBottom);
+    progression_->setTitle(tr("Package size by weight precision"));
     table_->setHorizontalHeaderLabels({tr("Weight"), tr("Used by"), tr("Elements"), tr("Before"), tr("After"),
                                        tr("Bits per weight"), tr("Stored as")});
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -114,7 +114,7 @@ SizeReportView::SizeReportView(QWidget* parent)
     top->addWidget(storageView, 1);
     layout->addLayout(top);
     QChartView* layerView = chartView(layers_);
-    layerView->setMinimumHeight(360);
+    layerView_ = layerView;
     layout->addWidget(layerView);
     layout->addWidget(table_);
     table_->setMinimumHeight(220);
@@ -171,6 +171,7 @@ void SizeReportView::showRun(std::shared_ptr<const ReportRun> run) {
     progression->append(sizes);
     progression->setLabelsVisible(true);
     progression->setLabelsFormat(QStringLiteral("@value"));
+    progression->setLabelsPrecision(4);
     progression_->addSeries(progression);
     auto* steps = new QBarCategoryAxis;
     steps->append({tr("All fp32"), tr("All fp16"), tr("As written")});
@@ -190,8 +191,8 @@ void SizeReportView::showRun(std::shared_ptr<const ReportRun> run) {
     auto* pie = new QPieSeries;
     for (const auto& [name, bytes] : byStorage)
         pie->append(tr("%1: %2").arg(name, readableSize(bytes)), kilobytes(bytes));
-    pie->setLabelsVisible(true);
     storage_->addSeries(pie);
+    storage_->legend()->setAlignment(Qt::AlignRight);
 
     // By layer: the largest kChartLayers, kept in program order.
     std::vector<size_t> shown(rows.size());
@@ -213,6 +214,7 @@ void SizeReportView::showRun(std::shared_ptr<const ReportRun> run) {
         *after << kilobytes(rows[*it].after);
         names << rows[*it].name;
     }
+    layerView_->setMinimumHeight(std::max(360, 60 + 26 * int(shown.size())));
     auto* bars = new QHorizontalBarSeries;
     bars->append(before);
     bars->append(after);

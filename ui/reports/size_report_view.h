@@ -5,6 +5,7 @@
 #include "reports/report_view.h"
 
 class QChart;
+class QChartView;
 class QLabel;
 class QTableWidget;
 
@@ -36,6 +37,7 @@ private:
     QChart* layers_;
     QChart* storage_;
     QTableWidget* table_;
+    QChartView* layerView_ = nullptr;
 };
 
 // A readable name of how a weight is stored: "fp16", "8-bit quantized", "4-bit palette", "sparse + 4-bit palette".
