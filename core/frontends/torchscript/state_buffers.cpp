@@ -3,6 +3,8 @@
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -29,15 +31,14 @@ bool writesFirstArgument(const jit::Node* n) {
     return kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
 }
 
-bool isWrittenInPlace(const jit::Value* v) {
+// The nodes writing into `v` directly or through views of it.
+void writersOf(const jit::Value* v, std::vector<const jit::Node*>& out) {
     for (const jit::Use& use : v->uses()) {
         if (use.offset != 0) continue;
-        if (writesFirstArgument(use.user)) return true;
-        if (kViewKinds.count(use.user->kind().toQualString()) && use.user->outputs().size() == 1 &&
-            isWrittenInPlace(use.user->output()))
-            return true;
+        if (writesFirstArgument(use.user)) out.push_back(use.user);
+        else if (kViewKinds.count(use.user->kind().toQualString()) && use.user->outputs().size() == 1)
+            writersOf(use.user->output(), out);
     }
-    return false;
 }
 
 std::optional<DType> dtypeOf(c10::ScalarType t) {
@@ -91,11 +92,27 @@ std::vector<MutatedBuffer> liftMutatedBuffers(const std::shared_ptr<jit::Graph>&
         }
     };
     visit(graph.block());
-    std::vector<MutatedBuffer> lifted;
+    // Execution order of every node, so that buffers are listed in the order the model first writes them.
+    std::unordered_map<const jit::Node*, size_t> order;
+    std::function<void(jit::Block*)> number = [&](jit::Block* block) {
+        for (jit::Node* n : block->nodes()) {
+            order.emplace(n, order.size());
+            for (jit::Block* sub : n->blocks()) number(sub);
+        }
+    };
+    number(graph.block());
+    std::vector<std::pair<size_t, Reads*>> written;
     for (Reads& r : reads) {
-        bool written = false;
-        for (const jit::Value* v : r.values) written = written || isWrittenInPlace(v);
-        if (!written) continue;
+        std::vector<const jit::Node*> writers;
+        for (const jit::Value* v : r.values) writersOf(v, writers);
+        size_t first = SIZE_MAX;
+        for (const jit::Node* w : writers) first = std::min(first, order.count(w) ? order.at(w) : SIZE_MAX);
+        if (!writers.empty()) written.emplace_back(first, &r);
+    }
+    std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<MutatedBuffer> lifted;
+    for (const auto& [position, readsOf] : written) {
+        Reads& r = *readsOf;
         // Core ML states hold fp16 tensors. Other buffers keep folding into constants, as before states existed:
         // the counter a batch norm traced in training mode increments (num_batches_tracked) is one.
         const std::optional<DType> dtype = dtypeOf(r.tensor.scalar_type());
