@@ -395,6 +395,19 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
     return d;
 }
 
+namespace {
+
+// Drops the data of the graph's weight tensors (constants of 1024 elements or more); the values stay constant-free
+// placeholders that only the graph's structure, names and warnings are read from afterwards.
+void releaseWeightData(ir::Graph& graph) {
+    for (const ir::Node* n : graph.allNodes())
+        for (ir::Value* v : n->inputs)
+            if (v->constant)
+                if (const Tensor* t = std::get_if<Tensor>(&*v->constant); t && t->numel() >= 1024) v->constant.reset();
+}
+
+}  // namespace
+
 ConversionReport convertModel(const ConversionSettings& requested, const ProgressFn& progress,
                               const CancelToken* cancel, std::shared_ptr<ir::Graph>* imported) {
     using Clock = std::chrono::steady_clock;
@@ -455,6 +468,9 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
     checkCancel(cancel);
 
     if (!settings.compression.empty()) {
+        // The program now holds every weight it needs: the imported graph's references would keep each source
+        // tensor alive while its compressed form is made.
+        releaseWeightData(graph);
         t = Clock::now();
         report(progress, Stage::Compress, 0.0, "compressing weights");
         try {

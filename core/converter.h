@@ -59,6 +59,8 @@ mil::Program buildProgram(ir::Graph& graph, const ConversionSettings& settings, 
 package::ModelDescription describeProgram(const mil::Program& program, const ConversionSettings& settings);
 // The whole job. With `imported`, the imported graph is handed out as soon as it exists, also when
 // the conversion then fails (the unsupported-op report reads it instead of importing the model again).
+// When the settings compress weights, the graph's weight tensors (1024 elements or more) are dropped from it once
+// lowering has succeeded, so each source weight is freed as its compressed form is written.
 ConversionReport convertModel(const ConversionSettings& settings, const ProgressFn& progress = {},
                               const CancelToken* cancel = nullptr, std::shared_ptr<ir::Graph>* imported = nullptr);
 

@@ -732,6 +732,11 @@ CompressionSummary compressProgram(mil::Program& program, const CompressionConfi
             replacement->producer->name = name;
             summary.weights.push_back(job.compressor->record());
             job.compressor.reset();
+            // The program keeps removed ops' values: drop the dense weight's data so its storage (a borrowed
+            // libtorch tensor, or a copy) is freed as compression goes rather than after the whole program.
+            if (w->isConst() && std::none_of(body.ops.begin(), body.ops.end(),
+                                             [w](const auto& op) { return op->output() == w; }))
+                w->constValue.reset();
         }
         first = last;
     }
