@@ -1322,10 +1322,6 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
         <translation>Name im Paket</translation>
     </message>
     <message>
-        <source>States (iOS18)</source>
-        <translation>Zustände (iOS18)</translation>
-    </message>
-    <message>
         <source>Make %1 %2</source>
         <translation>%1 zu %2 machen</translation>
     </message>
@@ -1712,6 +1708,10 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
         <source>%1 %2 s</source>
         <translation>%1 %2 s</translation>
     </message>
+    <message>
+        <source>Stop the conversion; nothing is written (Esc)</source>
+        <translation>Konvertierung anhalten; es wird nichts geschrieben (Esc)</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::Minimap</name>
@@ -1885,10 +1885,6 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
         <translation>Dies ist eine Schätzung aus öffentlichen Angaben und Spitzenwerten; auf einem Mac zeigt der Leistungsbericht von Xcode, wo das Modell wirklich läuft.</translation>
     </message>
     <message>
-        <source>Estimated time (ms)</source>
-        <translation>Geschätzte Zeit (ms)</translation>
-    </message>
-    <message>
         <source>Ops</source>
         <translation>Operationen</translation>
     </message>
@@ -1918,6 +1914,22 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     <message>
         <source>Placement</source>
         <translation>Platzierung</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>µs</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Estimated time by device (%1)</source>
+        <translation>Geschätzte Zeit nach Gerät (%1)</translation>
+    </message>
+    <message>
+        <source>Estimated time (%1)</source>
+        <translation>Geschätzte Zeit (%1)</translation>
     </message>
 </context>
 <context>
@@ -2489,10 +2501,6 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
 <context>
     <name>cms::ui::SizeReportView</name>
     <message>
-        <source>Package size: every weight in fp32, in fp16, and as written</source>
-        <translation>Paketgröße: alle Gewichte in fp32, in fp16 und wie geschrieben</translation>
-    </message>
-    <message>
         <source>Weight bytes by layer, before and after compression</source>
         <translation>Gewichtsbytes pro Schicht, vor und nach der Komprimierung</translation>
     </message>
@@ -2622,6 +2630,10 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     <message>
         <source>Bytes after</source>
         <translation>Bytes nachher</translation>
+    </message>
+    <message>
+        <source>Package size by weight precision</source>
+        <translation>Paketgröße nach Genauigkeit der Gewichte</translation>
     </message>
 </context>
 <context>
@@ -2815,47 +2827,6 @@ Was zu tun ist: %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
-    </message>
-</context>
-<context>
-    <name>cms::ui::StatesEditor</name>
-    <message>
-        <source>Add state</source>
-        <translation>Zustand hinzufügen</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message>
-        <source>Buffer</source>
-        <translation>Puffer</translation>
-    </message>
-    <message>
-        <source>Shape</source>
-        <translation>Form</translation>
-    </message>
-    <message>
-        <source>Buffers the model writes in place (a KV cache), kept by Core ML between predictions. Name as in the model (k_cache or layers.0.k_cache), shape like 6x1x8x64x64. States need iOS18.</source>
-        <translation>Puffer, die das Modell direkt überschreibt (ein KV-Cache) und die Core ML zwischen Vorhersagen behält. Name wie im Modell (k_cache oder layers.0.k_cache), Form wie 6x1x8x64x64. Zustände erfordern iOS18.</translation>
-    </message>
-    <message>
-        <source>State &quot;%1&quot;: %2
-What to do: %3</source>
-        <translation>Zustand „%1“: %2
-Was zu tun ist: %3</translation>
-    </message>
-    <message>
-        <source>State &quot;%1&quot; is listed twice.</source>
-        <translation>Zustand „%1“ ist doppelt aufgeführt.</translation>
-    </message>
-    <message>
-        <source>Set state %1</source>
-        <translation>Zustand %1 festlegen</translation>
-    </message>
-    <message>
-        <source>Remove state %1</source>
-        <translation>Zustand %1 entfernen</translation>
     </message>
 </context>
 </TS>

@@ -1315,10 +1315,6 @@ Double-click the header to collapse</source>
         <translation>包中的名称</translation>
     </message>
     <message>
-        <source>States (iOS18)</source>
-        <translation>状态（iOS18）</translation>
-    </message>
-    <message>
         <source>Make %1 %2</source>
         <translation>将 %1 设为%2</translation>
     </message>
@@ -1705,6 +1701,10 @@ Converts TorchScript models to Core ML packages.</source>
         <source>%1 %2 s</source>
         <translation>%1 %2 秒</translation>
     </message>
+    <message>
+        <source>Stop the conversion; nothing is written (Esc)</source>
+        <translation>停止转换；不会写入任何内容（Esc）</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::Minimap</name>
@@ -1877,10 +1877,6 @@ Converts TorchScript models to Core ML packages.</source>
         <translation>这是根据公开资料和峰值数据得出的估计；在 Mac 上，Xcode 的性能报告会显示模型实际在哪里运行。</translation>
     </message>
     <message>
-        <source>Estimated time (ms)</source>
-        <translation>估计时间（毫秒）</translation>
-    </message>
-    <message>
         <source>Ops</source>
         <translation>算子</translation>
     </message>
@@ -1909,6 +1905,22 @@ Converts TorchScript models to Core ML packages.</source>
     <message>
         <source>Placement</source>
         <translation>设备分配</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>微秒</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Estimated time by device (%1)</source>
+        <translation>按设备统计的估计时间（%1）</translation>
+    </message>
+    <message>
+        <source>Estimated time (%1)</source>
+        <translation>估计时间（%1）</translation>
     </message>
 </context>
 <context>
@@ -2477,10 +2489,6 @@ Converts TorchScript models to Core ML packages.</source>
 <context>
     <name>cms::ui::SizeReportView</name>
     <message>
-        <source>Package size: every weight in fp32, in fp16, and as written</source>
-        <translation>包大小：全部权重为 fp32、为 fp16，以及实际写入时</translation>
-    </message>
-    <message>
         <source>Weight bytes by layer, before and after compression</source>
         <translation>各层权重字节数（压缩前后）</translation>
     </message>
@@ -2609,6 +2617,10 @@ Converts TorchScript models to Core ML packages.</source>
     <message>
         <source>Bytes after</source>
         <translation>压缩后字节数</translation>
+    </message>
+    <message>
+        <source>Package size by weight precision</source>
+        <translation>按权重精度统计的包大小</translation>
     </message>
 </context>
 <context>
@@ -2801,47 +2813,6 @@ What to do: %3</source>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>cms::ui::StatesEditor</name>
-    <message>
-        <source>Add state</source>
-        <translation>添加状态</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Buffer</source>
-        <translation>缓冲区</translation>
-    </message>
-    <message>
-        <source>Shape</source>
-        <translation>形状</translation>
-    </message>
-    <message>
-        <source>Buffers the model writes in place (a KV cache), kept by Core ML between predictions. Name as in the model (k_cache or layers.0.k_cache), shape like 6x1x8x64x64. States need iOS18.</source>
-        <translation>模型原地写入的缓冲区（如 KV 缓存），由 Core ML 在两次预测之间保留。名称与模型中一致（k_cache 或 layers.0.k_cache），形状如 6x1x8x64x64。状态需要 iOS18。</translation>
-    </message>
-    <message>
-        <source>State &quot;%1&quot;: %2
-What to do: %3</source>
-        <translation>状态“%1”：%2
-处理方法：%3</translation>
-    </message>
-    <message>
-        <source>State &quot;%1&quot; is listed twice.</source>
-        <translation>状态“%1”重复列出。</translation>
-    </message>
-    <message>
-        <source>Set state %1</source>
-        <translation>设置状态 %1</translation>
-    </message>
-    <message>
-        <source>Remove state %1</source>
-        <translation>移除状态 %1</translation>
     </message>
 </context>
 </TS>
