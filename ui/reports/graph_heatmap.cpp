@@ -122,6 +122,9 @@ void GraphHeatmap::removeOverlays() {
 void GraphHeatmap::apply() {
     removeOverlays();
     if (!plan_ || !view_) return;
+    // Only over the run's own program: another model opened since must not take this run's colours.
+    const graphview::GraphViewModel* shown = view_->programModel();
+    if (!shown || !run_ || !run_->package || shown->program() != &run_->package->program) return;
     applyTo(view_->programScene(), true, &programOverlays_);
     applyTo(view_->scene(), false, &sourceOverlays_);
 }
