@@ -1723,10 +1723,6 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
 <context>
     <name>cms::ui::NodeInspector</name>
     <message>
-        <source>&lt;p style=&apos;color:#777&apos;&gt;Select an op to inspect it. Double-click a group to expand or collapse it.&lt;/p&gt;</source>
-        <translation>&lt;p style=&apos;color:#777&apos;&gt;Wählen Sie eine Operation, um sie zu untersuchen. Doppelklicken Sie auf eine Gruppe, um sie auf- oder zuzuklappen.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Op</source>
         <translation>Operation</translation>
     </message>
@@ -1805,6 +1801,10 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     <message>
         <source>Double-click to expand or collapse.</source>
         <translation>Doppelklick zum Auf- oder Zuklappen.</translation>
+    </message>
+    <message>
+        <source>Select an op to inspect it. Double-click a group to expand or collapse it.</source>
+        <translation>Wählen Sie eine Operation, um sie zu untersuchen. Doppelklicken Sie auf eine Gruppe, um sie auf- oder zuzuklappen.</translation>
     </message>
 </context>
 <context>

@@ -1716,10 +1716,6 @@ Converts TorchScript models to Core ML packages.</source>
 <context>
     <name>cms::ui::NodeInspector</name>
     <message>
-        <source>&lt;p style=&apos;color:#777&apos;&gt;Select an op to inspect it. Double-click a group to expand or collapse it.&lt;/p&gt;</source>
-        <translation>&lt;p style=&apos;color:#777&apos;&gt;选择一个算子以查看详情。双击组可展开或折叠。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Op</source>
         <translation>算子</translation>
     </message>
@@ -1798,6 +1794,10 @@ Converts TorchScript models to Core ML packages.</source>
     <message>
         <source>Double-click to expand or collapse.</source>
         <translation>双击展开或折叠。</translation>
+    </message>
+    <message>
+        <source>Select an op to inspect it. Double-click a group to expand or collapse it.</source>
+        <translation>选择一个算子以查看详情。双击组可展开或折叠。</translation>
     </message>
 </context>
 <context>

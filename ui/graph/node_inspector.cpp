@@ -37,8 +37,9 @@ NodeInspector::NodeInspector(QWidget* parent) : QTextBrowser(parent) {
 }
 
 void NodeInspector::showNothing() {
-    setHtml(tr("<p style='color:#777'>Select an op to inspect it. Double-click a group to expand or collapse "
-               "it.</p>"));
+    setHtml(QStringLiteral("<p style='color:%1'>%2</p>")
+                .arg(secondaryTextColor(palette()).name(),
+                     tr("Select an op to inspect it. Double-click a group to expand or collapse it.")));
 }
 
 void NodeInspector::showNode(const GraphViewModel& model, int nodeId) {
@@ -104,7 +105,8 @@ void NodeInspector::showGroup(const GraphViewModel& model, int groupId) {
     }
     html += section(tr("Ops")) + "<table>";
     for (const auto& [op, count] : histogram) html += row(esc(op), QString::number(count));
-    html += "</table><p style='color:#777'>" + tr("Double-click to expand or collapse.") + "</p>";
+    html += QStringLiteral("</table><p style='color:%1'>%2</p>")
+                .arg(secondaryTextColor(palette()).name(), tr("Double-click to expand or collapse."));
     setHtml(html);
 }
 
