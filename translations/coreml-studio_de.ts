@@ -289,7 +289,7 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     </message>
     <message>
         <source>Precision</source>
-        <translation>Genauigkeit</translation>
+        <translation>Präzision</translation>
     </message>
     <message>
         <source>Deployment target</source>
@@ -978,7 +978,7 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     </message>
     <message>
         <source>Precision:</source>
-        <translation>Genauigkeit:</translation>
+        <translation>Präzision:</translation>
     </message>
     <message>
         <source>e.g. softmax, layer_norm, encoder.layer.11</source>
@@ -986,7 +986,7 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     </message>
     <message>
         <source>With fp16 precision: MIL op types or module paths (comma-separated) computed in fp32.</source>
-        <translation>Bei fp16-Genauigkeit: MIL-Operationstypen oder Modulpfade (durch Kommas getrennt), die in fp32 gerechnet werden.</translation>
+        <translation>Bei fp16-Präzision: MIL-Operationstypen oder Modulpfade (durch Kommas getrennt), die in fp32 gerechnet werden.</translation>
     </message>
     <message>
         <source>Keep in fp32:</source>
@@ -1034,7 +1034,7 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     </message>
     <message>
         <source>Set precision</source>
-        <translation>Genauigkeit festlegen</translation>
+        <translation>Präzision festlegen</translation>
     </message>
     <message>
         <source>Set deployment target</source>
@@ -2565,11 +2565,11 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     </message>
     <message>
         <source>All fp32</source>
-        <translation>Alles fp32</translation>
+        <translation>Alles in fp32</translation>
     </message>
     <message>
         <source>All fp16</source>
-        <translation>Alles fp16</translation>
+        <translation>Alles in fp16</translation>
     </message>
     <message>
         <source>As written</source>
@@ -2633,7 +2633,7 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
     </message>
     <message>
         <source>Package size by weight precision</source>
-        <translation>Paketgröße nach Genauigkeit der Gewichte</translation>
+        <translation>Paketgröße nach Präzision der Gewichte</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>The studio did not close normally. Unsaved conversion settings for %1 were kept (autosaved %2). Restore them?</source>
-        <translation>工作室上次未正常关闭。%1 未保存的转换设置已保留（自动保存于 %2）。要恢复吗？</translation>
+        <translation>程序上次未正常关闭。%1 未保存的转换设置已保留（自动保存于 %2）。要恢复吗？</translation>
     </message>
 </context>
 <context>
@@ -286,7 +286,7 @@ Double-click the header to collapse</source>
     </message>
     <message>
         <source>Precision</source>
-        <translation>精度</translation>
+        <translation>数值精度</translation>
     </message>
     <message>
         <source>Deployment target</source>
@@ -973,7 +973,7 @@ Double-click the header to collapse</source>
     </message>
     <message>
         <source>Precision:</source>
-        <translation>精度：</translation>
+        <translation>数值精度：</translation>
     </message>
     <message>
         <source>e.g. softmax, layer_norm, encoder.layer.11</source>
@@ -981,7 +981,7 @@ Double-click the header to collapse</source>
     </message>
     <message>
         <source>With fp16 precision: MIL op types or module paths (comma-separated) computed in fp32.</source>
-        <translation>使用 fp16 精度时：以 fp32 计算的 MIL 算子类型或模块路径（用逗号分隔）。</translation>
+        <translation>使用 fp16 数值精度时：以 fp32 计算的 MIL 算子类型或模块路径（用逗号分隔）。</translation>
     </message>
     <message>
         <source>Keep in fp32:</source>
@@ -1029,7 +1029,7 @@ Double-click the header to collapse</source>
     </message>
     <message>
         <source>Set precision</source>
-        <translation>设置精度</translation>
+        <translation>设置数值精度</translation>
     </message>
     <message>
         <source>Set deployment target</source>
@@ -1111,7 +1111,7 @@ Double-click the header to collapse</source>
     </message>
     <message>
         <source>no provenance sidecar (not written by this studio): ops are not grouped by module</source>
-        <translation>没有出处附属文件（不是由本工作室写入）：算子未按模块分组</translation>
+        <translation>没有出处附属文件（不是由本程序写入）：算子未按模块分组</translation>
     </message>
 </context>
 <context>
@@ -1935,7 +1935,7 @@ Converts TorchScript models to Core ML packages.</source>
     </message>
     <message>
         <source>The new language is used when the studio starts next.</source>
-        <translation>新语言将在下次启动工作室时生效。</translation>
+        <translation>新语言将在下次启动程序时生效。</translation>
     </message>
     <message>
         <source>&amp;Clear Recent Files</source>
@@ -2289,7 +2289,7 @@ Converts TorchScript models to Core ML packages.</source>
     </message>
     <message>
         <source>This is fixed where the model is exported, not in the studio: %1.</source>
-        <translation>此问题需在导出模型时修复，而不是在工作室中：%1。</translation>
+        <translation>此问题需在导出模型时修复，而不是在本程序中：%1。</translation>
     </message>
     <message>
         <source>Use composites %1</source>
@@ -2620,7 +2620,7 @@ Converts TorchScript models to Core ML packages.</source>
     </message>
     <message>
         <source>Package size by weight precision</source>
-        <translation>按权重精度统计的包大小</translation>
+        <translation>按权重数值精度统计的包大小</translation>
     </message>
 </context>
 <context>
