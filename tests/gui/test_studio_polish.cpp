@@ -126,6 +126,13 @@ void TestStudioPolish::menusSpeakTheChosenLanguage() {
         QStringList editItems;
         for (QAction* a : edit->actions()) editItems << a->text();
         QVERIFY2(editItems.contains(QStringLiteral("&Einstellungen…")), qPrintable(editItems.join(' ')));
+        // Qt's own strings follow (qtbase_de.qm from qt6-translations-l10n): the dialog's standard buttons.
+        ui::RecentFiles recent;
+        ui::PreferencesDialog dialog(&recent);
+        QCOMPARE(dialog.windowTitle(), QStringLiteral("Einstellungen"));
+        QStringList buttons;
+        for (QPushButton* b : dialog.findChildren<QPushButton*>()) buttons << b->text().remove(QLatin1Char('&'));
+        QVERIFY2(buttons.contains(QStringLiteral("Abbrechen")), qPrintable(buttons.join(' ')));
     }
     {
         ui::applyLanguage(QStringLiteral("zh_CN"));
