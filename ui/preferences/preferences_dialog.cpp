@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "preferences/language.h"
 #include "style/studio_icons.h"
 #include "workspace/recent_files.h"
