@@ -17,13 +17,16 @@ for exe in "$BUILD"/bin/fuzz_*; do
     name=$(basename "$exe")
     [ $# -eq 0 ] || [[ " $* " == *" $name "* ]] || continue
     seeds="$HERE/seeds/${name#fuzz_}"
+    # Inputs that once crashed a target are replayed under the sanitizers first, every run.
+    regressions=()
+    [ -d "$HERE/regressions/${name#fuzz_}" ] && regressions=("$HERE/regressions/${name#fuzz_}")
     corpus="$BUILD/fuzz-corpus/$name"
     artifacts="$BUILD/fuzz-artifacts/$name"
     mkdir -p "$corpus" "$artifacts"
     start=$(date +%s)
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a parser must not allocate what a file declares.
-    nice -n 15 "$exe" "$corpus" "$seeds" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 >"$BUILD/fuzz-$name.log" 2>&1
+    nice -n 15 "$exe" "$corpus" "$seeds" "${regressions[@]}" -max_total_time="$SECONDS_EACH" -timeout=10 \
+        -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 >"$BUILD/fuzz-$name.log" 2>&1
     status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$BUILD/fuzz-$name.log" | grep -o '[0-9]*$')
     cov=$(grep -o 'cov: [0-9]*' "$BUILD/fuzz-$name.log" | tail -1)
