@@ -2674,6 +2674,18 @@ Konvertiert TorchScript-Modelle in Core-ML-Pakete.</translation>
 <context>
     <name>cms::ui::StatesEditor</name>
     <message>
+        <source>Declare them</source>
+        <translation>Deklarieren</translation>
+    </message>
+    <message>
+        <source>Declare the model&apos;s states</source>
+        <translation>Zustände des Modells deklarieren</translation>
+    </message>
+    <message>
+        <source>The model writes these buffers in place: %1</source>
+        <translation>Das Modell überschreibt diese Puffer direkt: %1</translation>
+    </message>
+    <message>
         <source>Add state</source>
         <translation>Zustand hinzufügen</translation>
     </message>

@@ -2661,6 +2661,18 @@ Converts TorchScript models to Core ML packages.</source>
 <context>
     <name>cms::ui::StatesEditor</name>
     <message>
+        <source>Declare them</source>
+        <translation>声明它们</translation>
+    </message>
+    <message>
+        <source>Declare the model&apos;s states</source>
+        <translation>声明模型的状态</translation>
+    </message>
+    <message>
+        <source>The model writes these buffers in place: %1</source>
+        <translation>模型原地写入以下缓冲区：%1</translation>
+    </message>
+    <message>
         <source>Add state</source>
         <translation>添加状态</translation>
     </message>

@@ -43,6 +43,7 @@
 #include "settings/compressed_size.h"
 #include "settings/conversion_panel.h"
 #include "settings/inputs_panel.h"
+#include "settings/states_editor.h"
 #include "settings/quantization_panel.h"
 #include "workspace/autosave.h"
 #include "workspace/package_summary.h"
@@ -558,6 +559,10 @@ void MainWindow::showModelSummary(const ModelInfo& info) {
     modelLabel_->setText(tr("Model: %1 (%2; outputs: %3)").arg(info.path, ops, info.outputNames.join(", ")));
     quantizationPanel_->setWeights(info.graph && !info.moduleOutline ? collectWeights(*info.graph)
                                                                       : std::vector<ModelWeight>{});
+    std::vector<StateSpec> written;  // buffers the model writes in place, offered as states
+    if (info.graph && !info.moduleOutline)
+        for (const auto& st : info.graph->states) written.push_back({st.name, st.value->shape});
+    inputsPanel_->statesEditor()->setModelBuffers(written);
 }
 
 void MainWindow::onProgramReady(const ModelInfo& info) {

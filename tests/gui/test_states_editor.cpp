@@ -2,6 +2,7 @@
 // a malformed shape is refused with a message naming the state, and removing a row removes the state.
 #include "support/test_support.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -56,6 +57,29 @@ private slots:
         QCOMPARE(document.settings().states[0].name, std::string("v_cache"));
         document.undoStack()->undo();
         QCOMPARE(document.settings().states.size(), size_t(2));
+    }
+
+    // The opened model's buffers written in place are named, and one click declares those missing (and raises
+    // the target to iOS18), as one undoable edit.
+    void declaresTheModelsBuffers() {
+        ProjectDocument document;
+        StatesEditor editor(&document);
+        QVERIFY(editor.modelBuffersLabel()->isHidden());
+        editor.setModelBuffers({parseStateSpec("k_cache:6x1x8x64x64"), parseStateSpec("v_cache:6x1x8x64x64")});
+        QVERIFY(!editor.modelBuffersLabel()->isHidden());
+        QVERIFY(editor.modelBuffersLabel()->text().contains("v_cache:6x1x8x64x64"));
+        QVERIFY(editor.declareButton()->isEnabled());
+        editor.declareButton()->click();
+        QCOMPARE(document.settings().states.size(), size_t(2));
+        QCOMPARE(document.settings().target, mil::Target::iOS18);
+        QVERIFY(!editor.declareButton()->isEnabled());
+        QCOMPARE(editor.table()->rowCount(), 2);
+        document.undoStack()->undo();
+        QVERIFY(document.settings().states.empty());
+        QVERIFY(document.settings().target < mil::Target::iOS18);
+        QVERIFY(editor.declareButton()->isEnabled());
+        editor.setModelBuffers({});
+        QVERIFY(editor.modelBuffersLabel()->isHidden());
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QTableWidget>
@@ -25,9 +26,16 @@ QString cellText(const QTableWidget* t, int row, int column) {
 
 StatesEditor::StatesEditor(ProjectDocument* document, QWidget* parent)
     : QWidget(parent), document_(document), table_(new QTableWidget(0, 2)), add_(new QPushButton(tr("Add state"))),
-      remove_(new QPushButton(tr("Remove"))) {
+      remove_(new QPushButton(tr("Remove"))), found_(new QLabel), declare_(new QPushButton(tr("Declare them"))) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    found_->setWordWrap(true);
+    auto* foundRow = new QHBoxLayout;
+    foundRow->addWidget(found_, 1);
+    foundRow->addWidget(declare_);
+    layout->addLayout(foundRow);
+    found_->hide();
+    declare_->hide();
     table_->setHorizontalHeaderLabels({tr("Buffer"), tr("Shape")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->verticalHeader()->hide();
@@ -56,7 +64,25 @@ StatesEditor::StatesEditor(ProjectDocument* document, QWidget* parent)
         if (table_->isVisible()) table_->editItem(table_->item(row, NameColumn));
     });
     connect(remove_, &QPushButton::clicked, this, &StatesEditor::removeSelected);
+    connect(declare_, &QPushButton::clicked, this, [this] {
+        ConversionSettings next = document_->settings();
+        for (const StateSpec& buffer : modelBuffers_) {
+            bool declared = false;
+            for (const StateSpec& st : next.states) declared = declared || st.name == buffer.name;
+            if (!declared) next.states.push_back(buffer);
+        }
+        if (next.target < mil::Target::iOS18) next.target = mil::Target::iOS18;  // states exist from iOS18 on
+        document_->edit(next, tr("Declare the model's states"));
+    });
     connect(document_, &ProjectDocument::changed, this, &StatesEditor::refresh);
+    refresh();
+}
+
+void StatesEditor::setModelBuffers(const std::vector<StateSpec>& buffers) {
+    modelBuffers_ = buffers;
+    QStringList forms;
+    for (const StateSpec& b : buffers) forms << QString::fromStdString(formatStateSpec(b));
+    found_->setText(tr("The model writes these buffers in place: %1").arg(forms.join(", ")));
     refresh();
 }
 
@@ -71,6 +97,15 @@ void StatesEditor::refresh() {
         table_->setItem(r, ShapeColumn, new QTableWidgetItem(shape));
     }
     remove_->setEnabled(!states.empty());
+    bool allDeclared = true;
+    for (const StateSpec& buffer : modelBuffers_) {
+        bool declared = false;
+        for (const StateSpec& st : states) declared = declared || st.name == buffer.name;
+        allDeclared = allDeclared && declared;
+    }
+    found_->setVisible(!modelBuffers_.empty());
+    declare_->setVisible(!modelBuffers_.empty());
+    declare_->setEnabled(!allDeclared);
     updating_ = false;
 }
 

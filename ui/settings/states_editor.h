@@ -4,6 +4,11 @@
 // Every change is an undoable edit of the document's states.
 #include <QWidget>
 
+#include <vector>
+
+#include "settings/conversion_settings.h"
+
+class QLabel;
 class QPushButton;
 class QTableWidget;
 
@@ -19,6 +24,11 @@ public:
     QTableWidget* table() const { return table_; }  // Buffer, Shape
     QPushButton* addButton() const { return add_; }
     QPushButton* removeButton() const { return remove_; }
+    // The buffers the opened model writes in place (ir::Graph::states): named above the table, with a button
+    // declaring those not declared yet. Empty hides both.
+    void setModelBuffers(const std::vector<StateSpec>& buffers);
+    QLabel* modelBuffersLabel() const { return found_; }
+    QPushButton* declareButton() const { return declare_; }
 
 signals:
     // An edit was refused; the message names the state and what is wrong.
@@ -33,6 +43,9 @@ private:
     QTableWidget* table_;
     QPushButton* add_;
     QPushButton* remove_;
+    QLabel* found_;
+    QPushButton* declare_;
+    std::vector<StateSpec> modelBuffers_;
     bool updating_ = false;
 };
 
