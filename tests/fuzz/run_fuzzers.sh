@@ -26,7 +26,8 @@ for exe in "$BUILD"/bin/fuzz_*; do
     start=$(date +%s)
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a parser must not allocate what a file declares.
     nice -n 15 "$exe" "$corpus" "$seeds" "${regressions[@]}" -max_total_time="$SECONDS_EACH" -timeout=10 \
-        -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 >"$BUILD/fuzz-$name.log" 2>&1
+        -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 \
+        >"$BUILD/fuzz-$name.log" 2>&1
     status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$BUILD/fuzz-$name.log" | grep -o '[0-9]*$')
     cov=$(grep -o 'cov: [0-9]*' "$BUILD/fuzz-$name.log" | tail -1)
