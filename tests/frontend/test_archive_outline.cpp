@@ -166,6 +166,7 @@ private slots:
         QTest::newRow("pickle_truncated") << "outline_hostile_pickle_truncated.pt" << "refused";
         QTest::newRow("pickle_cycle") << "outline_hostile_pickle_cycle.pt" << "refused";
         QTest::newRow("pickle_deep") << "outline_hostile_pickle_deep.pt" << "refused";
+        QTest::newRow("pickle_very_deep") << "outline_hostile_pickle_very_deep.pt" << "refused";
         QTest::newRow("pickle_long_string") << "outline_hostile_pickle_long_string.pt" << "refused";
         QTest::newRow("code_control_flow") << "outline_hostile_code_control_flow.pt" << "libtorch";
         QTest::newRow("code_garbage") << "outline_hostile_code_garbage.pt" << "refused";

@@ -59,9 +59,11 @@ HOSTILE_PICKLES = {
     "truncated": None,  # data.pkl cut in half (filled in below)
     # A list appended to itself, then the root.
     "cycle": b"\x80\x02]q\x00h\x00a.",
-    # 5,000 nested lists: deeper than the reader follows. (libtorch's own unpickler, which the fallback runs,
-    # overflows the stack at some 100,000 levels: a limit of libtorch, not checked here.)
+    # 5,000 nested lists: deeper than the reader follows.
     "deep": b"\x80\x02" + b"(" * 5000 + b"]" + b"l" * 5000 + b".",
+    # 200,000 levels: deep enough to overflow libtorch's recursive unpickler, so the importer must refuse it
+    # before libtorch's load runs.
+    "very_deep": b"\x80\x02" + b"(" * 200000 + b"]" + b"l" * 200000 + b".",
     # A string declaring 2 GB.
     "long_string": b"\x80\x02X\x00\x00\x00\x80abc.",
 }

@@ -248,7 +248,11 @@ private:
     void seal(const ValuePtr& item, Value& into) {
         item->sealed = true;
         if (item->depth + 1 > into.depth) into.depth = item->depth + 1;
-        if (into.depth > kMaxDepth) fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+        if (into.depth > kMaxDepth)
+            throw NestingTooDeep(ErrorKind::Input,
+                                 what_ + " cannot be read: nesting deeper than " + std::to_string(kMaxDepth) +
+                                     " levels (at byte " + std::to_string(pos_) + ")",
+                                 {what_, ""}, "the archive may be damaged or crafted; export the model again");
     }
 
     const std::string& in_;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+
 namespace cms::frontends::pickle {
 
 enum class Kind {
@@ -48,6 +50,13 @@ using ValuePtr = std::shared_ptr<Value>;
 
 // Deepest nesting accepted (torch's module trees are a few dozen levels deep).
 constexpr int kMaxDepth = 500;
+
+// Thrown by parse for nesting deeper than kMaxDepth, so callers can tell a hostile structure from a feature
+// this reader does not know.
+class NestingTooDeep : public Error {
+public:
+    using Error::Error;
+};
 
 // Reads one pickle from `bytes`. Throws cms::Error (Input) naming `what` on anything it does not read: an
 // unknown opcode, a truncated stream, a stack underflow, a reference to an unknown memo slot, nesting deeper

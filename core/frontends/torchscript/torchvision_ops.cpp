@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "frontends/torchscript/pickle_nesting_guard.h"
 
 namespace cms::frontends {
 
@@ -83,6 +84,7 @@ extern const bool kTorchBackportsLinked;
 
 torch::jit::Module loadWithTorchvisionOps(const std::string& path) {
     if (!kTorchBackportsLinked) throw std::logic_error("torch backports not registered");
+    refusePicklesTooDeepForLibtorch(path);
     try {
         return torch::jit::load(path, c10::Device(c10::kCPU));
     } catch (const std::exception& e) {
