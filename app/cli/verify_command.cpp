@@ -45,14 +45,15 @@ CLI::App* addVerifyCommand(CLI::App& app, VerifyCommandOptions& o) {
     addCriteriaOptions(*cmd, o.criteria, "");
     CLI::Option* perLayer =
         cmd->add_flag("--per-layer", o.perLayer, "Compare every layer, find where the error jumps and the first inf/NaN");
-    cmd->add_flag("--no-reference", o.noReference,
+    CLI::Option* noReference = cmd->add_flag("--no-reference", o.noReference,
                   "Never run the source model's code (for untrusted models): compare with the model's own fp32 "
                   "conversion, run by the converter's interpreter, instead of running it with libtorch")
         ->excludes(perLayer);
     cmd->add_option("--decode-steps", o.decodeSteps,
                     "Sequence mode for stateful decoders: a prefill of --prompt-length seeded random tokens, then N "
                     "greedy decode steps on one state, each step compared with libtorch")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::NonNegativeNumber)
+        ->excludes(noReference);  // each decode step is compared with libtorch running the model
     cmd->add_option("--prompt-length", o.promptLength, "Tokens in the prefill of sequence mode")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
