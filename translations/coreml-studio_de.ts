@@ -239,13 +239,6 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     </message>
 </context>
 <context>
-    <name>QThread</name>
-    <message>
-        <source>Not every item could be checked: %1</source>
-        <translation>Nicht jeder Punkt konnte geprüft werden: %1</translation>
-    </message>
-</context>
-<context>
     <name>ReportDocument</name>
     <message>
         <source>pass</source>
@@ -755,6 +748,10 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
     <message>
         <source>Convert the model first: the accuracy check compares the package with the source model.</source>
         <translation>Konvertieren Sie zuerst das Modell: Die Genauigkeitsprüfung vergleicht das Paket mit dem Quellmodell.</translation>
+    </message>
+    <message>
+        <source>Not every item could be checked: %1</source>
+        <translation>Nicht jeder Punkt konnte geprüft werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2766,7 +2763,7 @@ Was zu tun ist: %3</translation>
         <translation>außerhalb des Modells belassen</translation>
     </message>
     <message>
-        <source>Start from the Op&apos;s &amp;Template</source>
+        <source>Start from the Op&apos;s Te&amp;mplate</source>
         <translation>Mit der &amp;Vorlage der Operation beginnen</translation>
     </message>
     <message>

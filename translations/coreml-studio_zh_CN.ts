@@ -236,13 +236,6 @@ Double-click the header to collapse</source>
     </message>
 </context>
 <context>
-    <name>QThread</name>
-    <message>
-        <source>Not every item could be checked: %1</source>
-        <translation>并非所有项目都能检查：%1</translation>
-    </message>
-</context>
-<context>
     <name>ReportDocument</name>
     <message>
         <source>pass</source>
@@ -751,6 +744,10 @@ Double-click the header to collapse</source>
     <message>
         <source>Convert the model first: the accuracy check compares the package with the source model.</source>
         <translation>请先转换模型：精度检查会将包与源模型进行比较。</translation>
+    </message>
+    <message>
+        <source>Not every item could be checked: %1</source>
+        <translation>并非所有项目都能检查：%1</translation>
     </message>
 </context>
 <context>
@@ -2753,8 +2750,8 @@ What to do: %3</source>
         <translation>放在模型之外</translation>
     </message>
     <message>
-        <source>Start from the Op&apos;s &amp;Template</source>
-        <translation>从算子模板开始(&amp;T)</translation>
+        <source>Start from the Op&apos;s Te&amp;mplate</source>
+        <translation>从算子模板开始(&amp;M)</translation>
     </message>
     <message>
         <source>Save Composites and &amp;Try Again</source>

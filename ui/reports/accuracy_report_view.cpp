@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "reports/report_run.h"
+#include "style/palette_colors.h"
 
 namespace cms::ui {
 
@@ -179,7 +180,7 @@ void AccuracyReportView::showRun(std::shared_ptr<const ReportRun> run) {
         outputs_->setItem(i, 8, cell(m.top5Overlap ? QStringLiteral("%1%").arg(*m.top5Overlap * 100.0, 0, 'f', 0) : tr("n/a"),
                                      m.top5Overlap.value_or(-1.0)));
         auto* result = cell(o.passed ? tr("Pass") : tr("Fail"), o.passed ? 1 : 0);
-        result->setForeground(o.passed ? QColor(0x2e, 0x7d, 0x32) : kFailColor);
+        result->setForeground(o.passed ? successTextColor(palette()) : errorTextColor(palette()));
         outputs_->setItem(i, 9, result);
     }
 

@@ -8,6 +8,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "style/palette_colors.h"
+
 namespace cms::ui {
 
 namespace {
@@ -24,11 +26,14 @@ QString statusText(CheckStatus s) {
     return ChecklistPanel::tr("Not checked yet");
 }
 
-QColor statusColor(CheckStatus s) {
+// Outside run(): lupdate cannot tell the class of a tr() in a member template or its lambdas.
+QString notCheckedMessage() { return ChecklistPanel::tr("Not every item could be checked: %1"); }
+
+QColor statusColor(CheckStatus s, const QPalette& palette) {
     switch (s) {
-        case CheckStatus::Pass: return QColor(0x2e, 0x7d, 0x32);
-        case CheckStatus::Warn: return QColor(0xb2, 0x6a, 0x00);
-        case CheckStatus::Fail: return QColor(0xb0, 0x00, 0x20);
+        case CheckStatus::Pass: return successTextColor(palette);
+        case CheckStatus::Warn: return warningTextColor(palette);
+        case CheckStatus::Fail: return errorTextColor(palette);
         case CheckStatus::NotChecked: break;
     }
     return {};
@@ -164,7 +169,8 @@ template <class Job> void ChecklistPanel::run(Job job) {
         pending_ = [this, job] { run(job); };
         return;
     }
-    QThread* thread = QThread::create([this, job] {
+    const QString notChecked = notCheckedMessage();
+    QThread* thread = QThread::create([this, job, notChecked] {
         try {
             auto apply = job();
             QMetaObject::invokeMethod(this, [this, apply] {
@@ -173,9 +179,9 @@ template <class Job> void ChecklistPanel::run(Job job) {
             }, Qt::QueuedConnection);
         } catch (const std::exception& e) {
             const QString message = QString::fromUtf8(e.what());
-            QMetaObject::invokeMethod(this, [this, message] {
+            QMetaObject::invokeMethod(this, [this, message, notChecked] {
                 evaluate();
-                status_->setText(tr("Not every item could be checked: %1").arg(message));
+                status_->setText(notChecked.arg(message));
                 accuracy_->setEnabled(conversion_.has_value());
             }, Qt::QueuedConnection);
         }
@@ -209,7 +215,7 @@ void ChecklistPanel::evaluate() {
         auto* row = new QTreeWidgetItem(tree_, {statusText(it.status), itemTitle(it.id, it.title),
                                                 QString::fromStdString(it.detail)});
         row->setData(0, Qt::UserRole, QString::fromStdString(it.id));
-        row->setForeground(0, statusColor(it.status));
+        row->setForeground(0, statusColor(it.status, palette()));
         row->setToolTip(2, QString::fromStdString(it.detail));
         if (it.status == CheckStatus::Pass) continue;
         auto* fix = new QPushButton(fixLabel(it.fix));

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QGraphicsItem>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -40,7 +41,10 @@ ReviewController::ReviewController(MainWindow* window)
     tabs->addTab(checklist_, tr("Checklist"));
     tabs->addTab(swift_, tr("Swift"));
 
-    QMenu* menu = window->menuBar()->addMenu(tr("Re&view"));
+    // Before Help, which the window adds last.
+    auto* menu = new QMenu(tr("Re&view"), window);
+    const QList<QAction*> menus = window->menuBar()->actions();
+    window->menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);
     menu->addAction(tr("&Unsupported Ops"), this, [this] { showTab(review_); });
     menu->addAction(tr("Production &Checklist"), this, [this] { showTab(checklist_); });
     menu->addAction(tr("&Swift Code"), this, [this] { showTab(swift_); });

@@ -39,7 +39,7 @@ QString stepKindLabel(analysis::StepKind k) {
 
 UnsupportedReviewPanel::UnsupportedReviewPanel(QWidget* parent)
     : QWidget(parent), summary_(new QLabel), tree_(new QTreeWidget), help_(new QTextBrowser),
-      editor_(new CompositeEditor), template_(new QPushButton(tr("Start from the Op's &Template"))),
+      editor_(new CompositeEditor), template_(new QPushButton(tr("Start from the Op's Te&mplate"))),
       retry_(new QPushButton(tr("Save Composites and &Try Again"))) {
     auto* layout = new QVBoxLayout(this);
     summary_->setWordWrap(true);
