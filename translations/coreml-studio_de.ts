@@ -753,6 +753,138 @@ Doppelklick auf die Kopfzeile zum Zuklappen</translation>
         <source>Not every item could be checked: %1</source>
         <translation>Nicht jeder Punkt konnte geprüft werden: %1</translation>
     </message>
+    <message>
+        <source>the model has not been imported yet</source>
+        <translation>das Modell wurde noch nicht importiert</translation>
+    </message>
+    <message>
+        <source>no module of the model was saved in training mode</source>
+        <translation>kein Modul des Modells wurde im Trainingsmodus gespeichert</translation>
+    </message>
+    <message>
+        <source>no input has a shape yet</source>
+        <translation>noch keine Eingabe hat eine Form</translation>
+    </message>
+    <message>
+        <source>input &quot;%1&quot; (%2) looks like an image but is a plain array: the app has to normalise pixels itself</source>
+        <translation>Eingabe „%1“ (%2) sieht wie ein Bild aus, ist aber ein einfaches Array: Die App muss die Pixel selbst normalisieren</translation>
+    </message>
+    <message>
+        <source>image input &quot;%1&quot; has scale 1 and no bias: the model receives pixels of 0-255 (right only if it normalises them itself)</source>
+        <translation>Bildeingabe „%1“ hat Skalierung 1 und keinen Bias: Das Modell erhält Pixel von 0–255 (nur richtig, wenn es sie selbst normalisiert)</translation>
+    </message>
+    <message>
+        <source>no input looks like an image: nothing to bake in</source>
+        <translation>keine Eingabe sieht wie ein Bild aus: nichts einzubauen</translation>
+    </message>
+    <message>
+        <source>%1 image input(s) with scale and bias set</source>
+        <translation>%1 Bildeingabe(n) mit gesetzter Skalierung und Bias</translation>
+    </message>
+    <message>
+        <source>not converted yet</source>
+        <translation>noch nicht konvertiert</translation>
+    </message>
+    <message>
+        <source>ML Program, specification version %1 (%2)</source>
+        <translation>ML Program, Spezifikationsversion %1 (%2)</translation>
+    </message>
+    <message>
+        <source>not an ML Program, specification version %1 (%2)</source>
+        <translation>kein ML Program, Spezifikationsversion %1 (%2)</translation>
+    </message>
+    <message>
+        <source>no accuracy check has run on the converted package</source>
+        <translation>für das konvertierte Paket lief noch keine Genauigkeitsprüfung</translation>
+    </message>
+    <message>
+        <source>passed (%1, compared with %2)</source>
+        <translation>bestanden (%1, verglichen mit %2)</translation>
+    </message>
+    <message>
+        <source>failed (%1, compared with %2)</source>
+        <translation>nicht bestanden (%1, verglichen mit %2)</translation>
+    </message>
+    <message>
+        <source>passed (%1, compared with %2); lowest SNR %3 on output &quot;%4&quot;</source>
+        <translation>bestanden (%1, verglichen mit %2); niedrigstes SNR %3 an Ausgabe „%4“</translation>
+    </message>
+    <message>
+        <source>failed (%1, compared with %2); lowest SNR %3 on output &quot;%4&quot;</source>
+        <translation>nicht bestanden (%1, verglichen mit %2); niedrigstes SNR %3 an Ausgabe „%4“</translation>
+    </message>
+    <message>
+        <source>no compression is set: weights are stored in %1</source>
+        <translation>keine Komprimierung eingestellt: Gewichte werden in %1 gespeichert</translation>
+    </message>
+    <message>
+        <source>compression is set; the model has not been converted with it yet</source>
+        <translation>Komprimierung ist eingestellt; das Modell wurde noch nicht damit konvertiert</translation>
+    </message>
+    <message>
+        <source>compression is set but no weight was compressed (no weight matched the settings)</source>
+        <translation>Komprimierung ist eingestellt, aber kein Gewicht wurde komprimiert (kein Gewicht passte zu den Einstellungen)</translation>
+    </message>
+    <message>
+        <source>%1 weights compressed: %2 -&gt; %3 (%4x smaller)</source>
+        <translation>%1 Gewichte komprimiert: %2 → %3 (%4-mal kleiner)</translation>
+    </message>
+    <message>
+        <source>%1 weights compressed: %2 -&gt; %3</source>
+        <translation>%1 Gewichte komprimiert: %2 → %3</translation>
+    </message>
+    <message>
+        <source>not converted yet (the estimate reads the package)</source>
+        <translation>noch nicht konvertiert (die Schätzung liest das Paket)</translation>
+    </message>
+    <message>
+        <source>%1 of the compute and %2 of the ops on the Neural Engine (estimate for %3, %4)</source>
+        <translation>%1 der Rechenarbeit und %2 der Operationen auf der Neural Engine (Schätzung für %3, %4)</translation>
+    </message>
+    <message>
+        <source>%1 of the compute and %2 of the ops on the Neural Engine (estimate for %3, %4); most ops off it: %5 (%6 ops)</source>
+        <translation>%1 der Rechenarbeit und %2 der Operationen auf der Neural Engine (Schätzung für %3, %4); häufigster Grund für Operationen außerhalb: %5 (%6 Operationen)</translation>
+    </message>
+    <message>
+        <source>checked with random inputs only</source>
+        <translation>nur mit Zufallseingaben geprüft</translation>
+    </message>
+    <message>
+        <source>checked with %1</source>
+        <translation>geprüft mit %1</translation>
+    </message>
+    <message>
+        <source>about %1 (weights %2 plus the largest op&apos;s activations); measure on a device under load to confirm</source>
+        <translation>etwa %1 (Gewichte %2 plus die Aktivierungen der größten Operation); zur Bestätigung auf einem Gerät unter Last messen</translation>
+    </message>
+    <message>
+        <source>compute units CPU_ONLY: no acceleration (the right setting for isolating a problem, not for shipping)</source>
+        <translation>Recheneinheiten CPU_ONLY: keine Beschleunigung (richtig, um ein Problem einzugrenzen, nicht für die Auslieferung)</translation>
+    </message>
+    <message>
+        <source>the accuracy check suggests keeping %1 op(s) in fp32 that are not, e.g. %2</source>
+        <translation>die Genauigkeitsprüfung schlägt vor, %1 Operation(en) in fp32 zu belassen, die es nicht sind, z. B. %2</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the CPU</source>
+        <translation>Recheneinheiten %1: Was das bevorzugte Gerät nicht kann, führt Core ML auf der CPU aus</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the GPU or CPU</source>
+        <translation>Recheneinheiten %1: Was das bevorzugte Gerät nicht kann, führt Core ML auf der GPU oder CPU aus</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the CPU; %2 op(s) kept in fp32</source>
+        <translation>Recheneinheiten %1: Was das bevorzugte Gerät nicht kann, führt Core ML auf der CPU aus; %2 Operation(en) in fp32 belassen</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the GPU or CPU; %2 op(s) kept in fp32</source>
+        <translation>Recheneinheiten %1: Was das bevorzugte Gerät nicht kann, führt Core ML auf der GPU oder CPU aus; %2 Operation(en) in fp32 belassen</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 aus %2</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::CompareRunsView</name>

@@ -749,6 +749,138 @@ Double-click the header to collapse</source>
         <source>Not every item could be checked: %1</source>
         <translation>并非所有项目都能检查：%1</translation>
     </message>
+    <message>
+        <source>the model has not been imported yet</source>
+        <translation>尚未导入模型</translation>
+    </message>
+    <message>
+        <source>no module of the model was saved in training mode</source>
+        <translation>模型中没有模块是在训练模式下保存的</translation>
+    </message>
+    <message>
+        <source>no input has a shape yet</source>
+        <translation>尚无任何输入设置了形状</translation>
+    </message>
+    <message>
+        <source>input &quot;%1&quot; (%2) looks like an image but is a plain array: the app has to normalise pixels itself</source>
+        <translation>输入“%1”（%2）看起来是图像，却是普通数组：应用必须自行归一化像素</translation>
+    </message>
+    <message>
+        <source>image input &quot;%1&quot; has scale 1 and no bias: the model receives pixels of 0-255 (right only if it normalises them itself)</source>
+        <translation>图像输入“%1”的缩放为 1 且没有偏置：模型收到的像素值为 0–255（仅当模型自行归一化时才正确）</translation>
+    </message>
+    <message>
+        <source>no input looks like an image: nothing to bake in</source>
+        <translation>没有输入看起来是图像：无需内置预处理</translation>
+    </message>
+    <message>
+        <source>%1 image input(s) with scale and bias set</source>
+        <translation>%1 个图像输入已设置缩放和偏置</translation>
+    </message>
+    <message>
+        <source>not converted yet</source>
+        <translation>尚未转换</translation>
+    </message>
+    <message>
+        <source>ML Program, specification version %1 (%2)</source>
+        <translation>ML Program，规范版本 %1（%2）</translation>
+    </message>
+    <message>
+        <source>not an ML Program, specification version %1 (%2)</source>
+        <translation>不是 ML Program，规范版本 %1（%2）</translation>
+    </message>
+    <message>
+        <source>no accuracy check has run on the converted package</source>
+        <translation>尚未对转换后的包运行精度检查</translation>
+    </message>
+    <message>
+        <source>passed (%1, compared with %2)</source>
+        <translation>通过（%1，与 %2 比较）</translation>
+    </message>
+    <message>
+        <source>failed (%1, compared with %2)</source>
+        <translation>未通过（%1，与 %2 比较）</translation>
+    </message>
+    <message>
+        <source>passed (%1, compared with %2); lowest SNR %3 on output &quot;%4&quot;</source>
+        <translation>通过（%1，与 %2 比较）；最低信噪比 %3，位于输出“%4”</translation>
+    </message>
+    <message>
+        <source>failed (%1, compared with %2); lowest SNR %3 on output &quot;%4&quot;</source>
+        <translation>未通过（%1，与 %2 比较）；最低信噪比 %3，位于输出“%4”</translation>
+    </message>
+    <message>
+        <source>no compression is set: weights are stored in %1</source>
+        <translation>未设置压缩：权重以 %1 存储</translation>
+    </message>
+    <message>
+        <source>compression is set; the model has not been converted with it yet</source>
+        <translation>已设置压缩；模型尚未以此设置转换</translation>
+    </message>
+    <message>
+        <source>compression is set but no weight was compressed (no weight matched the settings)</source>
+        <translation>已设置压缩，但没有权重被压缩（没有权重符合设置）</translation>
+    </message>
+    <message>
+        <source>%1 weights compressed: %2 -&gt; %3 (%4x smaller)</source>
+        <translation>已压缩 %1 个权重：%2 → %3（缩小为 1/%4）</translation>
+    </message>
+    <message>
+        <source>%1 weights compressed: %2 -&gt; %3</source>
+        <translation>已压缩 %1 个权重：%2 → %3</translation>
+    </message>
+    <message>
+        <source>not converted yet (the estimate reads the package)</source>
+        <translation>尚未转换（估计需要读取包）</translation>
+    </message>
+    <message>
+        <source>%1 of the compute and %2 of the ops on the Neural Engine (estimate for %3, %4)</source>
+        <translation>%1 的计算量和 %2 的算子在神经网络引擎上（针对 %3、%4 的估计）</translation>
+    </message>
+    <message>
+        <source>%1 of the compute and %2 of the ops on the Neural Engine (estimate for %3, %4); most ops off it: %5 (%6 ops)</source>
+        <translation>%1 的计算量和 %2 的算子在神经网络引擎上（针对 %3、%4 的估计）；多数未在其上运行的算子原因：%5（%6 个算子）</translation>
+    </message>
+    <message>
+        <source>checked with random inputs only</source>
+        <translation>仅用随机输入检查过</translation>
+    </message>
+    <message>
+        <source>checked with %1</source>
+        <translation>已用 %1 检查</translation>
+    </message>
+    <message>
+        <source>about %1 (weights %2 plus the largest op&apos;s activations); measure on a device under load to confirm</source>
+        <translation>约 %1（权重 %2 加上最大算子的激活）；请在负载下的设备上测量以确认</translation>
+    </message>
+    <message>
+        <source>compute units CPU_ONLY: no acceleration (the right setting for isolating a problem, not for shipping)</source>
+        <translation>计算单元 CPU_ONLY：无加速（适合排查问题，不适合发布）</translation>
+    </message>
+    <message>
+        <source>the accuracy check suggests keeping %1 op(s) in fp32 that are not, e.g. %2</source>
+        <translation>精度检查建议将 %1 个尚未保留的算子保留为 fp32，例如 %2</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the CPU</source>
+        <translation>计算单元 %1：首选设备无法运行的部分由 Core ML 在 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the GPU or CPU</source>
+        <translation>计算单元 %1：首选设备无法运行的部分由 Core ML 在 GPU 或 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the CPU; %2 op(s) kept in fp32</source>
+        <translation>计算单元 %1：首选设备无法运行的部分由 Core ML 在 CPU 上运行；%2 个算子保留为 fp32</translation>
+    </message>
+    <message>
+        <source>compute units %1: Core ML runs what the preferred device cannot on the GPU or CPU; %2 op(s) kept in fp32</source>
+        <translation>计算单元 %1：首选设备无法运行的部分由 Core ML 在 GPU 或 CPU 上运行；%2 个算子保留为 fp32</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1（来自 %2）</translation>
+    </message>
 </context>
 <context>
     <name>cms::ui::CompareRunsView</name>

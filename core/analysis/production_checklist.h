@@ -32,7 +32,11 @@ struct ChecklistItem {
                      // "representative-inputs", "memory", "fallback"
     std::string title;
     CheckStatus status = CheckStatus::NotChecked;
-    std::string detail;  // why this status, with the figures it is based on
+    std::string detail;  // why this status, with the figures it is based on (English)
+    // The detail as a stable message id and its arguments (figures formatted as in `detail`), so a user
+    // interface can show it in its own language; `detail` is the English text of the same message.
+    std::string detailId;
+    std::vector<std::string> detailArgs;
     FixPlace fix = FixPlace::Conversion;
     std::string fixField;
     std::string fixHint;  // what to do there

@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTreeWidget>
 
 #include <set>
 
@@ -23,6 +24,8 @@
 #include "graph/graph_view.h"
 #include "preferences/language.h"
 #include "preferences/preferences_dialog.h"
+#include "review/checklist_details.h"
+#include "review/checklist_panel.h"
 #include "style/palette_colors.h"
 #include "style/studio_icons.h"
 #include "workspace/recent_files.h"
@@ -81,6 +84,7 @@ private slots:
     void cleanup();
     void menusSpeakTheChosenLanguage();
     void preferencesStoreTheLanguage();
+    void checklistDetailsSpeakTheChosenLanguage();
     void menuActionsHaveSharpSvgIcons();
     void keyboardReachesEverything();
     void graphColoursFollowTheTheme_data();
@@ -141,6 +145,46 @@ void TestStudioPolish::menusSpeakTheChosenLanguage() {
         QVERIFY2(titles.mid(0, 2) == (QStringList{"文件(&F)", "编辑(&E)"}), qPrintable(titles.join(' ')));
         QCOMPARE(window.convertButton()->text(), QStringLiteral("转换"));
     }
+}
+
+// The checklist's "Based on" column: the core's English details (the CLI's) shown in the chosen language.
+void TestStudioPolish::checklistDetailsSpeakTheChosenLanguage() {
+    ConversionSettings settings;
+    settings.computeUnits = ComputeUnits::CpuAndNeuralEngine;
+    settings.fp32Ops = {"features.3"};
+    const auto details = [&settings] {
+        ui::ChecklistPanel panel;
+        panel.setSettings(settings);
+        QMap<QString, QString> byId;
+        for (int i = 0; i < panel.itemTree()->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem* row = panel.itemTree()->topLevelItem(i);
+            byId[row->data(0, Qt::UserRole).toString()] = row->text(2);
+        }
+        return byId;
+    };
+    ui::applyLanguage(QStringLiteral("en"));
+    QMap<QString, QString> en = details();
+    QCOMPARE(en.value("eval-mode"), QStringLiteral("the model has not been imported yet"));
+    QCOMPARE(en.value("fallback"), QStringLiteral("compute units CPU_AND_NE: Core ML runs what the preferred device "
+                                                  "cannot on the CPU; 1 op(s) kept in fp32"));
+
+    ui::applyLanguage(QStringLiteral("de"));
+    QMap<QString, QString> de = details();
+    QCOMPARE(de.value("eval-mode"), QStringLiteral("das Modell wurde noch nicht importiert"));
+    QCOMPARE(de.value("fallback"), QStringLiteral("Recheneinheiten CPU_AND_NE: Was das bevorzugte Gerät nicht kann, "
+                                                  "führt Core ML auf der CPU aus; 1 Operation(en) in fp32 belassen"));
+    QCOMPARE(de.value("compression"),
+             QStringLiteral("keine Komprimierung eingestellt: Gewichte werden in fp16 gespeichert"));
+
+    ui::applyLanguage(QStringLiteral("zh_CN"));
+    QCOMPARE(details().value("eval-mode"), QStringLiteral("尚未导入模型"));
+
+    // A message the studio does not know yet shows the core's English.
+    analysis::ChecklistItem unknown;
+    unknown.detailId = "not-a-message";
+    unknown.detailArgs = {"7"};
+    unknown.detail = "7 of something";
+    QCOMPARE(ui::checklistDetailText(unknown), QStringLiteral("7 of something"));
 }
 
 void TestStudioPolish::preferencesStoreTheLanguage() {

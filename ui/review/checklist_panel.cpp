@@ -8,6 +8,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "checklist_details.h"
 #include "style/palette_colors.h"
 
 namespace cms::ui {
@@ -212,11 +213,11 @@ void ChecklistPanel::evaluate() {
     for (const analysis::ChecklistItem& it : items_) {
         passed += it.status == CheckStatus::Pass;
         open += it.status == CheckStatus::NotChecked;
-        auto* row = new QTreeWidgetItem(tree_, {statusText(it.status), itemTitle(it.id, it.title),
-                                                QString::fromStdString(it.detail)});
+        const QString detail = checklistDetailText(it);
+        auto* row = new QTreeWidgetItem(tree_, {statusText(it.status), itemTitle(it.id, it.title), detail});
         row->setData(0, Qt::UserRole, QString::fromStdString(it.id));
         row->setForeground(0, statusColor(it.status, palette()));
-        row->setToolTip(2, QString::fromStdString(it.detail));
+        row->setToolTip(2, detail);
         if (it.status == CheckStatus::Pass) continue;
         auto* fix = new QPushButton(fixLabel(it.fix));
         fixButtons_.insert(QString::fromStdString(it.id), fix);
