@@ -7,6 +7,7 @@
 #include "frontends/torchscript/safe_pickle.h"
 #include "hostile/hostile_support.h"
 #include "lower/composites/composite_loader.h"
+#include "package/provenance_sidecar.h"
 #include "package/weight_blob.h"
 #include "settings/compression_config.h"
 #include "settings/conversion_settings.h"
@@ -26,6 +27,7 @@ void replay(const std::string& target, const std::string& path) {
     else if (target == "compression_config") compressionFromYaml(text, path);
     else if (target == "composites") lower::parseComposites(text, path, "fuzz regression");
     else if (target == "safe_pickle") frontends::pickle::parse(text, path);
+    else if (target == "manifest") package::provenanceFromJson(text, path);
     else throw std::runtime_error("no replay for fuzz target " + target);
 }
 }  // namespace
