@@ -342,7 +342,7 @@ Padding amounts(LayerCall& call, const std::string& key, size_t n) {
                 fail();
             }
         }
-    } else if (v.is_array() && v.size() == 2 && n == 1 && v[0].is_number_integer()) {
+    } else if (v.is_array() && v.size() == 2 && n == 1 && v[0].is_number_integer() && v[1].is_number_integer()) {
         p.before = {v[0].get<int64_t>()};
         p.after = {v[1].get<int64_t>()};
     } else {
