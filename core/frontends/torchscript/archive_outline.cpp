@@ -15,6 +15,7 @@
 #include "frontends/torchscript/safe_pickle.h"
 #include "frontends/torchscript/source_frames.h"
 #include "frontends/torchscript/torchscript_source.h"
+#include "frontends/torchscript/value_kind.h"
 
 namespace cms::frontends {
 
@@ -43,21 +44,6 @@ const pk::Value* moduleState(const pk::Value& v) {
     const pk::Value* state = v.items[1].get();
     if (!state->is(pk::Kind::Dict) || !state->find("training")) return nullptr;
     return state;
-}
-
-ir::ValueKind kindOf(const c10::TypePtr& t) {
-    switch (t->kind()) {
-        case c10::TypeKind::TensorType: return ir::ValueKind::Tensor;
-        case c10::TypeKind::IntType: return ir::ValueKind::Int;
-        case c10::TypeKind::FloatType: return ir::ValueKind::Float;
-        case c10::TypeKind::BoolType: return ir::ValueKind::Bool;
-        case c10::TypeKind::StringType: return ir::ValueKind::String;
-        case c10::TypeKind::NoneType: return ir::ValueKind::None;
-        case c10::TypeKind::DeviceObjType: return ir::ValueKind::Device;
-        case c10::TypeKind::ListType: return ir::ValueKind::List;
-        case c10::TypeKind::TupleType: return ir::ValueKind::Tuple;
-        default: return ir::ValueKind::Other;
-    }
 }
 
 // The annotations serialized code uses, as libtorch's types.
@@ -277,7 +263,7 @@ private:
         for (size_t i = 1; i < forward.params.size(); ++i) {
             const auto& p = forward.params[i];
             const c10::TypePtr type = typeOf(p.type);
-            ir::Value* v = g.newValue(uniqueValueName(p.name), kindOf(type), type->str());
+            ir::Value* v = g.newValue(uniqueValueName(p.name), valueKindOf(type), type->str());
             types_[v] = type;
             g.top().inputs.push_back(v);
             g.inputNames.push_back(uniqueUserName(p.name, "input_" + std::to_string(g.inputNames.size())));
@@ -395,7 +381,7 @@ private:
     template <class T>
     Binding literal(T value, const c10::TypePtr& type) {
         ir::Value* v = g_->newConstant(uniqueValueName("c"), ir::Constant(std::move(value)));
-        v->kind = kindOf(type);
+        v->kind = valueKindOf(type);
         v->typeName = type->str();
         types_[v] = type;
         return {nullptr, "", v};
@@ -565,7 +551,7 @@ private:
                 const auto constant = constantOf(d);
                 if (!constant) refuse("a default of " + op + " of type " + d.type()->str());
                 ir::Value* v = g_->newConstant(uniqueValueName("c"), *constant);
-                v->kind = kindOf(d.type());
+                v->kind = valueKindOf(d.type());
                 v->typeName = d.type()->str();
                 types_[v] = d.type();
                 node->inputs.push_back(v);
@@ -610,7 +596,7 @@ private:
         } else {
             refuse("the attribute " + name + " of an unsupported kind");
         }
-        v->kind = kindOf(type);
+        v->kind = valueKindOf(type);
         v->typeName = type->str();
         types_[v] = type;
         return {nullptr, "", v};
@@ -630,7 +616,7 @@ private:
         if (index >= constants_->items.size()) refuse("the constant " + name + " is not in constants.pkl");
         const auto type = c10::TensorType::get();
         ir::Value* v = g_->newConstant(uniqueValueName(name), tensorOf(*constants_->items[index], "constants/"));
-        v->kind = kindOf(type);
+        v->kind = valueKindOf(type);
         v->typeName = type->str();
         types_[v] = type;
         return {nullptr, "", v};
@@ -719,7 +705,7 @@ private:
     }
 
     ir::Value* output(ir::Node* node, const c10::TypePtr& type, const std::string& name) {
-        ir::Value* v = g_->newValue(uniqueValueName(name.empty() ? "v" : name), kindOf(type), type->str());
+        ir::Value* v = g_->newValue(uniqueValueName(name.empty() ? "v" : name), valueKindOf(type), type->str());
         v->producer = node;
         types_[v] = type;
         node->outputs.push_back(v);

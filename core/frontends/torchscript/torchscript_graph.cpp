@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "frontends/torchscript/source_frames.h"
+#include "frontends/torchscript/value_kind.h"
 #include "common/log.h"
 
 namespace cms::frontends {
@@ -18,21 +19,6 @@ namespace cms::frontends {
 namespace jit = torch::jit;
 
 namespace {
-
-ir::ValueKind valueKindOf(const c10::TypePtr& type) {
-    switch (type->kind()) {
-        case c10::TypeKind::TensorType: return ir::ValueKind::Tensor;
-        case c10::TypeKind::IntType: return ir::ValueKind::Int;
-        case c10::TypeKind::FloatType: return ir::ValueKind::Float;
-        case c10::TypeKind::BoolType: return ir::ValueKind::Bool;
-        case c10::TypeKind::StringType: return ir::ValueKind::String;
-        case c10::TypeKind::NoneType: return ir::ValueKind::None;
-        case c10::TypeKind::DeviceObjType: return ir::ValueKind::Device;
-        case c10::TypeKind::ListType: return ir::ValueKind::List;
-        case c10::TypeKind::TupleType: return ir::ValueKind::Tuple;
-        default: return ir::ValueKind::Other;
-    }
-}
 
 std::optional<DType> dtypeOf(c10::ScalarType t) {
     switch (t) {
