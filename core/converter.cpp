@@ -397,6 +397,23 @@ package::ModelDescription describeProgram(const mil::Program& program, const Con
 
 namespace {
 
+// Element counts past 2^48 overflow the 64-bit size and stride arithmetic of lowering (and fit no device). The
+// settings readers refuse them already; settings built in code (the studio, tests) are checked here.
+void checkShapeSizes(const ConversionSettings& settings) {
+    constexpr int64_t kMaxElements = int64_t(1) << 48;
+    for (const InputSpec& in : settings.inputs) {
+        int64_t elements = 1;
+        for (const int64_t d : in.shape) {
+            if (d <= 0) continue;  // unknown or flexible: checked against its range elsewhere
+            if (__builtin_mul_overflow(elements, d, &elements) || elements > kMaxElements)
+                throw Error(ErrorKind::Settings,
+                            "the input " + in.name + " has the shape " + shapeToString(in.shape) +
+                                ", more than 2^48 elements",
+                            {}, "give the input a shape the device can hold (e.g. 1x3x224x224)");
+        }
+    }
+}
+
 // Drops the data of the graph's weight tensors (constants of 1024 elements or more); the values stay constant-free
 // placeholders that only the graph's structure, names and warnings are read from afterwards.
 void releaseWeightData(ir::Graph& graph) {
@@ -424,6 +441,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
                     "name the output like Model.mlpackage (Xcode and Core ML recognise packages by that suffix)");
 
     try {
+        checkShapeSizes(requested);
         checkDeploymentTarget(requested);  // before the import: it needs only the settings
         rejectUnsupportedSettings(requested);
         compress::checkCompressionTarget(requested.compression, requested.target);
