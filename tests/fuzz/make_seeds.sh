@@ -58,3 +58,5 @@ variant int8_ios16 --target iOS16 --compress "$WORK/quantize.yaml"
 mkdir -p "$HERE/seeds/archive_probe"
 cp "$WORK/tiny.pt" "$HERE/seeds/archive_probe/torchscript.pt"
 /usr/bin/python3 -c "import torch,sys; torch.save({'w': torch.ones(2)}, sys.argv[1])" "$HERE/seeds/archive_probe/state_dict.pt"
+# fuzz_torchscript_import mutates whole TorchScript archives: four tiny modules (make_torchscript_seeds.py).
+/usr/bin/python3 "$HERE/make_torchscript_seeds.py" "$HERE/seeds/torchscript_import"

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/safe_pickle.h"
+#include "frontends/torchscript/torchscript_importer.h"
 #include "hostile/hostile_support.h"
 #include "lower/composites/composite_loader.h"
 #include "package/provenance_sidecar.h"
@@ -28,6 +29,7 @@ void replay(const std::string& target, const std::string& path) {
     else if (target == "composites") lower::parseComposites(text, path, "fuzz regression");
     else if (target == "safe_pickle") frontends::pickle::parse(text, path);
     else if (target == "manifest") package::provenanceFromJson(text, path);
+    else if (target == "torchscript_import") frontends::importTorchScript(path);
     else throw std::runtime_error("no replay for fuzz target " + target);
 }
 }  // namespace
@@ -55,6 +57,37 @@ private slots:
         } catch (const Error& e) {
             const std::string problem =
                 test::cleanFailureProblem(e, fs::path(path.toStdString()).filename().string(), "");
+            QVERIFY2(problem.empty(), problem.c_str());
+        }
+    }
+
+    // Inputs libtorch mishandled (a leak, a 4 GB allocation, two crashes) or that made our translation read past a
+    // buffer: the importer now refuses each before libtorch opens it, so its message is ours.
+    void torchscriptRefusedBeforeLibtorch_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        // libtorch's archive reader leaked its zip state when it refused a missing version record.
+        QTest::newRow("no version record") << "version_record_renamed.pt" << "has no version record";
+        // libtorch's unpickler reserved the 4 GB a string declared in a 535-byte data.pkl.
+        QTest::newRow("string longer than its pickle") << "pickle_string_length_4gb.pt" << "the pickle is cut off";
+        // libtorch built a 2-float tensor over a 7-byte storage record, which the graph translation then read.
+        QTest::newRow("tensor past its storage") << "tensor_past_its_storage.pt" << "reaching past the 7 bytes";
+        // libtorch's unpickler ran TUPLE3 over a one-item stack in constants.pkl and crashed (SIGSEGV).
+        QTest::newRow("pickle pops past its stack")
+            << "pickle_pops_past_its_stack.pt" << "more items than the stack holds";
+        // libtorch's importer read `__parametersr_ = [...]` in a module as a Final constant with no type: SIGSEGV.
+        QTest::newRow("class constant without a type") << "class_constant_without_type.pt" << "without a type";
+    }
+    void torchscriptRefusedBeforeLibtorch() {
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        const std::string path = kRegressions + "/torchscript_import/" + file.toStdString();
+        try {
+            frontends::importTorchScript(path);
+            QFAIL("the damaged archive was accepted");
+        } catch (const Error& e) {
+            const std::string problem =
+                test::cleanFailureProblem(e, file.toStdString(), expected.toStdString());
             QVERIFY2(problem.empty(), problem.c_str());
         }
     }

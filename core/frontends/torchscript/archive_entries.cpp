@@ -26,12 +26,15 @@ ArchiveEntries::ArchiveEntries(std::string path, const ArchiveProbe& probe) : pa
 std::optional<std::string> ArchiveEntries::read(const std::string& inner, size_t limit) const {
     const auto it = entries_.find(inner);
     if (it == entries_.end()) return std::nullopt;
-    const ZipEntry& e = it->second;
+    return readArchiveEntry(path_, it->second, inner, limit);
+}
+
+std::string readArchiveEntry(const std::string& path, const ZipEntry& e, const std::string& label, size_t limit) {
     const auto damaged = [&](const std::string& why) {
-        return Error(ErrorKind::Input, "the archive's entry " + inner + " " + why, {path_, ""},
+        return Error(ErrorKind::Input, "the archive's entry " + label + " " + why, {path, ""},
                      "copy or download the file again, or export the model again");
     };
-    std::ifstream in(path_, std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     in.seekg(0, std::ios::end);
     const uint64_t fileSize = static_cast<uint64_t>(in.tellg());
     unsigned char local[30];

@@ -9,6 +9,10 @@
 
 namespace cms::frontends {
 
+// The bytes of `entry` of the zip at `path` (any name, inside the top folder or not), checked as
+// ArchiveEntries::read checks them; errors call it `label`.
+std::string readArchiveEntry(const std::string& path, const ZipEntry& entry, const std::string& label, size_t limit);
+
 class ArchiveEntries {
 public:
     // `probe` must be probeArchive(path) of a TorchScript archive.

@@ -114,7 +114,8 @@ bool readZipDirectory(std::ifstream& in, uint64_t fileSize, std::vector<std::str
         if (isStorageEntry(names.back()))
             storageBytes = f.uncompressed > UINT64_MAX - storageBytes ? UINT64_MAX : storageBytes + f.uncompressed;
         zipEntries.push_back({names.back(), static_cast<uint32_t>(readLE(&dir[pos + 16], 4)),
-                              static_cast<uint16_t>(readLE(&dir[pos + 10], 2)), f.compressed, f.offset});
+                              static_cast<uint16_t>(readLE(&dir[pos + 10], 2)), f.compressed, f.offset,
+                              f.uncompressed});
         pos += 46 + nameLen + extraLen + commentLen;
     }
     return true;

@@ -27,6 +27,7 @@ struct ZipEntry {
     uint16_t method = 0;  // 0: stored (as torch writes every entry), 8: deflated
     uint64_t compressedSize = 0;
     uint64_t localHeaderOffset = 0;
+    uint64_t uncompressedSize = 0;  // as the directory declares it: the size libtorch gives the record
 };
 
 struct ArchiveProbe {

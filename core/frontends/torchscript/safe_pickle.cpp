@@ -45,13 +45,13 @@ public:
                 case 'l': push(container(Kind::List, popMark())); break;
                 case 'd': {
                     auto items = popMark();
-                    if (items.size() % 2) fail("a dict with an odd number of items");
+                    if (items.size() % 2) failMalformed("a dict with an odd number of items");
                     push(container(Kind::Dict, std::move(items)));
                     break;
                 }
                 case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
                     const size_t n = op - 0x84;
-                    if (stack_.size() < n + floor()) fail("a tuple of more items than the stack holds");
+                    if (stack_.size() < n + floor()) failMalformed("a tuple of more items than the stack holds");
                     std::vector<ValuePtr> items(stack_.end() - static_cast<long>(n), stack_.end());
                     stack_.resize(stack_.size() - n);
                     push(container(Kind::Tuple, std::move(items)));
@@ -75,7 +75,7 @@ public:
                 }
                 case 'u': {  // SETITEMS
                     auto items = popMark();
-                    if (items.size() % 2) fail("SETITEMS with an odd number of items");
+                    if (items.size() % 2) failMalformed("SETITEMS with an odd number of items");
                     add(top(), Kind::Dict, std::move(items));
                     break;
                 }
@@ -144,7 +144,14 @@ public:
                 }
                 case 'Q': push(container(Kind::PersistentId, {pop()})); break;  // BINPERSID
                 case 'q': memo_[le(1)] = top(); break;
-                case 'r': memo_[le(4)] = top(); break;
+                case 'r': {  // LONG_BINPUT
+                    // Picklers number memo slots from 0, two bytes or more apart; libtorch's unpickler reserves
+                    // room for twice the slot number (64 GB for slot 2^31).
+                    const uint64_t slot = le(4);
+                    if (slot > in_.size()) failMalformed("a memo slot beyond any the pickle could have filled");
+                    memo_[slot] = top();
+                    break;
+                }
                 case 0x94: { const uint64_t slot = memo_.size(); memo_[slot] = top(); break; }  // MEMOIZE
                 case 'h': push(recall(le(1))); break;
                 case 'j': push(recall(le(4))); break;
@@ -161,12 +168,20 @@ private:
         throw Error(ErrorKind::Input, what_ + " cannot be read: " + why + " (at byte " + std::to_string(pos_) + ")",
                     {what_, ""}, "the archive may be damaged; export the model again");
     }
+    [[noreturn]] void failMalformed(const std::string& why) const {
+        throw Malformed(ErrorKind::Input,
+                        what_ + " cannot be read: " + why + " (at byte " + std::to_string(pos_) + ")", {what_, ""},
+                        "the archive may be damaged; export the model again");
+    }
     static std::string hex(uint8_t b) {
         const char* digits = "0123456789abcdef";
         return {digits[b >> 4], digits[b & 15]};
     }
     const char* take(size_t n) {
-        if (n > in_.size() - pos_) fail("the pickle is cut off");
+        if (n > in_.size() - pos_)
+            throw CutOff(ErrorKind::Input, what_ + " cannot be read: the pickle is cut off (at byte " +
+                                               std::to_string(pos_) + ")",
+                         {what_, ""}, "the archive may be damaged; export the model again");
         const char* p = in_.data() + pos_;
         pos_ += n;
         return p;
@@ -205,17 +220,17 @@ private:
     size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
     void push(ValuePtr v) { stack_.push_back(std::move(v)); }
     ValuePtr pop() {
-        if (stack_.size() <= floor()) fail("the stack is empty");
+        if (stack_.size() <= floor()) failMalformed("the stack is empty");
         ValuePtr v = std::move(stack_.back());
         stack_.pop_back();
         return v;
     }
     const ValuePtr& top() const {
-        if (stack_.size() <= floor()) fail("the stack is empty");
+        if (stack_.size() <= floor()) failMalformed("the stack is empty");
         return stack_.back();
     }
     std::vector<ValuePtr> popMark() {
-        if (marks_.empty()) fail("no mark to pop to");
+        if (marks_.empty()) failMalformed("no mark to pop to");
         const size_t mark = marks_.back();
         marks_.pop_back();
         std::vector<ValuePtr> items(stack_.begin() + static_cast<long>(mark), stack_.end());

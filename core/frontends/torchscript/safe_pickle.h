@@ -58,9 +58,25 @@ public:
     using Error::Error;
 };
 
+// Thrown by parse for a stream no pickler writes and libtorch's unpickler does not check for: popping more than
+// the stack holds (TUPLE3 over one item, found by fuzz_torchscript_import: libtorch writes past its stack and
+// crashes), a missing mark, a dict given an odd number of items, or a memo slot numbered beyond the stream's
+// length (libtorch reserves room for twice the number).
+class Malformed : public Error {
+public:
+    using Error::Error;
+};
+
+// Thrown by parse when the stream ends inside what it declares (a string's bytes, an operand). libtorch's
+// unpickler reserves a declared length before reading it: 4 GB for a string of 0xFFFFFFFF bytes in a small file.
+class CutOff : public Malformed {
+public:
+    using Malformed::Malformed;
+};
+
 // Reads one pickle from `bytes`. Throws cms::Error (Input) naming `what` on anything it does not read: an
-// unknown opcode, a truncated stream, a stack underflow, a reference to an unknown memo slot, nesting deeper
-// than kMaxDepth, or data after STOP.
+// unknown opcode, a truncated stream (CutOff), a stack underflow (Malformed), a reference to an unknown memo slot,
+// nesting deeper than kMaxDepth (NestingTooDeep), or data after STOP.
 ValuePtr parse(const std::string& bytes, const std::string& what);
 
 }  // namespace cms::frontends::pickle

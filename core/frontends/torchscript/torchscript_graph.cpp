@@ -267,6 +267,13 @@ private:
         Shape shape(held->sizes().begin(), held->sizes().end());
         const auto* data = static_cast<const uint8_t*>(held->data_ptr());
         const size_t size = held->nbytes();
+        // libtorch does not check a loaded tensor against its storage (the importer's pickle guard does, before
+        // the load); a tensor reaching past it here must not be read.
+        const size_t storageBytes = held->storage().nbytes();
+        const size_t offsetBytes = static_cast<size_t>(held->storage_offset()) * held->element_size();
+        if (held->storage_offset() < 0 || offsetBytes > storageBytes || size > storageBytes - offsetBytes)
+            throw Error(ErrorKind::Input, "a weight tensor reaches past the end of its storage", where(),
+                        "the file is damaged or crafted; export the model again");
         return Tensor(*dtype, std::move(shape), std::shared_ptr<const void>(held, held.get()), data, size);
     }
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "frontends/torchscript/archive_layout_guard.h"
+#include "frontends/torchscript/class_body_guard.h"
 #include "frontends/torchscript/pickle_nesting_guard.h"
 
 namespace cms::frontends {
@@ -84,7 +86,9 @@ extern const bool kTorchBackportsLinked;
 
 torch::jit::Module loadWithTorchvisionOps(const std::string& path) {
     if (!kTorchBackportsLinked) throw std::logic_error("torch backports not registered");
-    refusePicklesTooDeepForLibtorch(path);
+    refuseArchivesLibtorchCannotOpen(path);
+    refusePicklesLibtorchMishandles(path);
+    refuseClassBodiesLibtorchMisreads(path);
     try {
         return torch::jit::load(path, c10::Device(c10::kCPU));
     } catch (const std::exception& e) {
