@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "frontends/keras/keras_importer.h"
 #include "frontends/torchscript/archive_probe.h"
 #include "frontends/torchscript/safe_pickle.h"
 #include "frontends/torchscript/torchscript_importer.h"
@@ -30,6 +31,7 @@ void replay(const std::string& target, const std::string& path) {
     else if (target == "safe_pickle") frontends::pickle::parse(text, path);
     else if (target == "manifest") package::provenanceFromJson(text, path);
     else if (target == "torchscript_import") frontends::importTorchScript(path);
+    else if (target == "keras_archive" || target == "keras_h5") frontends::importKeras(path);
     else throw std::runtime_error("no replay for fuzz target " + target);
 }
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -66,13 +67,21 @@ H5O_type_t objectType(hid_t file, const std::string& path) {
     return info.type;
 }
 
-// Reads the strings of a string-typed attribute (scalar or 1-d) in its stored form.
-std::vector<std::string> readStrings(hid_t attr) {
+// The size of the file (of the image, for one in memory): what it declares must fit in it.
+hsize_t fileSize(hid_t file) {
+    hsize_t size = 0;
+    return H5Fget_filesize(file, &size) < 0 ? 0 : size;
+}
+
+// Reads the strings of a string-typed attribute (scalar or 1-d) in its stored form. Empty when the attribute
+// cannot be read, or declares more than the file could hold (each string takes at least a byte of the file, a
+// fixed-length one its whole length), which would otherwise size the buffer.
+std::vector<std::string> readStrings(hid_t attr, hsize_t fileBytes) {
     Handle type(H5Aget_type(attr));
     if (H5Tget_class(type.get()) != H5T_STRING) return {};
     Handle space(H5Aget_space(attr));
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
-    if (count < 0) return {};
+    if (count < 0 || static_cast<hsize_t>(count) > fileBytes) return {};
     std::vector<std::string> out;
     if (H5Tis_variable_str(type.get()) > 0) {
         Handle memType(H5Tcopy(H5T_C_S1));
@@ -85,6 +94,7 @@ std::vector<std::string> readStrings(hid_t attr) {
         return out;
     }
     const size_t size = H5Tget_size(type.get());
+    if (size == 0 || static_cast<hsize_t>(count) > fileBytes / size) return {};
     std::vector<char> buffer(size * static_cast<size_t>(count) + 1, '\0');
     if (H5Aread(attr, type.get(), buffer.data()) < 0) return {};
     for (hssize_t i = 0; i < count; ++i) {
@@ -175,7 +185,7 @@ std::optional<std::string> Hdf5File::stringAttribute(const std::string& object, 
     if (!hasAttribute(object, attr)) return std::nullopt;
     Handle a(H5Aopen_by_name(static_cast<hid_t>(id_), object.c_str(), attr.c_str(), H5P_DEFAULT, H5P_DEFAULT));
     if (!a.valid()) fail("attribute \"" + attr + "\" cannot be opened", object);
-    const std::vector<std::string> values = readStrings(a.get());
+    const std::vector<std::string> values = readStrings(a.get(), fileSize(static_cast<hid_t>(id_)));
     if (values.size() != 1) fail("attribute \"" + attr + "\" is not a single string", object);
     return values.front();
 }
@@ -194,7 +204,7 @@ std::vector<std::string> Hdf5File::stringListAttribute(const std::string& object
         if (!a.valid()) fail("attribute \"" + name + "\" cannot be opened", object);
         Handle type(H5Aget_type(a.get()));
         if (H5Tget_class(type.get()) != H5T_STRING) fail("attribute \"" + name + "\" is not a list of strings", object);
-        std::vector<std::string> part = readStrings(a.get());
+        std::vector<std::string> part = readStrings(a.get(), fileSize(static_cast<hid_t>(id_)));
         out.insert(out.end(), part.begin(), part.end());
     }
     return out;
@@ -211,6 +221,18 @@ Tensor Hdf5File::readFloats(const std::string& dataset) const {
     if (rank < 0) fail("the weight dataset's shape cannot be read", dataset);
     std::vector<hsize_t> dims(static_cast<size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    // The declared shape must be stored in the file before anything is sized from it: stored as it is (Keras
+    // writes no filters), or compressed at most 1032:1 (deflate's limit) when the dataset has filters.
+    Handle creation(H5Dget_create_plist(d.get()));
+    const hsize_t ratio = creation.valid() && H5Pget_nfilters(creation.get()) > 0 ? 1032 : 1;
+    const hsize_t elementSize = H5Tget_size(type.get());
+    const hsize_t limit = fileSize(static_cast<hid_t>(id_)) / std::max<hsize_t>(elementSize, 1) * ratio;
+    hsize_t elements = 1;
+    for (hsize_t dim : dims) {
+        if (dim > limit || (dim > 0 && elements > limit / dim))
+            fail("the weight dataset declares more values than the file holds (damaged file)", dataset);
+        elements *= dim;
+    }
     Shape shape(dims.begin(), dims.end());
     std::vector<float> values(static_cast<size_t>(shapeNumel(shape)));
     if (!values.empty() && H5Dread(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "frontends/keras/keras_layers.h"
+#include "frontends/keras/keras_limits.h"
 
 namespace cms::frontends::keras {
 
@@ -31,6 +32,8 @@ std::vector<int64_t> windowOutput(LayerCall& call, const std::vector<int64_t>& i
     pad.before.assign(n, 0);
     pad.after.assign(n, 0);
     for (size_t i = 0; i < n; ++i) {
+        if (kernel[i] < 1 || stride[i] < 1 || dilation[i] < 1)
+            call.fail("the kernel size, strides and dilation must be at least 1");
         const int64_t span = (kernel[i] - 1) * dilation[i] + 1;
         if (mode == "valid") {
             out[i] = in[i] >= span ? (in[i] - span) / stride[i] + 1 : 0;
@@ -199,6 +202,11 @@ LayerFn convTranspose(size_t n) {
             call.fail("the kernel " + shapeToString(kernel.shape()) + " does not fit the input");
         const std::vector<int64_t> k = call.ints("kernel_size", n), s = call.ints("strides", n, 1);
         const std::vector<int64_t> d = call.ints("dilation_rate", n, 1);
+        for (size_t i = 0; i < n; ++i) {
+            if (k[i] < 1 || s[i] < 1 || d[i] < 1) call.fail("the kernel size, strides and dilation must be at least 1");
+            if (kernel.shape()[i] != k[i])
+                call.fail("the kernel " + shapeToString(kernel.shape()) + " does not match kernel_size");
+        }
         const std::string mode = call.text("padding", "valid");
         if (call.has("output_padding"))
             call.fail("Conv" + std::to_string(n) + "DTranspose with output_padding is not supported");
@@ -348,6 +356,9 @@ Padding amounts(LayerCall& call, const std::string& key, size_t n) {
     } else {
         fail();
     }
+    for (size_t i = 0; i < p.before.size(); ++i)
+        if (p.before[i] < 0 || p.after[i] < 0 || p.before[i] > kMaxConfigInteger || p.after[i] > kMaxConfigInteger)
+            fail();
     return p;
 }
 

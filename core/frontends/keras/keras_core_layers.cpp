@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "frontends/keras/keras_layers.h"
+#include "frontends/keras/keras_limits.h"
 
 namespace cms::frontends::keras {
 
@@ -115,6 +116,8 @@ std::vector<KTensor> reshape(LayerCall& call) {
             if (unknownAt >= 0) call.fail("the target shape has more than one unknown dimension");
             unknownAt = static_cast<int64_t>(shape.size());
         } else {
+            if (v < 1 || v > kMaxDimension || known > kMaxElements / v)
+                call.fail("the target shape " + call.config()["target_shape"].dump() + " is out of range");
             known *= v;
         }
         shape.push_back(v);
@@ -211,6 +214,9 @@ std::vector<KTensor> concatenate(LayerCall& call) {
     int64_t axis = call.integer("axis", -1);
     const int64_t rank = in[0].rank();
     if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank)
+        call.fail("axis " + std::to_string(axis) + " is out of range for rank-" + std::to_string(rank) + " inputs",
+                  kDamagedFileHint);
     Shape shape = in[0].shape;
     shape[static_cast<size_t>(axis)] = 0;
     std::vector<ir::Value*> values;
@@ -294,7 +300,11 @@ int64_t singleAxis(LayerCall& call, int64_t rank) {
         a = axis[0].get<int64_t>();
     else if (!axis.is_null())
         call.fail("normalizing over several axes " + axis.dump() + " is not supported");
-    return a < 0 ? a + rank : a;
+    if (a < 0) a += rank;
+    if (a < 0 || a >= rank)
+        call.fail("axis " + axis.dump() + " is out of range for a rank-" + std::to_string(rank) + " input",
+                  kDamagedFileHint);
+    return a;
 }
 
 std::vector<KTensor> batchNormalization(LayerCall& call) {
@@ -310,8 +320,10 @@ std::vector<KTensor> batchNormalization(LayerCall& call) {
     const std::vector<float> beta = vec(call.flag("center", true) ? call.optionalWeight("beta") : std::nullopt, 0.f);
     const std::vector<float> mean = call.weight("moving_mean").castTo(DType::Float32).toFloats();
     const std::vector<float> var = call.weight("moving_variance").castTo(DType::Float32).toFloats();
-    if (static_cast<int64_t>(mean.size()) != channels || static_cast<int64_t>(gamma.size()) != channels)
-        call.fail("the statistics do not match the " + std::to_string(channels) + " channels of the input");
+    for (const std::vector<float>* v : {&gamma, &beta, &mean, &var})
+        if (static_cast<int64_t>(v->size()) != channels)
+            call.fail("the statistics do not match the " + std::to_string(channels) + " channels of the input",
+                      kDamagedFileHint);
     if (IrEmitter::storedAxis(x, axis) == 1) {
         // On the stored channel axis: a batch norm, which the passes can fold into a preceding conv.
         const auto c = [&](const char* key, const std::vector<float>& v) {

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "frontends/keras/keras_layers.h"
+#include "frontends/keras/keras_limits.h"
 #include "frontends/keras/keras_model_file.h"
 
 namespace cms::frontends {
@@ -14,6 +15,8 @@ namespace {
 using keras::IrEmitter;
 using keras::KTensor;
 using nlohmann::json;
+
+const char* const kDamagedHint = "check the model file: it may be damaged or not written by Keras";
 
 bool isModelClass(const std::string& cls) { return cls == "Sequential" || cls == "Functional" || cls == "Model"; }
 
@@ -135,6 +138,9 @@ private:
             fail("the model does not declare its input shape", where,
                  "build the model with keras.Input(shape=...) (or input_shape= on the first layer) before saving");
         }
+        if (const auto problem = keras::shapeProblem(dims))
+            fail("input \"" + name + "\": " + *problem, where,
+                 "give the input a shape with every size from 1 to 2^31-1 (keras.Input(shape=...))");
         std::string dtype = "float32";
         if (config.contains("dtype") && config["dtype"].is_string())
             dtype = config["dtype"].get<std::string>();
@@ -377,11 +383,32 @@ private:
 
     std::vector<KTensor> callLayer(const json& layer, const LayerArgs& call, const Scope& scope,
                                    const std::string& archivePath) {
-        const std::string cls = classOf(layer);
         const std::string name = nameOf(layer);
         const std::string path = scope.pathPrefix + name;
+        if (call.positional.empty()) fail("layer \"" + name + "\" is called without inputs", path);
+        std::vector<KTensor> outputs;
+        try {
+            outputs = emitLayer(layer, call, scope, archivePath, path);
+        } catch (const Error& e) {
+            if (!e.file().empty()) throw;
+            throw Error(e.kind(), e.message(), {file_.path(), path + " (" + classOf(layer) + ")"}, e.hint());
+        } catch (const json::exception& e) {
+            // A config value of the wrong type that a layer read without checking.
+            fail(std::string("the layer's config is malformed: ") + e.what(), path + " (" + classOf(layer) + ")",
+                 kDamagedHint);
+        }
+        // Checked here once for every layer, so the next layer's shape arithmetic starts from sizes that fit.
+        for (const KTensor& t : outputs)
+            if (const auto problem = keras::shapeProblem(t.shape))
+                fail("the layer's output: " + *problem, path + " (" + classOf(layer) + ")", kDamagedHint);
+        return outputs;
+    }
+
+    std::vector<KTensor> emitLayer(const json& layer, const LayerArgs& call, const Scope& scope,
+                                   const std::string& archivePath, const std::string& path) {
+        const std::string cls = classOf(layer);
+        const std::string name = nameOf(layer);
         const std::vector<KTensor>& args = call.positional;
-        if (args.empty()) fail("layer \"" + name + "\" is called without inputs", path);
         if (isModelClass(cls)) {
             Scope inner;
             inner.pathPrefix = path + ".";
@@ -451,7 +478,13 @@ ir::Graph importKeras(const std::string& path) {
     ir::Graph graph;
     graph.sourcePath = path;
     graph.framework = "keras";
-    ModelImporter(file, graph).run();
+    try {
+        ModelImporter(file, graph).run();
+    } catch (const json::exception& e) {
+        // The model's structure (layers, inbound nodes, tensor references) with a value of the wrong type.
+        throw Error(ErrorKind::Input, std::string("the model config is malformed: ") + e.what(), {path, {}},
+                    kDamagedHint);
+    }
     if (graph.top().nodes.empty() && graph.top().outputs.empty())
         throw Error(ErrorKind::Input, "the Keras model has no layers to convert", {path, {}});
     return graph;

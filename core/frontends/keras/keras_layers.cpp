@@ -1,6 +1,7 @@
 #include "frontends/keras/keras_layers.h"
 
 #include "common/error.h"
+#include "frontends/keras/keras_limits.h"
 
 namespace cms::frontends::keras {
 
@@ -44,9 +45,20 @@ bool LayerCall::flag(const std::string& key, bool dflt) const {
 int64_t LayerCall::integer(const std::string& key, int64_t dflt) const {
     if (!has(key)) return dflt;
     const json& v = config()[key];
-    if (v.is_number_integer()) return v.get<int64_t>();
-    if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) return v[0].get<int64_t>();
+    if (v.is_number_integer()) return boundedInteger(key, v);
+    if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) return boundedInteger(key, v[0]);
     fail("config value \"" + key + "\" is not an integer");
+}
+
+int64_t LayerCall::boundedInteger(const std::string& key, const json& v) const {
+    // Unsigned JSON numbers past INT64_MAX compare as what they are, not as a wrapped int64.
+    if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(kMaxConfigInteger)
+                               : v.get<int64_t>() > kMaxConfigInteger || v.get<int64_t>() < -kMaxConfigInteger)
+        throw Error(ErrorKind::Input,
+                    "config value \"" + key + "\" is " + v.dump() + ", beyond any size a layer can have (2^24)",
+                    {file_.path(), modulePath_ + " (" + className() + ")"},
+                    "check the model file: it may be damaged or not written by Keras");
+    return v.get<int64_t>();
 }
 
 double LayerCall::number(const std::string& key, double dflt) const {
@@ -70,12 +82,12 @@ std::vector<int64_t> LayerCall::ints(const std::string& key, size_t n, std::opti
         return std::vector<int64_t>(n, *dflt);
     }
     const json& v = config()[key];
-    if (v.is_number_integer()) return std::vector<int64_t>(n, v.get<int64_t>());
+    if (v.is_number_integer()) return std::vector<int64_t>(n, boundedInteger(key, v));
     if (v.is_array() && v.size() == n) {
         std::vector<int64_t> out;
         for (const json& e : v) {
             if (!e.is_number_integer()) fail("config value \"" + key + "\" is not a list of integers");
-            out.push_back(e.get<int64_t>());
+            out.push_back(boundedInteger(key, e));
         }
         return out;
     }

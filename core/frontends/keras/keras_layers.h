@@ -55,6 +55,8 @@ public:
 
 private:
     void loadWeights();
+    // An integer config value, refused beyond kMaxConfigInteger (keras_limits.h) so shape arithmetic cannot overflow.
+    int64_t boundedInteger(const std::string& key, const nlohmann::json& v) const;
 
     const KerasModelFile& file_;
     KerasLayerLocation location_;

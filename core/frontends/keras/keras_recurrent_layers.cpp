@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "frontends/keras/keras_layers.h"
+#include "frontends/keras/keras_limits.h"
 
 namespace cms::frontends::keras {
 
@@ -53,7 +54,11 @@ RecurrentConfig readConfig(LayerCall& call, const std::string& cls, const json& 
     RecurrentConfig r;
     r.cell = cellOf(call, cls);
     if (!config.contains("units") || !config["units"].is_number_integer()) call.fail(cls + " has no units");
-    r.units = config["units"].get<int64_t>();
+    const json& units = config["units"];
+    if (units.is_number_unsigned() ? units.get<uint64_t>() > uint64_t(kMaxConfigInteger) || units.get<uint64_t>() < 1
+                                   : units.get<int64_t>() < 1)
+        call.fail(cls + " has " + units.dump() + " units");
+    r.units = units.get<int64_t>();
     r.returnSequences = flagOf(config, "return_sequences", false);
     r.returnState = flagOf(config, "return_state", false);
     r.goBackwards = flagOf(config, "go_backwards", false);
