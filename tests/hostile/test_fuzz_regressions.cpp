@@ -63,8 +63,8 @@ private slots:
         }
     }
 
-    // Inputs libtorch mishandled (a leak, a 4 GB allocation, two crashes) or that made our translation read past a
-    // buffer: the importer now refuses each before libtorch opens it, so its message is ours.
+    // Inputs libtorch mishandled (a leak, a 4 GB allocation, three crashes) or that made our translation read past
+    // a buffer: the importer now refuses each before libtorch opens it, so its message is ours.
     void torchscriptRefusedBeforeLibtorch_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
@@ -79,6 +79,8 @@ private slots:
             << "pickle_pops_past_its_stack.pt" << "more items than the stack holds";
         // libtorch's importer read `__parametersr_ = [...]` in a module as a Final constant with no type: SIGSEGV.
         QTest::newRow("class constant without a type") << "class_constant_without_type.pt" << "without a type";
+        // A dropout.py.debug_pkl libtorch could not unpickle while formatting a compile error: std::terminate.
+        QTest::newRow("unreadable debug pickle") << "debug_pickle_unreadable.pt" << "cannot be read by libtorch";
     }
     void torchscriptRefusedBeforeLibtorch() {
         QFETCH(QString, file);

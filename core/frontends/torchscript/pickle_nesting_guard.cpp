@@ -1,7 +1,10 @@
 #include "frontends/torchscript/pickle_nesting_guard.h"
 
+#include <torch/csrc/jit/serialization/pickle.h>
+
 #include <cstddef>
 #include <cctype>
+#include <exception>
 #include <optional>
 
 #include "frontends/torchscript/archive_entries.h"
@@ -51,7 +54,24 @@ void refusePicklesLibtorchMishandles(const std::string& path) {
             throw Error(ErrorKind::Input, "the archive's " + e.message(), {path, ""},
                         "the file is damaged or crafted; do not load it, export the model again");
         } catch (const Error&) {
-            // Damaged entries and pickle features this reader does not follow are for libtorch's load to report.
+            // Damaged entries and pickle features this reader does not follow are for libtorch's load to report,
+            // except in debug pickles (below).
+            if (!endsWithIgnoringCase(name, ".debug_pkl")) continue;
+        }
+        if (endsWithIgnoringCase(name, ".debug_pkl")) {
+            // libtorch unpickles a debug pickle only while formatting an error message, in a noexcept what():
+            // if its unpickler fails there, the process terminates. So it must read here, now.
+            std::string failure;
+            try {
+                const std::string bytes = readArchiveEntry(path, entry, name, kLimit);
+                torch::jit::unpickle(bytes.data(), bytes.size());
+            } catch (const std::exception& e) {
+                failure = e.what();
+                failure = failure.substr(0, failure.find('\n'));
+            }
+            if (!failure.empty())
+                throw Error(ErrorKind::Input, "the archive's " + name + " cannot be read by libtorch: " + failure,
+                            {path, ""}, "the file is damaged or crafted; do not load it, export the model again");
             continue;
         }
         if (!endsWithIgnoringCase(name, "data.pkl") && !endsWithIgnoringCase(name, "constants.pkl")) continue;
