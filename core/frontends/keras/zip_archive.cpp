@@ -48,10 +48,20 @@ std::vector<uint8_t> ZipArchive::read(const std::string& entry) const {
                     kZipHint);
     std::vector<uint8_t> bytes(static_cast<size_t>(stat.size));
     const zip_int64_t got = bytes.empty() ? 0 : zip_fread(file, bytes.data(), bytes.size());
-    const std::string reason = got < 0 ? zip_file_strerror(file) : "";
+    std::string reason = got < 0 ? zip_file_strerror(file) : "";
+    // libzip checks the entry's CRC-32 only when a read reaches the end of the entry: without this read a damaged
+    // entry (a flipped bit in model.weights.h5) would be handed on, and libhdf5 misbehaves on damaged files.
+    uint8_t past = 0;
+    const zip_int64_t more = got < 0 ? 0 : zip_fread(file, &past, 1);
+    if (more < 0) reason = zip_file_strerror(file);
     zip_fclose(file);
     if (got < 0 || static_cast<size_t>(got) != bytes.size())
         throw Error(ErrorKind::Input, "entry \"" + entry + "\" cannot be read" + (reason.empty() ? "" : ": " + reason),
+                    {path_, {}}, kZipHint);
+    if (more != 0)
+        throw Error(ErrorKind::Input,
+                    "entry \"" + entry + "\" does not match its checksum, so the archive is damaged" +
+                        (reason.empty() ? "" : " (" + reason + ")"),
                     {path_, {}}, kZipHint);
     return bytes;
 }
