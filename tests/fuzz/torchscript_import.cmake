@@ -15,7 +15,7 @@ add_library(cms_fuzz_torchscript STATIC
             ${TS}/torch_backports.cpp ${TS}/parameter_constants.cpp ${TS}/state_buffers.cpp ${TS}/source_frames.cpp
             ${TS}/archive_checksums.cpp ${TS}/archive_entries.cpp ${TS}/pickle_nesting_guard.cpp
             ${TS}/archive_layout_guard.cpp ${TS}/pickle_tensor_bounds.cpp ${TS}/class_body_guard.cpp
-            ${TS}/archive_outline.cpp)
+            ${TS}/debug_pickle_form.cpp ${TS}/archive_outline.cpp)
 target_link_libraries(cms_fuzz_torchscript PUBLIC cms_fuzz_parsers ${TORCH_LIBRARIES} ZLIB::ZLIB)
 # No vptr check: it needs typeinfo (c10::DynamicType) that Debian's libtorch does not export. Set on the sources,
 # so that it comes after the -fsanitize=undefined that cms_fuzz_parsers passes on.

@@ -63,8 +63,8 @@ private slots:
         }
     }
 
-    // Inputs libtorch mishandled (a leak, a 4 GB allocation, three crashes) or that made our translation read past
-    // a buffer: the importer now refuses each before libtorch opens it, so its message is ours.
+    // Inputs libtorch mishandled (a leak, a 4 GB allocation, crashes) or that made our translation read past a
+    // buffer: the importer now refuses each before libtorch opens it, so its message is ours.
     void torchscriptRefusedBeforeLibtorch_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
@@ -80,7 +80,11 @@ private slots:
         // libtorch's importer read `__parametersr_ = [...]` in a module as a Final constant with no type: SIGSEGV.
         QTest::newRow("class constant without a type") << "class_constant_without_type.pt" << "without a type";
         // A dropout.py.debug_pkl libtorch could not unpickle while formatting a compile error: std::terminate.
-        QTest::newRow("unreadable debug pickle") << "debug_pickle_unreadable.pt" << "cannot be read by libtorch";
+        QTest::newRow("unreadable debug pickle") << "debug_pickle_unreadable.pt" << "dropout.py.debug_pkl cannot be read";
+        // A .debug_pkl BINGET of a memo slot never stored: libtorch's unpickler freed a pointer it never allocated.
+        QTest::newRow("debug pickle memo never stored") << "debug_pickle_bad_free.pt" << "never stored";
+        // A debug record's text index outside the string table: SIGSEGV while libtorch formatted an error message.
+        QTest::newRow("debug record misshapen") << "debug_record_misshapen.pt" << "outside the string table";
     }
     void torchscriptRefusedBeforeLibtorch() {
         QFETCH(QString, file);

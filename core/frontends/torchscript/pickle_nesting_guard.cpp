@@ -9,6 +9,7 @@
 
 #include "frontends/torchscript/archive_entries.h"
 #include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/debug_pickle_form.h"
 #include "frontends/torchscript/pickle_tensor_bounds.h"
 #include "frontends/torchscript/safe_pickle.h"
 
@@ -53,12 +54,20 @@ void refusePicklesLibtorchMishandles(const std::string& path) {
         } catch (const pickle::Malformed& e) {  // cut off, or popping more than it pushed
             throw Error(ErrorKind::Input, "the archive's " + e.message(), {path, ""},
                         "the file is damaged or crafted; do not load it, export the model again");
-        } catch (const Error&) {
+        } catch (const Error& e) {
             // Damaged entries and pickle features this reader does not follow are for libtorch's load to report,
-            // except in debug pickles (below).
+            // except in debug pickles: libtorch reads those where it cannot fail (below), and its unpickler
+            // corrupts its heap on some that this reader refuses (found by fuzz_torchscript_import), so they are
+            // not handed to it.
             if (!endsWithIgnoringCase(name, ".debug_pkl")) continue;
+            throw Error(ErrorKind::Input, "the archive's " + e.message(), {path, ""},
+                        "the file is damaged or crafted; do not load it, export the model again");
         }
         if (endsWithIgnoringCase(name, ".debug_pkl")) {
+            if (const auto why = debugPickleMisformed(*root))
+                throw Error(ErrorKind::Input,
+                            "the archive's " + name + " holds " + *why + ", unlike torch's debug records", {path, ""},
+                            "the file is damaged or crafted; do not load it, export the model again");
             // libtorch unpickles a debug pickle only while formatting an error message, in a noexcept what():
             // if its unpickler fails there, the process terminates. So it must read here, now.
             std::string failure;

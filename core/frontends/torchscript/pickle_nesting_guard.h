@@ -10,8 +10,8 @@ namespace cms::frontends {
 // entry (data.pkl, constants.pkl, code/*.debug_pkl: libtorch unpickles each while loading) nests deeper than any
 // saved module does, is cut off inside what it declares, or is malformed as pickle::Malformed says; and when
 // data.pkl or constants.pkl declares a tensor outside its storage record (pickle_tensor_bounds.h), or a
-// .debug_pkl does not unpickle in libtorch (which reads it only inside an error message's noexcept what(): a
-// failure there terminates the process). Anything else is left for libtorch to judge.
+// .debug_pkl does not read, by our reader and then by libtorch's (which reads it only inside an error message's
+// noexcept what(): a failure there terminates the process). Anything else is left for libtorch to judge.
 void refusePicklesLibtorchMishandles(const std::string& path);
 
 }  // namespace cms::frontends

@@ -239,7 +239,7 @@ private:
     }
     ValuePtr recall(uint64_t slot) const {
         const auto it = memo_.find(slot);
-        if (it == memo_.end()) fail("a reference to memo slot " + std::to_string(slot) + ", never stored");
+        if (it == memo_.end()) failMalformed("a reference to memo slot " + std::to_string(slot) + ", never stored");
         return it->second;
     }
     // Puts `items` into `target`, sealing them: nothing inside a value can be changed afterwards, and a value

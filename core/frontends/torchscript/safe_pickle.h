@@ -60,8 +60,9 @@ public:
 
 // Thrown by parse for a stream no pickler writes and libtorch's unpickler does not check for: popping more than
 // the stack holds (TUPLE3 over one item, found by fuzz_torchscript_import: libtorch writes past its stack and
-// crashes), a missing mark, a dict given an odd number of items, or a memo slot numbered beyond the stream's
-// length (libtorch reserves room for twice the number).
+// crashes), a missing mark, a dict given an odd number of items, a memo slot numbered beyond the stream's
+// length (libtorch reserves room for twice the number), or a reference to a memo slot never stored (libtorch's
+// BINGET reads past its memo table: a bad free, found in a .debug_pkl).
 class Malformed : public Error {
 public:
     using Error::Error;
@@ -75,8 +76,8 @@ public:
 };
 
 // Reads one pickle from `bytes`. Throws cms::Error (Input) naming `what` on anything it does not read: an
-// unknown opcode, a truncated stream (CutOff), a stack underflow (Malformed), a reference to an unknown memo slot,
-// nesting deeper than kMaxDepth (NestingTooDeep), or data after STOP.
+// unknown opcode, a truncated stream (CutOff), a stack underflow or a reference to an unknown memo slot
+// (Malformed), nesting deeper than kMaxDepth (NestingTooDeep), or data after STOP.
 ValuePtr parse(const std::string& bytes, const std::string& what);
 
 }  // namespace cms::frontends::pickle
