@@ -3,6 +3,7 @@
 namespace cms::frontends::keras {
 
 std::optional<std::string> shapeProblem(const Shape& shape) {
+    if (shape.empty()) return std::string("a Keras tensor has at least its batch dimension, this shape has none");
     int64_t elements = 1;
     for (int64_t d : shape) {
         if (d < 1 || d > kMaxDimension)

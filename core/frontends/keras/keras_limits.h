@@ -20,8 +20,8 @@ constexpr int64_t kMaxConfigInteger = int64_t(1) << 24;
 // The hint of errors about values no Keras version writes.
 constexpr const char* kDamagedFileHint = "check the model file: it may be damaged or not written by Keras";
 
-// What is wrong with `shape` as a tensor's shape (a dimension below 1 or over kMaxDimension, more than
-// kMaxElements elements), or nothing.
+// What is wrong with `shape` as a tensor's shape (no dimension at all, a dimension below 1 or over kMaxDimension,
+// more than kMaxElements elements), or nothing.
 std::optional<std::string> shapeProblem(const Shape& shape);
 
 }  // namespace cms::frontends::keras
