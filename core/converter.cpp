@@ -12,6 +12,7 @@
 #include "compress/compress_program.h"
 #include "frontends/keras/keras_importer.h"
 #include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/load_time_code.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "lower/lowering.h"
 #include "package/package.h"
@@ -149,11 +150,12 @@ void CancelToken::throwIfCancelled() const {
 
 std::string converterVersion() { return CMS_VERSION; }
 
-ir::Graph importModel(const std::string& path) {
+ir::Graph importModel(const std::string& path, bool noModelCode) {
     const frontends::ArchiveProbe probe = frontends::probeArchive(path);
     const std::string ext = lowerExtension(path);
     if (probe.kind == frontends::ArchiveKind::TorchScript) {
         try {
+            if (noModelCode) frontends::refuseCodeRunAtLoad(path);
             return frontends::importTorchScript(path);
         } catch (const Error& e) {
             throw e.withFile(path);
@@ -454,7 +456,7 @@ ConversionReport convertModel(const ConversionSettings& requested, const Progres
 
     auto t = Clock::now();
     report(progress, Stage::Import, 0.0, "reading " + requested.modelPath);
-    const auto importedGraph = std::make_shared<ir::Graph>(importModel(requested.modelPath));
+    const auto importedGraph = std::make_shared<ir::Graph>(importModel(requested.modelPath, requested.noReference));
     if (imported) *imported = importedGraph;
     ir::Graph& graph = *importedGraph;
     result.warnings = graph.warnings;

@@ -43,8 +43,9 @@ struct ConversionReport {
     uint64_t weightBytesAfter = 0;
 };
 
-// Imports a model file, choosing the frontend by its content/extension.
-ir::Graph importModel(const std::string& path);
+// Imports a model file, choosing the frontend by its content/extension. With `noModelCode` (settings'
+// noReference) a TorchScript archive whose loading would run its own code is refused first.
+ir::Graph importModel(const std::string& path, bool noModelCode = false);
 // Fills in missing input/output specs from what the model declares, and checks the rest.
 ConversionSettings completeSettings(const ir::Graph& graph, ConversionSettings settings);
 // Deployment-target gating: a setting that needs a newer target than settings.target (e.g. fp16

@@ -5,6 +5,7 @@
 #include "common/cancellation.h"
 #include "common/error.h"
 #include "frontends/torchscript/archive_probe.h"
+#include "frontends/torchscript/load_time_code.h"
 #include "frontends/torchscript/torchscript_importer.h"
 #include "graph_copy.h"
 #include "lower/lowering.h"
@@ -110,6 +111,8 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
         quick.outline = true;
         std::shared_ptr<const ir::Graph> graph;
         try {
+            // "Never run the model's code": the outline's fallback and the full import load the archive.
+            if (outline && shapeSettings.noReference) frontends::refuseCodeRunAtLoad(file);
             graph = std::make_shared<ir::Graph>(outline ? frontends::importTorchScript(file, quick)
                                                         : importModel(file));
         } catch (const Error& e) {
@@ -140,7 +143,7 @@ void ConversionRunner::openModel(const QString& path, const ConversionSettings& 
         try {
             const CancelCheckScope cancellable([&token] { token.throwIfCancelled(); });
             // Lowering writes shapes into the graph's values: never into the graph the view reads.
-            std::shared_ptr<ir::Graph> complete = outline ? std::make_shared<ir::Graph>(importModel(file))
+            std::shared_ptr<ir::Graph> complete = outline ? std::make_shared<ir::Graph>(importModel(file, shapeSettings.noReference))
                                                           : copyGraph(*graph);
             full.nodeCount = int(complete->nodeCount());
             full.warnings.clear();

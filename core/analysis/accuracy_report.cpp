@@ -355,6 +355,7 @@ std::vector<Tensor> fp32ConversionOutputs(const VerifyOptions& o, const runtime:
     s.modelPath = o.modelPath;
     s.outputPath = (dir / "reference.mlpackage").string();
     s.precision = Precision::Float32;
+    s.noReference = true;  // this conversion is the reference: it must not load code that runs at load either
     if (!isKerasModel(o.modelPath)) {
         for (const auto& [name, type] : interp.inputTypes()) {
             const Tensor& fed = inputs.at(name);

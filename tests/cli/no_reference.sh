@@ -48,6 +48,20 @@ expect_status 0 "convert --config (noReference) --verify"
 expect_no_marker "convert --config (noReference) --verify"
 expect_out_contains "Reference: the model's fp32 conversion" "convert --config (noReference) --verify"
 
+# A class's __setstate__ runs inside libtorch's load, before any forward(): with --no-reference the archive is
+# refused before it is loaded, naming the class; without it, converting loads it (and so runs it).
+require_model hostile_setstate.pt
+SETSTATE="$MODELS/hostile_setstate.pt"
+run convert "$SETSTATE" -o "$WORK/setstate.mlpackage" --input x:2x4 --no-reference
+expect_status 1 "convert --no-reference of an archive defining __setstate__"
+expect_no_marker "convert --no-reference (__setstate__)"
+expect_err_contains "SetStatePrints in this archive defines __setstate__" "convert --no-reference (__setstate__)"
+expect_err_contains "What to do:" "convert --no-reference (__setstate__)"
+[ ! -e "$WORK/setstate.mlpackage" ] || fail "convert --no-reference (__setstate__) wrote a package"
+run convert "$SETSTATE" -o "$WORK/setstate.mlpackage" --input x:2x4
+expect_status 0 "convert of an archive defining __setstate__"
+expect_out_contains "$MARK" "loading an archive runs its __setstate__ (the marker works)"
+
 # Without it, convert --verify runs the model.
 run convert "$MODEL" -o "$PKG" --input x:1x3x8x8 --verify
 expect_status 0 "convert --verify"

@@ -6,8 +6,11 @@ hostile_huge_constant.pt    builds a 4e14-element constant from literal sizes (m
 hostile_big_weights.pt      64 MiB of weights, for the early memory check under a lowered memory limit
 hostile_prints.pt           scripted forward() that prints a marker line each time libtorch runs it: shows whether
                             a command ran the model's own code (verify --no-reference must not)
+hostile_setstate.pt         a submodule whose scripted __setstate__ prints the marker: libtorch runs it while
+                            loading the archive, so --no-reference must refuse the file before loading it
 """
 import os
+from typing import Tuple
 
 import torch
 from torch import nn
@@ -63,6 +66,36 @@ class PrintsWhenRun(nn.Module):
         return self.fc(torch.relu(self.conv(x)).flatten(1))
 
 
+class SetStatePrints(nn.Module):
+    """Saved through __getstate__; libtorch calls __setstate__ (and so prints) when it loads the archive."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.rand(4, 3)
+
+    @torch.jit.export
+    def __getstate__(self) -> Tuple[torch.Tensor, bool]:
+        return (self.weight, self.training)
+
+    @torch.jit.export
+    def __setstate__(self, state: Tuple[torch.Tensor, bool]) -> None:
+        print("CMS-MODEL-CODE-RAN")
+        self.weight = state[0]
+        self.training = state[1]
+
+    def forward(self, x):
+        return x @ self.weight
+
+
+class LoadsWithSetState(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = SetStatePrints()
+
+    def forward(self, x):
+        return torch.relu(self.inner(x))
+
+
 def generate(outdir):
     sources = [os.path.abspath(__file__)]
 
@@ -86,3 +119,6 @@ def generate(outdir):
     if stale("hostile_prints.pt"):
         torch.manual_seed(seed_for("hostile_prints"))
         save_scripted(torch.jit.script(PrintsWhenRun().eval()), path("hostile_prints.pt"))
+    if stale("hostile_setstate.pt"):
+        torch.manual_seed(seed_for("hostile_setstate"))
+        save_scripted(torch.jit.script(LoadsWithSetState().eval()), path("hostile_setstate.pt"))

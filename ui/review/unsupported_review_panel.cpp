@@ -87,7 +87,7 @@ void UnsupportedReviewPanel::survey(const ConversionSettings& settings) {
     summary_->setText(tr("Surveying the ops of %1 …").arg(q(settings.modelPath)));
     QThread* thread = QThread::create([this, settings] {
         try {
-            ir::Graph graph = importModel(settings.modelPath);
+            ir::Graph graph = importModel(settings.modelPath, settings.noReference);
             const ConversionSettings complete = completeSettings(graph, settings);
             const analysis::UnsupportedReport report = analysis::buildUnsupportedReport(graph, complete);
             QMetaObject::invokeMethod(this, [this, report, path = q(settings.modelPath)] {
