@@ -20,4 +20,13 @@ private:
 };
 std::string sourceDir();
 
+// Responsiveness bounds (cancel within a second, a click answered within a second) are product promises for the
+// Release build. Under ASan + UBSan (CMS_SANITIZE) the same code runs a few times slower, so those tests scale
+// their bound by this factor rather than fail on instrumentation cost.
+#ifdef CMS_SANITIZED
+constexpr int kSanitizerSlowdown = 4;
+#else
+constexpr int kSanitizerSlowdown = 1;
+#endif
+
 }  // namespace cms::test
