@@ -35,6 +35,12 @@ run convert "$WORK/model.h5" -o "$OUTPKG" --input x:1x16
 check_failure "Keras file" "model.h5"
 expect_err_contains "not an HDF5 file" "Keras file"
 
+# Damaged HDF5 weights on which libhdf5 1.10.8 segfaults: the read in a child process turns it into an error.
+CRASHER="$(dirname "$0")/../hostile/corpus/keras/libhdf5_segv_h5f_accum_read.keras"
+run convert "$CRASHER" -o "$OUTPKG"
+check_failure "Keras file that crashes libhdf5" "libhdf5_segv_h5f_accum_read.keras"
+expect_err_contains "libhdf5 crashed reading it" "Keras file that crashes libhdf5"
+
 printf 'onnx' > "$WORK/model.onnx"
 run convert "$WORK/model.onnx" -o "$OUTPKG" --input x:1x16
 check_failure "ONNX file" "model.onnx"

@@ -1,8 +1,8 @@
 // Hostile and broken inputs (docs/reliability.md): every one gives a clear error naming the file and what to do, or
 // is accepted where it is harmless; none crashes, none leaves partial output, and a package already at the output
 // path stays as it was. Four families, one data row each:
-//   text      the committed files under tests/hostile/corpus/ (settings, compression, composites, manifests),
-//             with the outcome each must give in tests/hostile/corpus/expected.tsv
+//   text      the committed files under tests/hostile/corpus/ (settings, compression, composites, manifests,
+//             Keras files that crash libhdf5), with the outcome each must give in tests/hostile/corpus/expected.tsv
 //   package   a valid package damaged at test time (weight offsets past the end, bad sentinels, ../ references)
 //   archive   a TorchScript fixture truncated or bit-flipped at test time (zip directory, CRCs, magic)
 //   convert   whole conversions: NaN weights, MIL keywords as names, colliding and non-UTF-8 names, huge shapes,
@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "converter.h"
+#include "frontends/keras/keras_importer.h"
 #include "hostile/hostile_support.h"
 #include "lower/composites/composite_loader.h"
 #include "package/durable_file.h"
@@ -74,6 +75,7 @@ void parseCorpusFile(const std::string& relative, const std::string& path) {
     else if (family == "composites") lower::loadCompositeFile(path, "hostile corpus");
     else if (family == "manifest") package::Manifest::fromJson(package::readWholeFile(path), path);
     else if (family == "provenance") package::provenanceFromJson(package::readWholeFile(path), path);
+    else if (family == "keras") frontends::importKeras(path);
     else throw std::runtime_error("no parser for corpus folder " + family);
 }
 

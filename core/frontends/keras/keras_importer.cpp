@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "frontends/keras/isolated_read.h"
 #include "frontends/keras/keras_layers.h"
 #include "frontends/keras/keras_limits.h"
 #include "frontends/keras/keras_model_file.h"
@@ -474,6 +475,12 @@ private:
 }  // namespace
 
 ir::Graph importKeras(const std::string& path) {
+    // The import does not log (spdlog's locks could be held by another thread at fork time) and uses no Qt.
+    keras::readInChildFirst(path, [&] { importKerasInProcess(path); });
+    return importKerasInProcess(path);
+}
+
+ir::Graph importKerasInProcess(const std::string& path) {
     const KerasModelFile file = KerasModelFile::load(path);
     ir::Graph graph;
     graph.sourcePath = path;

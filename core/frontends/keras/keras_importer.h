@@ -10,6 +10,12 @@
 
 namespace cms::frontends {
 
+// Reads the file in a child process first (isolated_read.h), so that a crash in libhdf5 on a damaged file becomes
+// a cms::Error instead of ending this process, then imports it here.
 ir::Graph importKeras(const std::string& path);
+
+// The import in this process only, without the child: for the fuzz targets, which run it millions of times and
+// want to see library crashes.
+ir::Graph importKerasInProcess(const std::string& path);
 
 }  // namespace cms::frontends
